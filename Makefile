@@ -1,0 +1,50 @@
+# Two commands: `make run` (set up, load the demo, serve) and `make test` (set up, lint, test).
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run test lint browser messages bench clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/pip install -q -r requirements-dev.lock
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/anxuan migrate --noinput -v0
+	$(BIN)/anxuan demo
+	$(BIN)/anxuan serve
+
+# Debian's Chromium and CJK fonts for the browser tests (installed when missing and root).
+browser:
+	@if command -v chromium >/dev/null && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else echo "Browser tests need: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python -m django makemigrations --check --dry-run -v0 --settings=anxuan.settings
+
+test: $(DEV_STAMP) browser lint
+	$(BIN)/pytest
+
+# Rebuild the compiled translations after editing src/anxuan/locale/*/LC_MESSAGES/django.po.
+messages: $(STAMP)
+	cd src/anxuan && ../../$(BIN)/python -m django compilemessages -v0 --settings=anxuan.settings
+
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/b1_page_floor.py
+
+clean:
+	rm -rf $(VENV) var

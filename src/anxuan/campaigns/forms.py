@@ -1,0 +1,265 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anxuan.campaigns.blueprints import BLUEPRINTS
+from anxuan.campaigns.enums import CampaignKind, EvidenceKind, Schedule
+from anxuan.campaigns.models import Campaign, Indicator, Phase, Requirement
+from anxuan.core.forms import DateInput, DateTimeInput, TimeInput, lines
+from anxuan.orgs.forms import OrgChoiceField
+from anxuan.orgs.models import Organization
+from anxuan.orgs.validators import validate_mobile
+
+BLANK = "blank"
+
+
+class IndicatorChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Indicator) -> str:
+        return f"{obj.name}（{obj.unit}）"
+
+
+class CampaignCreateForm(forms.Form):
+    template = forms.ChoiceField(label=_("Start from"))
+    owner = OrgChoiceField(queryset=Organization.objects.none(), label=_("Organised by"))
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        required=False,
+        help_text=_("Only for a blank campaign; templates name it themselves."),
+    )
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        labels = dict(CampaignKind.choices)
+        self.fields["template"].choices = [
+            *(
+                (key, _("Template: %(name)s") % {"name": labels[bp.kind]})
+                for key, bp in BLUEPRINTS.items()
+            ),
+            (BLANK, _("Blank campaign")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("template") == BLANK:
+            for name in ("title", "starts_on", "ends_on"):
+                if not data.get(name):
+                    self.add_error(name, _("Required for a blank campaign."))
+            if (
+                data.get("starts_on")
+                and data.get("ends_on")
+                and data["ends_on"] < data["starts_on"]
+            ):
+                self.add_error("ends_on", _("The end is before the start."))
+        return data
+
+
+class CampaignForm(forms.ModelForm):
+    activity_types_text = forms.CharField(
+        label=_("Activity types"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line."),
+    )
+    domains_text = forms.CharField(
+        label=_("Target domains (七进 / 五进)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line."),
+    )
+    indicator_choices = IndicatorChoiceField(
+        queryset=Indicator.objects.none(),
+        required=False,
+        label=_("Statistics indicators"),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "title",
+            "theme",
+            "year",
+            "starts_on",
+            "ends_on",
+            "office_name",
+            "committee",
+            "description",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "committee": forms.Textarea(attrs={"rows": 3}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator_choices"].queryset = indicators
+        campaign = self.instance
+        if campaign.pk and not self.is_bound:
+            self.initial["activity_types_text"] = "\n".join(
+                campaign.activity_types.values_list("name", flat=True)
+            )
+            self.initial["domains_text"] = "\n".join(
+                campaign.domains.values_list("name", flat=True)
+            )
+            self.initial["indicator_choices"] = list(
+                campaign.indicators.values_list("pk", flat=True)
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end is before the start."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {name: data[name] for name in self.Meta.fields}
+        kwargs["activity_types"] = lines(data["activity_types_text"])
+        kwargs["domains"] = lines(data["domains_text"])
+        kwargs["indicators"] = list(data["indicator_choices"])
+        return kwargs
+
+
+class CopyCampaignForm(forms.Form):
+    year = forms.IntegerField(label=_("New year"), min_value=2000, max_value=2100)
+
+
+class PhaseForm(forms.ModelForm):
+    evidence = forms.MultipleChoiceField(
+        label=_("Evidence kinds"),
+        choices=EvidenceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Phase
+        fields = ["name", "starts_on", "ends_on", "description", "evidence"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end is before the start."))
+        return data
+
+
+class RequirementForm(forms.ModelForm):
+    evidence = forms.MultipleChoiceField(
+        label=_("Required attachments"),
+        choices=EvidenceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    indicator_choices = IndicatorChoiceField(
+        queryset=Indicator.objects.none(),
+        required=False,
+        label=_("Indicators collected"),
+    )
+
+    class Meta:
+        model = Requirement
+        fields = [
+            "kind",
+            "title",
+            "phase",
+            "schedule",
+            "due_at",
+            "weekday",
+            "due_time",
+            "repeat_from",
+            "repeat_until",
+            "evidence",
+            "description",
+        ]
+        widgets = {
+            "due_at": DateTimeInput(),
+            "due_time": TimeInput(),
+            "repeat_from": DateInput(),
+            "repeat_until": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["phase"].queryset = campaign.phases.all()
+        self.fields["indicator_choices"].queryset = campaign.indicators.all()
+        if self.instance.pk and not self.is_bound:
+            self.initial["indicator_choices"] = list(
+                self.instance.indicators.values_list("pk", flat=True)
+            )
+
+    def clean(self):
+        data = super().clean()
+        schedule = data.get("schedule")
+        needed = {
+            Schedule.ONCE: ("due_at",),
+            Schedule.WEEKLY: ("weekday", "due_time", "repeat_from", "repeat_until"),
+        }.get(schedule, ())
+        for name in needed:
+            if data.get(name) in (None, ""):
+                self.add_error(name, _("Required for this deadline rule."))
+        if schedule == Schedule.WEEKLY:
+            first, last = data.get("repeat_from"), data.get("repeat_until")
+            if first and last and last < first:
+                self.add_error("repeat_until", _("The last day is before the first day."))
+            elif first and last and (last - first).days > 366:
+                self.add_error("repeat_until", _("A weekly rule spans at most one year."))
+        # Keep only the fields the chosen rule uses.
+        if schedule != Schedule.ONCE:
+            data["due_at"] = None
+        if schedule != Schedule.WEEKLY:
+            data["weekday"] = data["due_time"] = data["repeat_from"] = data["repeat_until"] = None
+        return data
+
+    def service_kwargs(self) -> dict:
+        kwargs = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        kwargs["indicators"] = list(self.cleaned_data["indicator_choices"])
+        return kwargs
+
+
+class ParticipantsForm(forms.Form):
+    organizations = forms.ModelMultipleChoiceField(
+        queryset=Organization.objects.none(),
+        label=_("Units"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one unit.")},
+    )
+    joined_on = forms.DateField(
+        label=_("Expected to report from"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty for the campaign start (or today, if it has started)."),
+    )
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = organizations
+
+
+class LiaisonForm(forms.Form):
+    name = forms.CharField(label=_("Liaison name"), max_length=50)
+    title = forms.CharField(label=_("Position"), max_length=50)
+    mobile = forms.CharField(label=_("Mobile"), max_length=11, validators=[validate_mobile])
+    phone = forms.CharField(label=_("Office phone"), max_length=20, required=False)
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "category", "aggregation", "description"]
+
+    def validate_unique(self):  # owner is set by the service; the database guards the rest
+        pass

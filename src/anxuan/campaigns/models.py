@@ -1,0 +1,312 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from anxuan.campaigns.enums import (
+    WEEKDAYS,
+    Aggregation,
+    CampaignKind,
+    RequirementKind,
+    Schedule,
+)
+from anxuan.orgs.models import Organization
+
+
+class Indicator(models.Model):
+    """A column of a statistics table, from a catalogue shared by all (owner empty) or kept
+    by one office."""
+
+    owner = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kept by"),
+    )
+    name = models.CharField(_("name"), max_length=50)
+    unit = models.CharField(_("unit"), max_length=10, help_text=_("e.g. 块, 份, 人次, 场, 条, 处"))
+    category = models.CharField(_("category"), max_length=30, blank=True)
+    aggregation = models.CharField(
+        _("aggregation"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        ordering = ["category", "id"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="indicator_unique_name"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(owner__isnull=True),
+                name="indicator_unique_shared_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+
+class Campaign(models.Model):
+    owner = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("organising organisation"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent campaign"),
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("copied from"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=CampaignKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    office_name = models.CharField(_("organising office"), max_length=100, blank=True)
+    committee = models.TextField(_("organising committee"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    indicators = models.ManyToManyField(
+        Indicator,
+        through="CampaignIndicator",
+        related_name="campaigns",
+        blank=True,
+        verbose_name=_("statistics indicators"),
+    )
+    archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year", "-starts_on", "id"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="campaign_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaign_detail", args=[self.pk])
+
+
+class CampaignIndicator(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "indicator"], name="campaign_indicator_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.indicator_id}"
+
+
+class Phase(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=60)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    description = models.TextField(_("what is done"), blank=True)
+    evidence = models.JSONField(_("evidence kinds"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="phase_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityType(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="activity_types")
+    name = models.CharField(_("name"), max_length=40)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="activity_type_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetDomain(models.Model):
+    """One of the 七进 / 五进 domains publicity goes into (enterprises, schools ...)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="domains")
+    name = models.CharField(_("name"), max_length=40)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="domain_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Requirement(models.Model):
+    """Something every participant must submit, with its deadline rule."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requirements")
+    phase = models.ForeignKey(
+        Phase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        verbose_name=_("phase"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=RequirementKind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("instructions"), blank=True)
+    schedule = models.CharField(_("deadline rule"), max_length=8, choices=Schedule.choices)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), null=True, blank=True, choices=WEEKDAYS
+    )
+    due_time = models.TimeField(_("due hour"), null=True, blank=True)
+    repeat_from = models.DateField(_("first day"), null=True, blank=True)
+    repeat_until = models.DateField(_("last day"), null=True, blank=True)
+    evidence = models.JSONField(_("required attachments"), default=list, blank=True)
+    indicators = models.ManyToManyField(
+        Indicator, blank=True, related_name="+", verbose_name=_("indicators collected")
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(schedule=Schedule.ONCE) | Q(due_at__isnull=False),
+                name="requirement_once_has_due",
+            ),
+            models.CheckConstraint(
+                condition=~Q(schedule=Schedule.WEEKLY)
+                | Q(
+                    weekday__isnull=False,
+                    due_time__isnull=False,
+                    repeat_from__isnull=False,
+                    repeat_until__gte=F("repeat_from"),
+                ),
+                name="requirement_weekly_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def rule_text(self) -> str:
+        if self.schedule == Schedule.ONCE and self.due_at:
+            return gettext("due %(when)s") % {
+                "when": formats.date_format(self.due_at, "SHORT_DATETIME_FORMAT")
+            }
+        if self.schedule == Schedule.WEEKLY and self.due_time is not None:
+            return gettext("every %(day)s %(hour)s, %(from)s – %(until)s") % {
+                "day": self.get_weekday_display(),
+                "hour": self.due_time.strftime("%H:%M"),
+                "from": formats.date_format(self.repeat_from, "SHORT_DATE_FORMAT"),
+                "until": formats.date_format(self.repeat_until, "SHORT_DATE_FORMAT"),
+            }
+        return gettext("any time during the campaign")
+
+
+class Period(models.Model):
+    """One due time of a requirement, expanded from its rule."""
+
+    requirement = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="periods")
+    number = models.PositiveSmallIntegerField()
+    opens_at = models.DateTimeField(_("opens at"))
+    due_at = models.DateTimeField(_("due at"), db_index=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["requirement", "number"], name="period_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.requirement.schedule == Schedule.WEEKLY:
+            return gettext("Week %(n)d") % {"n": self.number}
+        return self.requirement.title
+
+
+class Participant(models.Model):
+    """An organisation taking part in a campaign, and the liaison it registered."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participants")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("unit"),
+    )
+    joined_on = models.DateField(_("joined on"))
+    liaison_name = models.CharField(_("liaison name"), max_length=50, blank=True)
+    liaison_title = models.CharField(_("position"), max_length=50, blank=True)
+    liaison_mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    liaison_phone = models.CharField(_("office phone"), max_length=20, blank=True)
+    liaison_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("liaison registered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization__path"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "organization"], name="participant_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)

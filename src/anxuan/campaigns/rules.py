@@ -1,0 +1,36 @@
+"""Campaign permissions, built on the organisation-tree checks of orgs.rules."""
+
+import rules
+
+from anxuan.campaigns.models import Campaign, Participant
+from anxuan.orgs.enums import OFFICE_ROLES, Role
+from anxuan.orgs.rules import has_role_over, is_office_over, roles_over, subtree_q
+
+
+@rules.predicate
+def can_manage_campaign(person, campaign: Campaign | None) -> bool:
+    return campaign is not None and is_office_over(person, campaign.owner)
+
+
+@rules.predicate
+def can_view_campaign(person, campaign: Campaign | None) -> bool:
+    """Anyone with a role over the organiser, or over one of the participating units."""
+    if campaign is None:
+        return False
+    if roles_over(person, campaign.owner):
+        return True
+    return Participant.objects.filter(
+        subtree_q(person, field="organization"), campaign=campaign
+    ).exists()
+
+
+@rules.predicate
+def can_register_liaison(person, participant: Participant | None) -> bool:
+    return participant is not None and has_role_over(
+        person, participant.organization, {Role.LIAISON, *OFFICE_ROLES}
+    )
+
+
+rules.add_perm("campaigns.view_campaign", can_view_campaign)
+rules.add_perm("campaigns.manage_campaign", can_manage_campaign)
+rules.add_perm("campaigns.register_liaison", can_register_liaison)

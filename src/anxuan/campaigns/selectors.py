@@ -1,0 +1,120 @@
+"""Reads of campaigns, scoped to the person asking."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
+from anxuan.orgs.enums import OFFICE_ROLES, Role
+from anxuan.orgs.models import Person
+from anxuan.orgs.rules import subtree_q
+
+
+def campaigns_visible_to(person: Person) -> QuerySet:
+    participating = Participant.objects.filter(subtree_q(person, field="organization"))
+    return (
+        Campaign.objects.filter(
+            Q(subtree_q(person, field="owner")) | Q(pk__in=participating.values("campaign_id")),
+            archived=False,
+        )
+        .select_related("owner")
+        .annotate(
+            participant_count=Count("participants", distinct=True),
+            registered_count=Count(
+                "participants", filter=Q(participants__registered_at__isnull=False), distinct=True
+            ),
+        )
+    )
+
+
+def get_campaign_for(person: Person, pk: int) -> Campaign:
+    """A campaign the person may see, or 404 (never reveal that it exists)."""
+    campaign = Campaign.objects.select_related("owner", "copied_from").filter(pk=pk).first()
+    if campaign is None or not person.has_perm("campaigns.view_campaign", campaign):
+        raise Http404
+    return campaign
+
+
+def requirements_with_periods(campaign: Campaign) -> list[Requirement]:
+    return list(
+        campaign.requirements.select_related("phase").prefetch_related(
+            "indicators", Prefetch("periods", queryset=Period.objects.order_by("due_at"))
+        )
+    )
+
+
+def participants_of(campaign: Campaign) -> QuerySet:
+    return campaign.participants.select_related("organization", "organization__parent")
+
+
+def participants_for(person: Person, campaign: Campaign) -> QuerySet:
+    """The participants the person acts for: all for the office, their own units otherwise."""
+    qs = participants_of(campaign)
+    if person.has_perm("campaigns.manage_campaign", campaign):
+        return qs
+    return qs.filter(subtree_q(person, [Role.LIAISON, *OFFICE_ROLES], field="organization"))
+
+
+def get_participant_for(person: Person, campaign: Campaign, pk: int) -> Participant:
+    participant = participants_for(person, campaign).filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def indicators_visible_to(person: Person) -> QuerySet:
+    return Indicator.objects.filter(
+        Q(owner__isnull=True) | subtree_q(person, field="owner"), archived=False
+    ).select_related("owner")
+
+
+def due_for_liaison(person: Person, *, days_back: int = 7, limit: int = 20) -> list[dict]:
+    """What the person's units must submit next, earliest first: every open or recently
+    passed period of every campaign their units take part in."""
+    now = timezone.now()
+    mine = Participant.objects.filter(
+        subtree_q(person, [Role.LIAISON], field="organization"), campaign__archived=False
+    ).select_related("organization", "campaign")
+    by_campaign: dict[int, list[Participant]] = {}
+    for p in mine:
+        by_campaign.setdefault(p.campaign_id, []).append(p)
+    if not by_campaign:
+        return []
+    periods = (
+        Period.objects.filter(
+            requirement__campaign_id__in=by_campaign, due_at__gte=now - timedelta(days=days_back)
+        )
+        .select_related("requirement", "requirement__campaign")
+        .order_by("due_at")[:limit]
+    )
+    rows = []
+    for period in periods:
+        for participant in by_campaign[period.requirement.campaign_id]:
+            if period.due_at.date() >= participant.joined_on:
+                rows.append(
+                    {"period": period, "participant": participant, "overdue": period.due_at < now}
+                )
+    return rows
+
+
+def liaison_registrations_for(person: Person) -> QuerySet:
+    """The person's participations whose liaison form is not yet filled in."""
+    return Participant.objects.filter(
+        subtree_q(person, [Role.LIAISON], field="organization"),
+        campaign__archived=False,
+        registered_at__isnull=True,
+    ).select_related("organization", "campaign")
+
+
+def office_campaigns(person: Person) -> QuerySet:
+    return campaigns_visible_to(person).filter(subtree_q(person, OFFICE_ROLES, field="owner"))
+
+
+def next_deadlines(campaign_ids: list[int], *, limit: int = 10) -> QuerySet:
+    return (
+        Period.objects.filter(requirement__campaign_id__in=campaign_ids, due_at__gte=timezone.now())
+        .select_related("requirement", "requirement__campaign")
+        .order_by("due_at")[:limit]
+    )

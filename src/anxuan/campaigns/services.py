@@ -1,0 +1,441 @@
+"""Writes to campaigns. Each runs in one transaction, checks the actor, leaves an audit row."""
+
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anxuan.campaigns.blueprints import BLUEPRINTS, Blueprint
+from anxuan.campaigns.deadlines import at_shanghai, once_period, shift_year, weekly_periods
+from anxuan.campaigns.enums import CampaignKind, Schedule
+from anxuan.campaigns.models import (
+    ActivityType,
+    Campaign,
+    CampaignIndicator,
+    Indicator,
+    Participant,
+    Period,
+    Phase,
+    Requirement,
+    TargetDomain,
+)
+from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
+from anxuan.core.audit import record
+from anxuan.orgs.models import Organization, Person
+from anxuan.orgs.rules import is_office_over
+
+CAMPAIGN_FIELDS = (
+    "title",
+    "theme",
+    "year",
+    "starts_on",
+    "ends_on",
+    "office_name",
+    "committee",
+    "description",
+)
+REQUIREMENT_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "schedule",
+    "due_at",
+    "weekday",
+    "due_time",
+    "repeat_from",
+    "repeat_until",
+    "evidence",
+    "phase",
+)
+PHASE_FIELDS = ("name", "starts_on", "ends_on", "description", "evidence")
+
+
+def _require_manager(actor: Person, campaign: Campaign) -> None:
+    if not can_manage_campaign(actor, campaign):
+        raise PermissionDenied
+
+
+def sync_periods(requirement: Requirement) -> None:
+    """Expand the requirement's rule into periods: update those that remain by number, add new
+    ones, drop the ones the rule no longer yields."""
+    if requirement.schedule == Schedule.WEEKLY:
+        specs = weekly_periods(
+            weekday=requirement.weekday,
+            due_time=requirement.due_time,
+            first=requirement.repeat_from,
+            last=requirement.repeat_until,
+        )
+    elif requirement.schedule == Schedule.ONCE:
+        specs = once_period(due_at=requirement.due_at, opens_on=requirement.campaign.starts_on)
+    else:
+        specs = []
+    existing = {p.number: p for p in requirement.periods.all()}
+    for spec in specs:
+        period = existing.pop(spec.number, None) or Period(
+            requirement=requirement, number=spec.number
+        )
+        if period.pk is None or (period.opens_at, period.due_at) != (spec.opens_at, spec.due_at):
+            period.opens_at, period.due_at = spec.opens_at, spec.due_at
+            period.save()
+    if existing:
+        Period.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+
+
+def _set_named(model: type, campaign: Campaign, names: list[str]) -> None:
+    """Make the campaign's activity types (or domains) exactly `names`, in that order."""
+    names = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    current = {o.name: o for o in model.objects.filter(campaign=campaign)}
+    model.objects.filter(campaign=campaign).exclude(name__in=names).delete()
+    for order, name in enumerate(names):
+        obj = current.get(name) or model(campaign=campaign, name=name)
+        obj.order = order
+        obj.full_clean()
+        obj.save()
+
+
+def _set_indicators(campaign: Campaign, indicators: list[Indicator]) -> None:
+    CampaignIndicator.objects.filter(campaign=campaign).exclude(indicator__in=indicators).delete()
+    current = {ci.indicator_id: ci for ci in CampaignIndicator.objects.filter(campaign=campaign)}
+    for order, indicator in enumerate(indicators):
+        ci = current.get(indicator.pk) or CampaignIndicator(campaign=campaign, indicator=indicator)
+        ci.order = order
+        ci.save()
+
+
+def _save(obj: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(name)
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+
+
+@transaction.atomic
+def create_campaign(
+    *, actor: Person, owner: Organization, kind: str = CampaignKind.CUSTOM, **fields: Any
+) -> Campaign:
+    """A blank campaign with only its basic fields. Side effects: audit row."""
+    if not is_office_over(actor, owner):
+        raise PermissionDenied
+    campaign = Campaign(owner=owner, kind=kind, created_by=actor)
+    _save(campaign, fields, CAMPAIGN_FIELDS)
+    record(actor=actor, action="campaign.create", target=campaign, summary=campaign.title)
+    return campaign
+
+
+@transaction.atomic
+def create_campaign_from_blueprint(
+    *, actor: Person, owner: Organization, blueprint_key: str, year: int
+) -> Campaign:
+    """A campaign filled from a template for `year`: phases, requirements and their periods,
+    activity types, domains and indicators. Side effects: audit row."""
+    bp: Blueprint = BLUEPRINTS[blueprint_key]
+    campaign = create_campaign(
+        actor=actor,
+        owner=owner,
+        kind=bp.kind,
+        title=bp.title.format(year=year),
+        theme=bp.theme,
+        year=year,
+        starts_on=date(year, *bp.starts),
+        ends_on=date(year, *bp.ends),
+        office_name=f"{owner.name}{bp.office_name}",
+        committee=bp.committee,
+        description=bp.description,
+    )
+    phases = {}
+    for p in bp.phases:
+        phases[p.name] = Phase.objects.create(
+            campaign=campaign,
+            name=p.name,
+            starts_on=date(year, *p.starts),
+            ends_on=date(year, *p.ends),
+            description=p.description,
+            evidence=list(p.evidence),
+        )
+    by_name = {
+        i.name: i for i in Indicator.objects.filter(owner__isnull=True, name__in=bp.indicators)
+    }
+    indicators = [by_name[n] for n in bp.indicators if n in by_name]
+    _set_indicators(campaign, indicators)
+    for order, r in enumerate(bp.requirements):
+        requirement = Requirement(
+            campaign=campaign,
+            kind=r.kind,
+            title=r.title,
+            description=r.description,
+            schedule=r.schedule,
+            evidence=list(r.evidence),
+            phase=phases.get(r.phase),
+            order=order,
+        )
+        if r.due:
+            month, day, hour, minute = r.due
+            requirement.due_at = at_shanghai(date(year, month, day), time(hour, minute))
+        if r.repeat:
+            requirement.weekday, requirement.due_time = r.weekday, r.due_time
+            requirement.repeat_from = date(year, *r.repeat[0])
+            requirement.repeat_until = date(year, *r.repeat[1])
+        requirement.full_clean()
+        requirement.save()
+        if r.collects_indicators:
+            requirement.indicators.set(indicators)
+        sync_periods(requirement)
+    _set_named(ActivityType, campaign, list(bp.activity_types))
+    _set_named(TargetDomain, campaign, list(bp.domains))
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(
+    *,
+    actor: Person,
+    campaign: Campaign,
+    activity_types: list[str],
+    domains: list[str],
+    indicators: list[Indicator],
+    **fields: Any,
+) -> Campaign:
+    """Edit the campaign's basic fields, activity types, domains and indicators."""
+    _require_manager(actor, campaign)
+    _save(campaign, fields, CAMPAIGN_FIELDS)
+    _set_named(ActivityType, campaign, activity_types)
+    _set_named(TargetDomain, campaign, domains)
+    _set_indicators(campaign, indicators)
+    record(actor=actor, action="campaign.update", target=campaign, summary=campaign.title)
+    return campaign
+
+
+@transaction.atomic
+def archive_campaign(*, actor: Person, campaign: Campaign) -> None:
+    _require_manager(actor, campaign)
+    campaign.archived = True
+    campaign.save(update_fields=["archived"])
+    record(actor=actor, action="campaign.archive", target=campaign, summary=campaign.title)
+
+
+@transaction.atomic
+def save_phase(
+    *, actor: Person, campaign: Campaign, phase: Phase | None = None, **fields: Any
+) -> Phase:
+    _require_manager(actor, campaign)
+    phase = phase or Phase(campaign=campaign)
+    _save(phase, fields, PHASE_FIELDS)
+    record(actor=actor, action="phase.save", target=campaign, summary=phase.name)
+    return phase
+
+
+@transaction.atomic
+def delete_phase(*, actor: Person, phase: Phase) -> None:
+    _require_manager(actor, phase.campaign)
+    record(actor=actor, action="phase.delete", target=phase.campaign, summary=phase.name)
+    phase.delete()
+
+
+@transaction.atomic
+def save_requirement(
+    *,
+    actor: Person,
+    campaign: Campaign,
+    requirement: Requirement | None = None,
+    indicators: list[Indicator] | None = None,
+    **fields: Any,
+) -> Requirement:
+    """Create or edit a requirement and re-expand its periods. Side effects: audit row."""
+    _require_manager(actor, campaign)
+    requirement = requirement or Requirement(campaign=campaign, order=campaign.requirements.count())
+    _save(requirement, fields, REQUIREMENT_FIELDS)
+    if indicators is not None:
+        requirement.indicators.set(indicators)
+    sync_periods(requirement)
+    record(
+        actor=actor,
+        action="requirement.save",
+        target=campaign,
+        summary=requirement.title,
+        requirement=requirement.pk,
+    )
+    return requirement
+
+
+@transaction.atomic
+def delete_requirement(*, actor: Person, requirement: Requirement) -> None:
+    _require_manager(actor, requirement.campaign)
+    record(
+        actor=actor,
+        action="requirement.delete",
+        target=requirement.campaign,
+        summary=requirement.title,
+    )
+    requirement.delete()
+
+
+@transaction.atomic
+def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
+    """Repeat a campaign in another year: phases and requirements shifted by whole years,
+    indicators, activity types, domains and participants (liaisons to be registered again)."""
+    _require_manager(actor, source)
+    years = year - source.year
+    if years == 0:
+        raise ValidationError({"year": _("Choose a year other than the campaign's own.")})
+    campaign = create_campaign(
+        actor=actor,
+        owner=source.owner,
+        kind=source.kind,
+        title=source.title.replace(str(source.year), str(year)),
+        theme=source.theme,
+        year=year,
+        starts_on=shift_year(source.starts_on, years),
+        ends_on=shift_year(source.ends_on, years),
+        office_name=source.office_name,
+        committee=source.committee,
+        description=source.description,
+    )
+    campaign.copied_from = source
+    campaign.save(update_fields=["copied_from"])
+    phases = {}
+    for phase in source.phases.all():
+        phases[phase.pk] = Phase.objects.create(
+            campaign=campaign,
+            name=phase.name,
+            starts_on=shift_year(phase.starts_on, years),
+            ends_on=shift_year(phase.ends_on, years),
+            description=phase.description,
+            evidence=phase.evidence,
+        )
+    for req in source.requirements.prefetch_related("indicators"):
+        new = Requirement(
+            campaign=campaign,
+            kind=req.kind,
+            title=req.title,
+            description=req.description,
+            schedule=req.schedule,
+            weekday=req.weekday,
+            due_time=req.due_time,
+            evidence=req.evidence,
+            order=req.order,
+            phase=phases.get(req.phase_id),
+        )
+        if req.due_at:
+            local = timezone.localtime(req.due_at)
+            new.due_at = at_shanghai(shift_year(local.date(), years), local.time())
+        if req.repeat_from and req.repeat_until:
+            new.repeat_from = shift_year(req.repeat_from, years)
+            new.repeat_until = shift_year(req.repeat_until, years)
+        new.full_clean()
+        new.save()
+        new.indicators.set(req.indicators.all())
+        sync_periods(new)
+    _set_indicators(campaign, list(source.indicators.order_by("campaignindicator__order")))
+    _set_named(ActivityType, campaign, list(source.activity_types.values_list("name", flat=True)))
+    _set_named(TargetDomain, campaign, list(source.domains.values_list("name", flat=True)))
+    Participant.objects.bulk_create(
+        Participant(campaign=campaign, organization_id=org_id, joined_on=campaign.starts_on)
+        for org_id in source.participants.filter(organization__archived=False).values_list(
+            "organization_id", flat=True
+        )
+    )
+    record(
+        actor=actor,
+        action="campaign.copy",
+        target=campaign,
+        summary=campaign.title,
+        source=source.pk,
+    )
+    return campaign
+
+
+@transaction.atomic
+def add_participants(
+    *,
+    actor: Person,
+    campaign: Campaign,
+    organizations: list[Organization],
+    joined_on: date | None = None,
+) -> int:
+    """Add units not yet taking part; returns how many were added. A unit added after the
+    campaign started is expected to report only from the day it joins."""
+    _require_manager(actor, campaign)
+    if any(not is_office_over(actor, o) for o in organizations):
+        raise PermissionDenied
+    joined_on = joined_on or max(campaign.starts_on, timezone.localdate())
+    present = set(campaign.participants.values_list("organization_id", flat=True))
+    new = [
+        Participant(campaign=campaign, organization=o, joined_on=joined_on)
+        for o in organizations
+        if o.pk not in present
+    ]
+    Participant.objects.bulk_create(new)
+    if new:
+        record(
+            actor=actor,
+            action="participants.add",
+            target=campaign,
+            summary=_("%(n)d units added") % {"n": len(new)},
+            organizations=[p.organization_id for p in new],
+        )
+    return len(new)
+
+
+@transaction.atomic
+def remove_participant(*, actor: Person, participant: Participant) -> None:
+    _require_manager(actor, participant.campaign)
+    record(
+        actor=actor,
+        action="participant.remove",
+        target=participant.campaign,
+        summary=str(participant.organization),
+        organization=participant.organization_id,
+    )
+    participant.delete()
+
+
+@transaction.atomic
+def register_liaison(
+    *, actor: Person, participant: Participant, name: str, title: str, mobile: str, phone: str = ""
+) -> Participant:
+    """The unit names its liaison for this campaign (the liaison form). Re-registering
+    replaces the details; the audit log keeps the earlier ones."""
+    if not can_register_liaison(actor, participant):
+        raise PermissionDenied
+    before = {"name": participant.liaison_name, "mobile": participant.liaison_mobile}
+    participant.liaison_name, participant.liaison_title = name.strip(), title.strip()
+    participant.liaison_mobile, participant.liaison_phone = mobile.strip(), phone.strip()
+    participant.liaison_person = Person.objects.filter(mobile=participant.liaison_mobile).first()
+    participant.registered_at = timezone.now()
+    participant.full_clean()
+    participant.save()
+    record(
+        actor=actor,
+        action="liaison.register",
+        target=participant.campaign,
+        summary=f"{participant.organization} · {participant.liaison_name}",
+        before=before,
+    )
+    return participant
+
+
+@transaction.atomic
+def save_indicator(
+    *, actor: Person, owner: Organization | None, indicator: Indicator | None = None, **fields: Any
+) -> Indicator:
+    """Add to or edit the catalogue. Shared entries (no owner) are edited by superusers only."""
+    target_owner = indicator.owner if indicator else owner
+    if target_owner is None and not actor.is_superuser:
+        raise PermissionDenied
+    if target_owner is not None and not is_office_over(actor, target_owner):
+        raise PermissionDenied
+    indicator = indicator or Indicator(owner=owner)
+    _save(indicator, fields, ("name", "unit", "category", "aggregation", "description"))
+    record(actor=actor, action="indicator.save", target=indicator, summary=str(indicator))
+    return indicator
+
+
+def default_year() -> int:
+    """The year an office most likely plans for: next year once this June is past."""
+    today = timezone.localdate()
+    return today.year + (1 if today >= date(today.year, 7, 1) else 0)

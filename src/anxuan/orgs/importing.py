@@ -1,0 +1,411 @@
+"""Import and export of unit lists as .xlsx: the format offices already keep in Excel.
+
+Nothing is written until a file validates clean: `read_workbook` parses, `validate_rows`
+reports every error with its row and column, and `apply_import` writes all rows in one
+transaction after validating them again.
+"""
+
+import io
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from anxuan.orgs.enums import OrgKind, Role
+from anxuan.orgs.models import Organization, Person
+from anxuan.orgs.services import add_membership, create_organization, create_person
+from anxuan.orgs.validators import MOBILE_RE, REGION_CODE_RE
+
+# (key, header as offices write it)
+COLUMNS = [
+    ("name", "单位名称"),
+    ("parent", "上级单位"),
+    ("kind", "单位类型"),
+    ("region_code", "区划代码"),
+    ("liaison_name", "联络员姓名"),
+    ("liaison_mobile", "联络员手机"),
+]
+HEADERS = dict(COLUMNS)
+LETTERS = {key: get_column_letter(i + 1) for i, (key, _h) in enumerate(COLUMNS)}
+MAX_NAME = 100
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: wrong type, too large, no header."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str  # a key of COLUMNS, or "" for the whole row
+    message: str
+
+    @property
+    def column_label(self) -> str:
+        if not self.column:
+            return ""
+        return f"{LETTERS[self.column]} {HEADERS[self.column]}"
+
+
+@dataclass
+class ImportPreview:
+    rows: list[dict[str, str]]
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    def errors_by_row(self) -> dict[int, list[RowError]]:
+        grouped: dict[int, list[RowError]] = {}
+        for e in self.errors:
+            grouped.setdefault(e.row, []).append(e)
+        return grouped
+
+
+@dataclass
+class ImportResult:
+    organizations: int
+    accounts: list[tuple[str, str, str]]  # (full name, username, initial password)
+
+
+def kind_lookup() -> dict[str, str]:
+    """Kind values by every way an office may write them: Chinese label, English label, code."""
+    table = {k.value: k.value for k in OrgKind}
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            table.update({str(k.label): k.value for k in OrgKind})
+    return table
+
+
+def kind_label_zh(kind: str) -> str:
+    with translation.override("zh-hans"):
+        return str(OrgKind(kind).label)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # region codes and mobiles typed as numbers
+    return str(value).strip()
+
+
+def read_workbook(fileobj: IO[bytes], size: int) -> list[dict[str, str]]:
+    """Rows of the first sheet as dicts keyed by column, each with its sheet row number."""
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("The file is too large (%(size)d KB); at most %(max)d KB.")
+            % {"size": size // 1024, "max": settings.IMPORT_MAX_BYTES // 1024}
+        )
+    head = fileobj.read(4)
+    fileobj.seek(0)
+    if head != b"PK\x03\x04":
+        raise ImportFileError(_("This is not an Excel .xlsx file. Save it as .xlsx and try again."))
+    try:
+        wb = load_workbook(fileobj, read_only=True, data_only=True)
+        sheet = wb.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header = [_cell_text(v) for v in next(rows_iter, ())]
+        missing = [title for _key, title in COLUMNS[:3] if title not in header]
+        if missing:
+            raise ImportFileError(
+                _("Row 1 must be the header; missing columns: %(cols)s. Use the template.")
+                % {"cols": "、".join(missing)}
+            )
+        index = {key: header.index(title) for key, title in COLUMNS if title in header}
+        rows: list[dict[str, str]] = []
+        for number, values in enumerate(rows_iter, start=2):
+            cells = {
+                key: _cell_text(values[i]) if i < len(values) else "" for key, i in index.items()
+            }
+            if not any(cells.values()):
+                continue
+            if len(rows) >= settings.IMPORT_MAX_ROWS:
+                raise ImportFileError(
+                    _("The file has more than %(max)d rows; split it into several files.")
+                    % {"max": settings.IMPORT_MAX_ROWS}
+                )
+            cells.setdefault("region_code", "")
+            cells.setdefault("liaison_name", "")
+            cells.setdefault("liaison_mobile", "")
+            cells["row"] = str(number)
+            rows.append(cells)
+        wb.close()
+    except ImportFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many types on a malformed file
+        raise ImportFileError(
+            _("The Excel file could not be read; it may be damaged. Save it again as .xlsx.")
+        ) from exc
+    if not rows:
+        raise ImportFileError(_("The file has no unit rows below the header."))
+    return rows
+
+
+def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPreview:
+    """Check every row against the file and the database under `root`; write nothing."""
+    preview = ImportPreview(rows=rows)
+    err = preview.errors.append
+    kinds = kind_lookup()
+    existing = list(
+        Organization.objects.filter(path__startswith=root.path, archived=False).only(
+            "id", "name", "parent_id", "path"
+        )
+    )
+    existing_by_name: dict[str, list[Organization]] = {}
+    for org in existing:
+        existing_by_name.setdefault(org.name, []).append(org)
+    existing_children = {(o.parent_id, o.name) for o in existing}
+    file_names: dict[str, int] = {}
+    for r in rows:
+        if r["name"]:
+            file_names.setdefault(r["name"], int(r["row"]))
+    taken_codes = set(
+        Organization.objects.filter(region_code__isnull=False).values_list("region_code", flat=True)
+    )
+    mobiles = dict(Person.objects.filter(mobile__isnull=False).values_list("mobile", "full_name"))
+    seen_keys: dict[tuple[str, str], int] = {}
+    seen_codes: dict[str, int] = {}
+    parent_of: dict[str, str] = {}
+
+    for r in rows:
+        n = int(r["row"])
+        name, parent = r["name"], r["parent"]
+        if not name:
+            err(RowError(n, "name", _("The unit name is empty.")))
+        elif len(name) > MAX_NAME:
+            err(
+                RowError(
+                    n,
+                    "name",
+                    _("The unit name is longer than %(max)d characters.") % {"max": MAX_NAME},
+                )
+            )
+        if parent and parent == name:
+            err(RowError(n, "parent", _("A unit cannot be its own parent.")))
+        elif parent:
+            in_db = existing_by_name.get(parent, [])
+            in_file = parent in file_names
+            if not in_db and not in_file:
+                err(
+                    RowError(
+                        n,
+                        "parent",
+                        _(
+                            "Unknown parent unit “%(p)s”: it is neither under "
+                            "%(root)s nor in this file."
+                        )
+                        % {"p": parent, "root": root},
+                    )
+                )
+            elif len(in_db) + in_file > 1:
+                err(
+                    RowError(
+                        n,
+                        "parent",
+                        _("Several units are named “%(p)s”; the parent is ambiguous.")
+                        % {"p": parent},
+                    )
+                )
+            elif in_db and name and (in_db[0].pk, name) in existing_children:
+                err(
+                    RowError(
+                        n,
+                        "name",
+                        _("“%(n)s” already exists under “%(p)s”.") % {"n": name, "p": parent},
+                    )
+                )
+        elif name and (root.pk, name) in existing_children:
+            err(
+                RowError(
+                    n, "name", _("“%(n)s” already exists under “%(p)s”.") % {"n": name, "p": root}
+                )
+            )
+        if name:
+            key = (parent, name)
+            if key in seen_keys:
+                err(RowError(n, "name", _("Duplicate of row %(r)d.") % {"r": seen_keys[key]}))
+            else:
+                seen_keys[key] = n
+            if parent and parent in file_names:
+                parent_of[name] = parent
+        if r["kind"] not in kinds:
+            err(
+                RowError(
+                    n,
+                    "kind",
+                    _("Unknown unit type “%(k)s”; use one of: %(all)s.")
+                    % {"k": r["kind"], "all": "、".join(kind_label_zh(k) for k in OrgKind)},
+                )
+            )
+        code = r["region_code"]
+        if code:
+            if not REGION_CODE_RE.match(code):
+                err(RowError(n, "region_code", _("A region code has 6, 9 or 12 digits.")))
+            elif code in taken_codes:
+                err(
+                    RowError(
+                        n, "region_code", _("Region code %(c)s is already used.") % {"c": code}
+                    )
+                )
+            elif code in seen_codes:
+                err(
+                    RowError(
+                        n,
+                        "region_code",
+                        _("Region code %(c)s repeats row %(r)d.")
+                        % {"c": code, "r": seen_codes[code]},
+                    )
+                )
+            else:
+                seen_codes[code] = n
+        lname, mobile = r["liaison_name"], r["liaison_mobile"]
+        if mobile and not MOBILE_RE.match(mobile):
+            err(
+                RowError(
+                    n,
+                    "liaison_mobile",
+                    _("“%(m)s” is not an 11-digit mobile number.") % {"m": mobile},
+                )
+            )
+        elif mobile and not lname:
+            err(RowError(n, "liaison_name", _("A liaison mobile needs the liaison's name.")))
+        elif lname and not mobile:
+            err(RowError(n, "liaison_mobile", _("The liaison's mobile number is missing.")))
+        elif mobile in mobiles and mobiles[mobile] != lname:
+            err(
+                RowError(
+                    n,
+                    "liaison_mobile",
+                    _("Mobile %(m)s belongs to %(who)s already.")
+                    % {"m": mobile, "who": mobiles[mobile]},
+                )
+            )
+        elif mobile:
+            mobiles.setdefault(mobile, lname)
+
+    for r in rows:  # parents defined in the file must not loop back
+        name, hops = r["name"], 0
+        while name in parent_of and hops <= len(parent_of):
+            name, hops = parent_of[name], hops + 1
+        if hops > len(parent_of):
+            err(RowError(int(r["row"]), "parent", _("The parent units form a loop.")))
+    preview.errors.sort(key=lambda e: (e.row, list(HEADERS).index(e.column) if e.column else -1))
+    return preview
+
+
+@transaction.atomic
+def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]]) -> ImportResult:
+    """Create every unit and liaison account of a clean file, or nothing. Side effects: audit
+    rows through the services; returns the new accounts with their initial passwords."""
+    preview = validate_rows(rows, root=root)
+    if not preview.ok:
+        raise ValidationError(_("The file has errors; nothing was imported."))
+    kinds = kind_lookup()
+    by_name = {
+        o.name: o for o in Organization.objects.filter(path__startswith=root.path, archived=False)
+    }
+    pending = list(rows)
+    accounts: list[tuple[str, str, str]] = []
+    created = 0
+    while pending:  # parents first; validation guarantees every parent resolves, no loops
+        later = []
+        for r in pending:
+            parent = by_name.get(r["parent"]) if r["parent"] else root
+            if parent is None:
+                later.append(r)
+                continue
+            org = create_organization(
+                actor=actor,
+                name=r["name"],
+                kind=kinds[r["kind"]],
+                parent=parent,
+                region_code=r["region_code"] or None,
+            )
+            by_name[org.name] = org
+            created += 1
+            if r["liaison_mobile"]:
+                person = Person.objects.filter(mobile=r["liaison_mobile"]).first()
+                if person is None:
+                    person, password = create_person(
+                        actor=actor,
+                        username=r["liaison_mobile"],
+                        full_name=r["liaison_name"],
+                        mobile=r["liaison_mobile"],
+                        organization=org,
+                        role=Role.LIAISON,
+                    )
+                    accounts.append((person.full_name, person.username, password))
+                else:
+                    add_membership(actor=actor, person=person, organization=org, role=Role.LIAISON)
+        if len(later) == len(pending):
+            raise ValidationError(_("The parent units could not be resolved."))
+        pending = later
+    return ImportResult(organizations=created, accounts=accounts)
+
+
+def _header_sheet(wb: Workbook, title: str):
+    ws = wb.active
+    ws.title = title
+    ws.append([h for _k, h in COLUMNS])
+    for i, _c in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        ws.column_dimensions[get_column_letter(i)].width = 22 if i <= 2 else 14
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _to_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_workbook(orgs: list[Organization], liaisons: dict[int, Person]) -> bytes:
+    """The units below a root in the import format, parents before children."""
+    wb = Workbook()
+    ws = _header_sheet(wb, "单位")
+    names = {o.pk: o.name for o in orgs}
+    for o in orgs:
+        liaison = liaisons.get(o.pk)
+        ws.append(
+            [
+                o.name,
+                names.get(o.parent_id, ""),
+                kind_label_zh(o.kind),
+                o.region_code or "",
+                liaison.full_name if liaison else "",
+                (liaison.mobile or "") if liaison else "",
+            ]
+        )
+    return _to_bytes(wb)
+
+
+def template_workbook() -> bytes:
+    wb = Workbook()
+    ws = _header_sheet(wb, "单位")
+    ws.append(["城关镇", "", "乡镇（街道）", "620724100", "张三", "13800000001"])
+    ws.append(["城关镇中心小学", "城关镇", "学校", "", "李四", "13800000002"])
+    ws.append(["县交通运输局", "", "成员单位", "", "王五", "13800000003"])
+    notes = wb.create_sheet("填写说明")
+    notes.append(["列", "说明"])
+    notes.append(["单位名称", "必填，同一上级下不可重名"])
+    notes.append(["上级单位", "留空表示直属于导入时选择的单位；也可填写本表中另一行的单位名称"])
+    notes.append(["单位类型", "、".join(kind_label_zh(k) for k in OrgKind)])
+    notes.append(["区划代码", "可空；6 位（县级以上）、9 位（乡镇）或 12 位（村）数字，不可重复"])
+    notes.append(
+        ["联络员姓名 / 手机", "可空；填写则两项都要填，手机为 11 位，导入后自动创建联络员账号"]
+    )
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 80
+    return _to_bytes(wb)

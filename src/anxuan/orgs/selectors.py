@@ -1,0 +1,77 @@
+"""Reads of organisations and people, always scoped to the person asking."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from anxuan.orgs.enums import Role
+from anxuan.orgs.models import Membership, Organization, Person
+from anxuan.orgs.rules import memberships_of, subtree_q
+
+
+def organizations_visible_to(person: Person, *, include_archived: bool = False) -> QuerySet:
+    qs = Organization.objects.filter(subtree_q(person))
+    if not include_archived:
+        qs = qs.filter(archived=False)
+    return qs.order_by("path")
+
+
+def organizations_managed_by(person: Person) -> QuerySet:
+    """Organisations in the subtrees where the person is an office administrator."""
+    return Organization.objects.filter(
+        subtree_q(person, [Role.OFFICE_ADMIN]), archived=False
+    ).order_by("path")
+
+
+def top_organizations(person: Person) -> list[Organization]:
+    """The roots of the person's visible subtrees (no root inside another)."""
+    if person.is_superuser:
+        return list(Organization.objects.filter(parent__isnull=True, archived=False))
+    orgs = sorted({m.organization for m in memberships_of(person)}, key=lambda o: o.path)
+    roots: list[Organization] = []
+    for org in orgs:
+        if not any(org.path.startswith(r.path) for r in roots):
+            roots.append(org)
+    return roots
+
+
+def get_organization_for(person: Person, pk: int) -> Organization:
+    """Fetch an organisation the person may see; 404 otherwise (never reveal it exists)."""
+    try:
+        return organizations_visible_to(person, include_archived=True).get(pk=pk)
+    except Organization.DoesNotExist:
+        raise Http404 from None
+
+
+def people_visible_to(person: Person) -> QuerySet:
+    visible = Membership.objects.filter(subtree_q(person, field="organization"))
+    return (
+        Person.objects.filter(pk__in=visible.values("person_id"))
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organization").order_by(
+                    "organization__path", "role"
+                ),
+            )
+        )
+        .order_by("full_name", "username")
+    )
+
+
+def get_person_for(person: Person, pk: int) -> Person:
+    try:
+        return people_visible_to(person).get(pk=pk)
+    except Person.DoesNotExist:
+        raise Http404 from None
+
+
+def liaisons_by_org(org_ids: list[int]) -> dict[int, Person]:
+    """The first liaison of each organisation, in one query."""
+    found: dict[int, Person] = {}
+    for m in (
+        Membership.objects.filter(organization_id__in=org_ids, role=Role.LIAISON)
+        .select_related("person")
+        .order_by("created_at", "id")
+    ):
+        found.setdefault(m.organization_id, m.person)
+    return found
