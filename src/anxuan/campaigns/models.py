@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -244,7 +244,9 @@ class Requirement(models.Model):
     def rule_text(self) -> str:
         if self.schedule == Schedule.ONCE and self.due_at:
             return gettext("due %(when)s") % {
-                "when": formats.date_format(self.due_at, "SHORT_DATETIME_FORMAT")
+                "when": formats.date_format(
+                    timezone.localtime(self.due_at), "SHORT_DATETIME_FORMAT"
+                )
             }
         if self.schedule == Schedule.WEEKLY and self.due_time is not None:
             return gettext("every %(day)s %(hour)s, %(from)s – %(until)s") % {

@@ -1,0 +1,85 @@
+"""Named personas for permission stories, on a small county like the demo's."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from anxuan.campaigns import services as campaign_services
+from anxuan.campaigns.models import Campaign, Participant
+from anxuan.orgs.enums import OrgKind, Role
+from anxuan.orgs.models import Organization, Person
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Argon2 is deliberately slow; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class County:
+    county: Organization
+    town: Organization
+    other_town: Organization
+    department: Organization
+    enterprise: Organization  # below `town`
+    office_admin: Person
+    office_staff: Person
+    town_liaison: Person
+    other_liaison: Person
+    reviewer: Person
+    expert: Person
+    outsider: Person  # office admin of another county
+    campaign: Campaign
+    participant: Participant  # `town` in `campaign`
+    other_participant: Participant  # `other_town` in `campaign`
+
+
+@pytest.fixture
+def county(db) -> County:
+    province = factories.org("甘肃省", OrgKind.PROVINCE, code="620000")
+    city = factories.org("张掖市", OrgKind.CITY, province, "620700")
+    county = factories.org("高台县", OrgKind.COUNTY, city, "620724")
+    elsewhere = factories.org("临泽县", OrgKind.COUNTY, city, "620723")
+    town = factories.org("城关镇", OrgKind.TOWN, county, "620724100")
+    other_town = factories.org("宣化镇", OrgKind.TOWN, county, "620724101")
+    department = factories.org("县交通运输局", OrgKind.DEPARTMENT, county)
+    enterprise = factories.org("高台县鑫源化工有限公司", OrgKind.ENTERPRISE, town)
+    office_admin = factories.person(county, Role.OFFICE_ADMIN, "office")
+    campaign = factories.safety_month(office_admin, county)
+    campaign_services.add_participants(
+        actor=office_admin,
+        campaign=campaign,
+        organizations=[town, other_town, department],
+        joined_on=campaign.starts_on,
+    )
+    return County(
+        county=county,
+        town=town,
+        other_town=other_town,
+        department=department,
+        enterprise=enterprise,
+        office_admin=office_admin,
+        office_staff=factories.person(county, Role.OFFICE_STAFF, "staff"),
+        town_liaison=factories.person(town, Role.LIAISON, "liaison"),
+        other_liaison=factories.person(other_town, Role.LIAISON, "liaison2"),
+        reviewer=factories.person(county, Role.REVIEWER, "reviewer"),
+        expert=factories.person(county, Role.EXPERT, "expert"),
+        outsider=factories.person(elsewhere, Role.OFFICE_ADMIN, "outsider"),
+        campaign=campaign,
+        participant=campaign.participants.get(organization=town),
+        other_participant=campaign.participants.get(organization=other_town),
+    )
+
+
+@pytest.fixture
+def login(client: Client):
+    """Log the test client in as a person; returns the client."""
+
+    def as_(person: Person) -> Client:
+        client.force_login(person, backend="anxuan.orgs.auth.UsernameOrMobileBackend")
+        return client
+
+    return as_
