@@ -39,9 +39,15 @@ lint: $(DEV_STAMP)
 test: $(DEV_STAMP) browser lint
 	$(BIN)/pytest
 
-# Rebuild the compiled translations after editing src/anxuan/locale/*/LC_MESSAGES/django.po.
+# Refresh the Chinese catalogue: extract strings, fill them from locale/zh_Hans.tsv (it lists
+# any string still untranslated), compile. Needs GNU gettext; the compiled .mo is committed.
 messages: $(STAMP)
-	cd src/anxuan && ../../$(BIN)/python -m django compilemessages -v0 --settings=anxuan.settings
+	cd src/anxuan && DJANGO_SETTINGS_MODULE=anxuan.settings ../../$(BIN)/python -m django \
+	  makemessages -l zh_Hans --no-location --no-obsolete -i "static/*" -v0
+	cd src/anxuan && ../../$(BIN)/python locale/fill_po.py \
+	  locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans.tsv
+	cd src/anxuan && DJANGO_SETTINGS_MODULE=anxuan.settings ../../$(BIN)/python -m django \
+	  compilemessages -v0
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/b1_page_floor.py

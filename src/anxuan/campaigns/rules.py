@@ -4,7 +4,7 @@ import rules
 
 from anxuan.campaigns.models import Campaign, Participant
 from anxuan.orgs.enums import OFFICE_ROLES, Role
-from anxuan.orgs.rules import has_role_over, is_office_over, roles_over, subtree_q
+from anxuan.orgs.rules import has_role_over, is_office_over, own_org_ids, roles_over, subtree_q
 
 
 @rules.predicate
@@ -26,8 +26,11 @@ def can_view_campaign(person, campaign: Campaign | None) -> bool:
 
 @rules.predicate
 def can_register_liaison(person, participant: Participant | None) -> bool:
-    return participant is not None and has_role_over(
-        person, participant.organization, {Role.LIAISON, *OFFICE_ROLES}
+    """The unit's own liaison, or the office over the unit."""
+    if participant is None:
+        return False
+    return participant.organization_id in own_org_ids(person, [Role.LIAISON]) or has_role_over(
+        person, participant.organization, OFFICE_ROLES
     )
 
 

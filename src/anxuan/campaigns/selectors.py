@@ -9,7 +9,7 @@ from django.utils import timezone
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
 from anxuan.orgs.enums import OFFICE_ROLES, Role
 from anxuan.orgs.models import Person
-from anxuan.orgs.rules import subtree_q
+from anxuan.orgs.rules import own_org_ids, subtree_q
 
 
 def campaigns_visible_to(person: Person) -> QuerySet:
@@ -50,11 +50,15 @@ def participants_of(campaign: Campaign) -> QuerySet:
 
 
 def participants_for(person: Person, campaign: Campaign) -> QuerySet:
-    """The participants the person acts for: all for the office, their own units otherwise."""
+    """The participants the person acts for: all for the campaign's office; otherwise the
+    units below the person's office roles and the units they are the liaison of."""
     qs = participants_of(campaign)
     if person.has_perm("campaigns.manage_campaign", campaign):
         return qs
-    return qs.filter(subtree_q(person, [Role.LIAISON, *OFFICE_ROLES], field="organization"))
+    return qs.filter(
+        subtree_q(person, OFFICE_ROLES, field="organization")
+        | Q(organization_id__in=own_org_ids(person, [Role.LIAISON]))
+    )
 
 
 def get_participant_for(person: Person, campaign: Campaign, pk: int) -> Participant:
@@ -75,7 +79,7 @@ def due_for_liaison(person: Person, *, days_back: int = 7, limit: int = 20) -> l
     passed period of every campaign their units take part in."""
     now = timezone.now()
     mine = Participant.objects.filter(
-        subtree_q(person, [Role.LIAISON], field="organization"), campaign__archived=False
+        organization_id__in=own_org_ids(person, [Role.LIAISON]), campaign__archived=False
     ).select_related("organization", "campaign")
     by_campaign: dict[int, list[Participant]] = {}
     for p in mine:
@@ -102,7 +106,7 @@ def due_for_liaison(person: Person, *, days_back: int = 7, limit: int = 20) -> l
 def liaison_registrations_for(person: Person) -> QuerySet:
     """The person's participations whose liaison form is not yet filled in."""
     return Participant.objects.filter(
-        subtree_q(person, [Role.LIAISON], field="organization"),
+        organization_id__in=own_org_ids(person, [Role.LIAISON]),
         campaign__archived=False,
         registered_at__isnull=True,
     ).select_related("organization", "campaign")

@@ -35,6 +35,12 @@ def forget_memberships(person: Person) -> None:
         delattr(person, _CACHE_ATTR)
 
 
+def own_org_ids(person: Person, roles: Iterable[str]) -> list[int]:
+    """Organisations where the person holds one of `roles` directly (not through a parent)."""
+    wanted = set(roles)
+    return [m.organization_id for m in memberships_of(person) if m.role in wanted]
+
+
 def roles_over(person: Person, org: Organization) -> set[str]:
     """Roles the person holds in `org` or any of its ancestors."""
     if getattr(person, "is_superuser", False):
