@@ -38,8 +38,15 @@ def test_blank_campaign_without_dates_is_refused_in_chinese(county, login):
 
 def test_weekly_requirement_set_up_in_the_form(county, login):
     url = reverse("requirement_create", args=[county.campaign.pk])
-    form = {"kind": "weekly", "title": "每周五报送", "schedule": "weekly", "weekday": "4",
-            "due_time": "17:00", "repeat_from": "2026-06-01", "repeat_until": "2026-06-30"}  # fmt: skip
+    form = {
+        "kind": "weekly",
+        "title": "每周五报送",
+        "schedule": "weekly",
+        "weekday": "4",
+        "due_time": "17:00",
+        "repeat_from": "2026-06-01",
+        "repeat_until": "2026-06-30",
+    }
 
     response = login(county.office_admin).post(url, form)
 
