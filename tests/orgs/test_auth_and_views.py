@@ -118,3 +118,13 @@ def test_org_tree_and_people_queries_do_not_grow(county, login, extra):
         counts.append(len(ctx.captured_queries))
 
     assert counts == [4, 5]
+
+
+def test_the_office_renames_its_own_county_keeping_its_parent(county, login):
+    response = login(county.office_admin).post(reverse("org_edit", args=[county.county.pk]), {
+        "name": "高台县（新）", "parent": county.county.parent_id, "kind": OrgKind.COUNTY,
+        "region_code": "620724",
+    })  # fmt: skip
+
+    assert response.status_code == 302
+    assert Organization.objects.get(pk=county.county.pk).name == "高台县（新）"

@@ -54,7 +54,10 @@ def update_organization(
     parent: Organization | None,
 ) -> Organization:
     """Rename, re-kind or move an organisation; a move rewrites the paths of its subtree."""
-    if not can_manage_org(actor, org) or (parent is not None and not can_manage_org(actor, parent)):
+    moving = parent != org.parent
+    if not can_manage_org(actor, org) or (
+        moving and not (parent and can_manage_org(actor, parent))
+    ):
         raise PermissionDenied
     if parent is not None and parent.path.startswith(org.path):
         raise ValidationError({"parent": _("An organisation cannot be moved under itself.")})

@@ -100,7 +100,9 @@ def org_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = _managed_org(request, pk)
-    parents = selectors.organizations_managed_by(request.user).exclude(path__startswith=org.path)
+    parents = selectors.organizations_managed_by(request.user).exclude(
+        path__startswith=org.path
+    ) | Organization.objects.filter(pk=org.parent_id)  # keeping the current parent is allowed
     form = OrganizationForm(
         request.POST or None, instance=Organization.objects.get(pk=org.pk), parents=parents
     )
