@@ -168,10 +168,16 @@ def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPr
     for r in rows:
         if r["name"]:
             file_names.setdefault(r["name"], int(r["row"]))
+    codes_in_file = {r["region_code"] for r in rows if r["region_code"]}
     taken_codes = set(
-        Organization.objects.filter(region_code__isnull=False).values_list("region_code", flat=True)
+        Organization.objects.filter(region_code__in=codes_in_file).values_list(
+            "region_code", flat=True
+        )
     )
-    mobiles = dict(Person.objects.filter(mobile__isnull=False).values_list("mobile", "full_name"))
+    mobiles_in_file = {r["liaison_mobile"] for r in rows if r["liaison_mobile"]}
+    mobiles = dict(
+        Person.objects.filter(mobile__in=mobiles_in_file).values_list("mobile", "full_name")
+    )
     seen_keys: dict[tuple[str, str], int] = {}
     seen_codes: dict[str, int] = {}
     parent_of: dict[str, str] = {}
