@@ -14,7 +14,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "ANXUAN_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "anxuan.settings",
     }
-    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+    result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
