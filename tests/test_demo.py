@@ -1,0 +1,28 @@
+from django.test import Client
+from django.urls import reverse
+
+from anxuan import demo
+from anxuan.campaigns.models import Campaign
+from anxuan.orgs.enums import OrgKind
+from anxuan.orgs.models import Organization
+
+
+def test_demo_builds_a_county_with_a_login_for_each_role(db):
+    demo.build()
+
+    county = Organization.objects.get(name="高台县")
+    below = Organization.objects.filter(path__startswith=county.path).exclude(pk=county.pk)
+    assert below.filter(kind=OrgKind.TOWN).count() == 9
+    assert (
+        below.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.STATIONED, OrgKind.MEDIA]).count() == 30
+    )
+    assert below.filter(kind=OrgKind.ENTERPRISE).count() == 20
+    month = Campaign.objects.get(kind="safety_month", copied_from__isnull=True)
+    assert month.participants.filter(registered_at__isnull=True).count() == 5
+    assert month.participants.filter(registered_at__isnull=False).count() == 57
+    for username, _label in demo.LOGIN_HELP:
+        client = Client()
+        response = client.post(reverse("login"), {"username": username, "password": demo.PASSWORD})
+        assert response.status_code == 302, username
+        assert client.get(reverse("home")).status_code == 200
+    assert demo.is_loaded()
