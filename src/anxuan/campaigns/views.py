@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -258,6 +259,7 @@ def phase_edit(request: HttpRequest, pk: int, phase_pk: int | None = None) -> Ht
         title=_("Phase of %(t)s") % {"t": campaign.title},
         submit=_("Save"),
         back=campaign.get_absolute_url(),
+        delete_url=reverse("phase_delete", args=[campaign.pk, phase.pk]) if phase else "",
     )
 
 
@@ -302,6 +304,9 @@ def requirement_edit(
         title=_("Reporting requirement of %(t)s") % {"t": campaign.title},
         submit=_("Save"),
         back=campaign.get_absolute_url(),
+        delete_url=(
+            reverse("requirement_delete", args=[campaign.pk, requirement.pk]) if requirement else ""
+        ),
     )
 
 
