@@ -191,4 +191,4 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("home"))
 
-    assert len(ctx.captured_queries) == 8
+    assert len(ctx.captured_queries) == 6

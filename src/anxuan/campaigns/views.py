@@ -48,7 +48,12 @@ def _office_orgs(request: HttpRequest):
 def home(request: HttpRequest) -> HttpResponse:
     """What is due for a liaison; what needs attention for an office."""
     user = request.user
-    office = list(selectors.office_campaigns(user).filter(ends_on__gte=timezone.localdate()))
+    is_office = user.has_perm("orgs.office_work")
+    office = (
+        list(selectors.office_campaigns(user).filter(ends_on__gte=timezone.localdate()))
+        if is_office
+        else []
+    )
     return render(
         request,
         "campaigns/home.html",
@@ -56,8 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "due": selectors.due_for_liaison(user),
             "registrations": selectors.liaison_registrations_for(user),
             "office_campaigns": office,
-            "deadlines": selectors.next_deadlines([c.pk for c in office]),
-            "is_office": user.has_perm("orgs.office_work"),
+            "deadlines": selectors.next_deadlines([c.pk for c in office]) if office else [],
+            "is_office": is_office,
         },
     )
 
