@@ -1,0 +1,258 @@
+"""Role × page authorisation matrix: every URL of the apps, for every persona.
+
+Policy (read it from the tables below):
+- anonymous: every page but login, healthz and the language switch redirects to the login;
+- a role reaches the subtree of its organisation; an object outside every subtree the
+  person reaches is 404 (its existence is not revealed); visible but not allowed is 403;
+- office admin: organisations, people and campaigns of the county; office staff: campaigns,
+  and may look at people; liaison: their own unit's subtree, the campaigns it takes part
+  in and their own unit's liaison form; reviewer and expert: look, no office rights;
+- outsider: the office admin of another county: nothing of this county.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
+from anxuan.orgs.models import Membership, Organization, Person
+from tests.factories import PASSWORD
+
+PERSONAS = [
+    "office_admin",
+    "office_staff",
+    "town_liaison",
+    "other_liaison",
+    "reviewer",
+    "expert",
+    "outsider",
+]
+
+
+def shared_indicator(c) -> int:
+    return Indicator.objects.filter(owner__isnull=True).first().pk
+
+
+# url name -> (how to build its arguments from the county, expected GET status per persona in
+# PERSONAS order). Anonymous callers are checked separately.
+GET = {
+    "home": (lambda c: [], "200 200 200 200 200 200 200"),
+    "campaign_list": (lambda c: [], "200 200 200 200 200 200 200"),
+    "campaign_create": (lambda c: [], "200 200 403 403 403 403 200"),
+    "campaign_detail": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
+    "campaign_edit": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "campaign_copy": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "campaign_calendar": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
+    "phase_create": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "phase_edit": (
+        lambda c: [c.campaign.pk, c.campaign.phases.first().pk],
+        "200 200 403 403 403 403 404",
+    ),
+    "requirement_create": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "requirement_edit": (
+        lambda c: [c.campaign.pk, c.campaign.requirements.first().pk],
+        "200 200 403 403 403 403 404",
+    ),
+    "participants": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
+    "liaison_register": (
+        lambda c: [c.campaign.pk, c.participant.pk],
+        "200 200 200 404 404 404 404",
+    ),
+    "indicator_list": (lambda c: [], "200 200 403 403 403 403 200"),
+    "indicator_create": (lambda c: [], "200 200 403 403 403 403 200"),
+    "indicator_edit": (lambda c: [shared_indicator(c)], "200 200 403 403 403 403 200"),
+    "org_tree": (lambda c: [], "200 200 200 200 200 200 200"),
+    "org_detail": (lambda c: [c.county.pk], "200 200 404 404 200 200 404"),
+    "org_create": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
+    "org_edit": (lambda c: [c.town.pk], "200 403 403 404 403 403 404"),
+    "org_import": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
+    "org_export": (lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
+    "org_import_template": (lambda c: [], "200 403 403 403 403 403 200"),
+    "people_list": (lambda c: [], "200 200 403 403 403 403 200"),
+    "person_create": (lambda c: [], "200 403 403 403 403 403 200"),
+    "person_detail": (lambda c: [c.town_liaison.pk], "200 200 403 403 403 403 404"),
+}
+
+# Extra GET rows on other objects of the same views.
+GET_MORE = {
+    "liaison's own town": ("org_detail", lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
+    "enterprise below the town": (
+        "org_detail",
+        lambda c: [c.enterprise.pk],
+        "200 200 200 404 200 200 404",
+    ),
+    "other town's liaison form": (
+        "liaison_register",
+        lambda c: [c.campaign.pk, c.other_participant.pk],
+        "200 200 404 200 404 404 404",
+    ),
+}
+
+
+def participant_gone(c) -> bool:
+    return not Participant.objects.filter(pk=c.other_participant.pk).exists()
+
+
+# url name -> (arguments, form data, expected status per persona, "did it happen?")
+POST = {
+    "org_archive": (
+        lambda c: [c.enterprise.pk],
+        {},
+        "302 403 403 404 403 403 404",
+        lambda c: Organization.objects.get(pk=c.enterprise.pk).archived,
+    ),
+    "org_import_confirm": (
+        lambda c: [c.county.pk],
+        {},
+        "302 403 404 404 403 403 404",
+        lambda c: False,  # nothing pending: the admin is sent back to the upload page
+    ),
+    "person_add_membership": (
+        lambda c: [c.town_liaison.pk],
+        lambda c: {"organization": c.town.pk, "role": "reviewer"},
+        "302 403 403 404 403 403 404",
+        lambda c: Membership.objects.filter(person=c.town_liaison, role="reviewer").exists(),
+    ),
+    "person_remove_membership": (
+        lambda c: [c.town_liaison.pk, c.town_liaison.memberships.get().pk],
+        {},
+        "302 403 403 404 403 403 404",
+        lambda c: not Membership.objects.filter(person=c.town_liaison).exists(),
+    ),
+    "person_reset_password": (
+        lambda c: [c.town_liaison.pk],
+        {},
+        "200 403 403 404 403 403 404",
+        lambda c: not Person.objects.get(pk=c.town_liaison.pk).check_password(PASSWORD),
+    ),
+    "campaign_archive": (
+        lambda c: [c.campaign.pk],
+        {},
+        "302 302 403 403 403 403 404",
+        lambda c: Campaign.objects.get(pk=c.campaign.pk).archived,
+    ),
+    "phase_delete": (
+        lambda c: [c.campaign.pk, c.campaign.phases.first().pk],
+        {},
+        "302 302 403 403 403 403 404",
+        lambda c: Phase.objects.filter(campaign=c.campaign).count() == 2,
+    ),
+    "requirement_delete": (
+        lambda c: [c.campaign.pk, c.campaign.requirements.first().pk],
+        {},
+        "302 302 403 403 403 403 404",
+        lambda c: Requirement.objects.filter(campaign=c.campaign).count() == 5,
+    ),
+    "participant_remove": (
+        lambda c: [c.campaign.pk, c.other_participant.pk],
+        {},
+        "302 302 403 403 403 403 404",
+        participant_gone,
+    ),
+}
+
+
+def expected(row: str) -> dict[str, int]:
+    return dict(zip(PERSONAS, (int(code) for code in row.split()), strict=True))
+
+
+def as_persona(county, name: str) -> Client:
+    client = Client()
+    client.force_login(getattr(county, name), backend="anxuan.orgs.auth.UsernameOrMobileBackend")
+    return client
+
+
+def check_gets(county, name: str, args, row: str) -> list[str]:
+    url = reverse(name, args=args(county))
+    wrong = []
+    for persona, status in expected(row).items():
+        got = as_persona(county, persona).get(url).status_code
+        if got != status:
+            wrong.append(f"{persona} GET {url}: {got}, expected {status}")
+    return wrong
+
+
+@pytest.mark.parametrize("name", sorted(GET))
+def test_get_matrix(county, name):
+    args, row = GET[name]
+
+    assert check_gets(county, name, args, row) == []
+
+
+@pytest.mark.parametrize("label", sorted(GET_MORE))
+def test_get_matrix_on_other_objects(county, label):
+    name, args, row = GET_MORE[label]
+
+    assert check_gets(county, name, args, row) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "persona"), [(name, persona) for name in sorted(POST) for persona in PERSONAS]
+)
+def test_post_matrix(county, name, persona):
+    args, data, row, happened = POST[name]
+    url = reverse(name, args=args(county))
+    form = data(county) if callable(data) else data
+
+    response = as_persona(county, persona).post(url, form)
+
+    status = expected(row)[persona]
+    assert response.status_code == status
+    if status in (200, 302) and name != "org_import_confirm":
+        assert happened(county)
+    else:
+        assert not happened(county)
+
+
+@pytest.mark.parametrize("name", sorted({*GET, *POST}))
+def test_anonymous_is_sent_to_login(county, name):
+    args = (GET.get(name) or POST[name])[0]
+    url = reverse(name, args=args(county))
+
+    response = Client().post(url) if name in POST else Client().get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_public_pages(db):
+    client = Client()
+
+    assert client.get(reverse("login")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
+
+
+def test_outsider_lists_show_nothing_of_this_county(county):
+    client = as_persona(county, "outsider")
+
+    assert county.campaign.title not in client.get(reverse("campaign_list")).content.decode()
+    tree = client.get(reverse("org_tree")).content.decode()
+    assert "城关镇" not in tree
+    assert "高台县" not in tree
+    assert county.town_liaison.full_name not in client.get(reverse("people_list")).content.decode()
+
+
+def test_liaison_sees_only_their_own_participant_rows(county):
+    page = as_persona(county, "town_liaison").get(
+        reverse("participants", args=[county.campaign.pk])
+    )
+
+    table = page.content.decode().split('id="participants"')[1].split("</table>")[0]
+    assert "城关镇" in table
+    assert "宣化镇" not in table
+
+
+def test_non_staff_cannot_enter_the_django_admin(county):
+    response = as_persona(county, "office_admin").get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response.url
+
+
+def test_every_url_is_in_the_matrix():
+    names = set()
+    for module in ("anxuan.orgs.urls", "anxuan.campaigns.urls"):
+        names |= {p.name for p in get_resolver(module).url_patterns}
+
+    assert names == set(GET) | set(POST)
