@@ -29,7 +29,16 @@ class Pool:
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
     async def get(self) -> int:
-        conn = self.idle.pop() if self.idle else await asyncio.open_connection(self.host, self.port)
+        if self.idle:
+            conn = self.idle.pop()
+            try:
+                return await self._send(conn)
+            except (OSError, asyncio.IncompleteReadError, IndexError):
+                conn[1].close()  # the server closed an idle keep-alive connection; as
+                # browsers do for a GET, retry once on a new connection
+        return await self._send(await asyncio.open_connection(self.host, self.port))
+
+    async def _send(self, conn: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> int:
         reader, writer = conn
         writer.write(self.request)
         await writer.drain()
