@@ -34,7 +34,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m django makemigrations --check --dry-run -v0 --settings=anxuan.settings
+	DB_POOL=0 $(BIN)/python -m django makemigrations --check --dry-run -v0 --settings=anxuan.settings
 
 test: $(DEV_STAMP) browser lint
 	$(BIN)/pytest

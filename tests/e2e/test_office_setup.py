@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
+from anxuan.campaigns.models import Campaign
 from anxuan.orgs.models import Organization
 from tests.e2e.browser import DESKTOP, log_in, open_page, shot
 
@@ -67,6 +68,7 @@ def test_office_imports_units_and_creates_safety_month(live_server, county, brow
     page.click("main form button[type=submit]")
 
     expect(page.locator("h1")).to_contain_text("2027年“安全生产月”活动")
+    assert Campaign.objects.filter(year=2027).count() == 1
     weekly = page.locator(".requirement", has_text="每周活动开展情况").locator("ol.periods li")
     expect(weekly).to_have_count(4)
     due = [datetime.fromisoformat(v) for v in weekly.evaluate_all(
