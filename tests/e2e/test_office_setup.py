@@ -96,7 +96,8 @@ def test_office_adds_participants_in_bulk(live_server, county, browser):
     log_in(page, live_server.url, "office")
     page.goto(f"{live_server.url}/campaigns/{county.campaign.pk}/participants/")
 
-    page.check("#candidates label:has-text('高台县鑫源化工有限公司')")
+    page.check("[data-check-all='#candidates']")  # 全选: every unit not yet taking part
+    expect(page.locator("#candidates input:checked")).to_have_count(1)
     page.click("main form.stacked button[type=submit]")
 
     expect(page.locator("#participants")).to_contain_text("高台县鑫源化工有限公司")

@@ -230,11 +230,17 @@ class RequirementForm(forms.ModelForm):
         return kwargs
 
 
+class OrgCheckboxesField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Organization) -> str:
+        return f"{obj.name} · {obj.get_kind_display()}"
+
+
 class ParticipantsForm(forms.Form):
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = OrgCheckboxesField(
         queryset=Organization.objects.none(),
         label=_("Units"),
-        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Tick at least one unit.")},
     )
     joined_on = forms.DateField(

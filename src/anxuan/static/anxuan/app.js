@@ -1,4 +1,4 @@
-// Anxuan's only script: a form is sent once, however often its button is pressed.
+// Anxuan's only script. A form is sent once, however often its button is pressed.
 document.addEventListener("submit", function (event) {
   var form = event.target;
   if (form.dataset.sent === "1") {
@@ -15,5 +15,13 @@ window.addEventListener("pageshow", function () {
   document.querySelectorAll("form[data-sent]").forEach(function (form) {
     delete form.dataset.sent;
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+  });
+});
+// <input type="checkbox" data-check-all="#list"> ticks or unticks every box in #list.
+document.addEventListener("change", function (event) {
+  var selector = event.target.dataset && event.target.dataset.checkAll;
+  if (!selector) return;
+  document.querySelectorAll(selector + " input[type=checkbox]").forEach(function (box) {
+    box.checked = event.target.checked;
   });
 });
