@@ -16,11 +16,6 @@ class OrgKind(models.TextChoices):
     OTHER = "other", _("Other unit")
 
 
-REGION_KINDS = frozenset(
-    {OrgKind.NATION, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.TOWN}
-)
-
-
 class Role(models.TextChoices):
     OFFICE_ADMIN = "office_admin", _("Office administrator")
     OFFICE_STAFF = "office_staff", _("Office staff")

@@ -63,12 +63,6 @@ class ImportPreview:
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
 
-    def errors_by_row(self) -> dict[int, list[RowError]]:
-        grouped: dict[int, list[RowError]] = {}
-        for e in self.errors:
-            grouped.setdefault(e.row, []).append(e)
-        return grouped
-
 
 @dataclass
 class ImportResult:

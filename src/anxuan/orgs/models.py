@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anxuan.orgs.enums import REGION_KINDS, OrgKind, Role
+from anxuan.orgs.enums import OrgKind, Role
 from anxuan.orgs.validators import validate_mobile, validate_region_code
 
 PATH_STEP = 8  # characters of the materialised path per level: zero-padded id
@@ -53,10 +53,6 @@ class Organization(models.Model):
     @property
     def depth(self) -> int:
         return len(self.path) // (PATH_STEP + 1) - 1
-
-    @property
-    def is_region(self) -> bool:
-        return self.kind in REGION_KINDS
 
 
 class Person(AbstractUser):

@@ -156,7 +156,6 @@ def org_import(request: HttpRequest, pk: int) -> HttpResponse:
             "root": root,
             "form": form,
             "preview": preview,
-            "errors_by_row": preview.errors_by_row() if preview else {},
         },
         status=status,
     )
