@@ -192,3 +192,14 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
         client.get(reverse("home"))
 
     assert len(ctx.captured_queries) == 6
+
+
+def test_seven_domain_campaign_shows_the_evidence_each_phase_asks_for(county, login):
+    campaign = services.create_campaign_from_blueprint(
+        actor=county.office_admin, owner=county.county, blueprint_key="seven_domains", year=2027
+    )
+
+    page = login(county.office_admin).get(campaign.get_absolute_url()).content.decode()
+
+    assert "音视频、图片、报刊剪报、网站截图、手机截屏、文字材料" in page
+    assert "进公共场所" in page

@@ -10,10 +10,16 @@ from anxuan.campaigns.enums import (
     WEEKDAYS,
     Aggregation,
     CampaignKind,
+    EvidenceKind,
     RequirementKind,
     Schedule,
 )
 from anxuan.orgs.models import Organization
+
+
+def evidence_labels(codes: list[str]) -> str:
+    labels = dict(EvidenceKind.choices)
+    return "、".join(str(labels.get(code, code)) for code in codes)
 
 
 class Indicator(models.Model):
@@ -154,6 +160,10 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def evidence_text(self) -> str:
+        return evidence_labels(self.evidence)
+
 
 class ActivityType(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="activity_types")
@@ -239,6 +249,10 @@ class Requirement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def evidence_text(self) -> str:
+        return evidence_labels(self.evidence)
 
     @property
     def rule_text(self) -> str:
