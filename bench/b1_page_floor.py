@@ -45,10 +45,23 @@ def recreate_database() -> None:
 
 def start_server(env: dict, port: int, pool: bool) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [PY, "-m", "gunicorn", "anxuan.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4", "--log-level", "warning"],
-        env={**env, "DB_POOL": "1" if pool else "0"}, cwd=ROOT,
-    )  # fmt: skip
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "anxuan.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env={**env, "DB_POOL": "1" if pool else "0"},
+        cwd=ROOT,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -78,8 +91,9 @@ def session_cookie(port: int, username: str, password: str) -> str:
     data = urllib.parse.urlencode(
         {"username": username, "password": password, "csrfmiddlewaretoken": token}
     ).encode()
-    request = urllib.request.Request(f"{base}/accounts/login/", data=data,
-                                     headers={"Referer": f"{base}/accounts/login/"})  # fmt: skip
+    request = urllib.request.Request(
+        f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
+    )
     opener.open(request).read()
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies:
@@ -88,8 +102,16 @@ def session_cookie(port: int, username: str, password: str) -> str:
 
 
 def load(mode: str, url: str, cookie: str, seconds: float, **kw) -> dict:
-    args = [PY, str(ROOT / "bench" / "loadgen.py"), mode, url, "--cookie", cookie,
-            "--seconds", str(seconds)]  # fmt: skip
+    args = [
+        PY,
+        str(ROOT / "bench" / "loadgen.py"),
+        mode,
+        url,
+        "--cookie",
+        cookie,
+        "--seconds",
+        str(seconds),
+    ]
     for key, value in kw.items():
         args += [f"--{key}", str(value)]
     out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=seconds + 60)
@@ -114,11 +136,13 @@ def prepare_data(env: dict) -> dict:
     office = Person.objects.get(username="office")
     lists = {}
     for rows in (10, 50, 100):
-        parent = create_organization(actor=office, name=f"基准单位{rows}", kind=OrgKind.OTHER,
-                                     parent=county)  # fmt: skip
+        parent = create_organization(
+            actor=office, name=f"基准单位{rows}", kind=OrgKind.OTHER, parent=county
+        )
         for i in range(rows):
-            create_organization(actor=office, name=f"企业{rows}-{i}", kind=OrgKind.ENTERPRISE,
-                                parent=parent)  # fmt: skip
+            create_organization(
+                actor=office, name=f"企业{rows}-{i}", kind=OrgKind.ENTERPRISE, parent=parent
+            )
         lists[rows] = parent.pk
     client = Client()
     client.force_login(office)
@@ -138,13 +162,19 @@ def main() -> None:
     args = parser.parse_args()
     probe_s, open_s = (2, 4) if args.quick else (5, 12)
     var = tempfile.mkdtemp(prefix="anxuan-b1-")
-    env = {**os.environ, "DATABASE_URL": f"{PG}/{DB}", "ANXUAN_VAR_DIR": var,
-           "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "LOG_LEVEL": "ERROR",
-           "DJANGO_SETTINGS_MODULE": "anxuan.settings"}  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB}",
+        "ANXUAN_VAR_DIR": var,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "anxuan.settings",
+    }
     recreate_database()
     for command in (["migrate", "-v0"], ["demo"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([PY, "-m", "anxuan.cli", *command], env=env, cwd=ROOT, check=True,
-                       capture_output=True)  # fmt: skip
+        subprocess.run(
+            [PY, "-m", "anxuan.cli", *command], env=env, cwd=ROOT, check=True, capture_output=True
+        )
     data = prepare_data(env)
     import psycopg
 
@@ -173,8 +203,10 @@ def main() -> None:
             )
             half = load("open", base + path, cookie, open_s, rate=max(1, sat["rps"] / 2))
             results["pages"].append({"name": name, "saturation": sat, "half": half})
-            print(f"  {name}: {sat['rps']} req/s saturated; p95 {half['p95_ms']} ms at half",
-                  flush=True)  # fmt: skip
+            print(
+                f"  {name}: {sat['rps']} req/s saturated; p95 {half['p95_ms']} ms at half",
+                flush=True,
+            )
     finally:
         stop(server)
     server = start_server(env, port, pool=False)
@@ -188,20 +220,28 @@ def main() -> None:
 
 def report(results: dict) -> None:
     baseline = results["pages"][0]["saturation"]["rps"]
-    print(f"\nB1 page floor — {results['date']}, {results['cores']} cores, gunicorn 2×4 threads, "
-          "PostgreSQL pooled; load generator on the same machine")  # fmt: skip
-    header = f"{'page':<40} {'sat req/s':>9} {'ratio':>6} {'at rps':>7} {'p50':>7} {'p95':>7} " \
-             f"{'p99':>7} {'errors':>6}"  # fmt: skip
+    print(
+        f"\nB1 page floor — {results['date']}, {results['cores']} cores, gunicorn 2×4 threads, "
+        "PostgreSQL pooled; load generator on the same machine"
+    )
+    header = (
+        f"{'page':<40} {'sat req/s':>9} {'ratio':>6} {'at rps':>7} {'p50':>7} {'p95':>7} "
+        f"{'p99':>7} {'errors':>6}"
+    )
     print(header)
     print("-" * len(header))
     for page in results["pages"]:
         sat, half = page["saturation"], page["half"]
-        print(f"{page['name']:<40} {sat['rps']:>9} {sat['rps'] / baseline:>6.2f} "
-              f"{half['offered_rps']:>7.0f} {half['p50_ms']:>7} {half['p95_ms']:>7} "
-              f"{half['p99_ms']:>7} {sat['errors'] + half['errors']:>6}")  # fmt: skip
+        print(
+            f"{page['name']:<40} {sat['rps']:>9} {sat['rps'] / baseline:>6.2f} "
+            f"{half['offered_rps']:>7.0f} {half['p50_ms']:>7} {half['p95_ms']:>7} "
+            f"{half['p99_ms']:>7} {sat['errors'] + half['errors']:>6}"
+        )
     nopool = results["no_pool_baseline"]["rps"]
-    print(f"\none-query view without the connection pool: {nopool} req/s "
-          f"(pool on: {baseline} req/s, {baseline / nopool:.2f}×)")  # fmt: skip
+    print(
+        f"\none-query view without the connection pool: {nopool} req/s "
+        f"(pool on: {baseline} req/s, {baseline / nopool:.2f}×)"
+    )
     q = results["queries"]
     print(f"queries on an office list page: {q[10]} at 10 rows, {q[100]} at 100 rows")
     out = ROOT / "bench" / "out"

@@ -5,8 +5,10 @@ Policy (read it from the tables below):
 - a role reaches the subtree of its organisation; an object outside every subtree the
   person reaches is 404 (its existence is not revealed); visible but not allowed is 403;
 - office admin: organisations, people and campaigns of the county; office staff: campaigns,
-  and may look at people; liaison: their own unit's subtree, the campaigns it takes part
-  in and their own unit's liaison form; reviewer and expert: look, no office rights;
+  and may look at people; both review reports and may report on a unit's behalf;
+- liaison: their own unit's subtree, the campaigns it takes part in, their own unit's
+  liaison form and reports;
+- reviewer: looks at campaigns and reviews their reports; expert: looks, nothing more;
 - outsider: the office admin of another county: nothing of this county.
 """
 
@@ -16,6 +18,10 @@ from django.urls import get_resolver, reverse
 
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.orgs.models import Membership, Organization, Person
+from anxuan.reports import services as report_services
+from anxuan.reports.enums import State
+from anxuan.reports.models import Submission
+from tests import factories
 from tests.factories import PASSWORD
 
 PERSONAS = [
@@ -31,6 +37,22 @@ PERSONAS = [
 
 def shared_indicator(c) -> int:
     return Indicator.objects.filter(owner__isnull=True).first().pk
+
+
+def week1(c):
+    return factories.weekly_period(c.campaign, 1)
+
+
+def submitted(c) -> Submission:
+    found = Submission.objects.filter(participant=c.participant, period=week1(c)).first()
+    if found is None:
+        found = factories.report(c.town_liaison, c.participant, week1(c))
+        report_services.submit_report(actor=c.town_liaison, submission=found)
+    return found
+
+
+def draft(c) -> Submission:
+    return factories.report(c.town_liaison, c.participant, week1(c))
 
 
 # url name -> (how to build its arguments from the county, expected GET status per persona in
@@ -71,6 +93,13 @@ GET = {
     "people_list": (lambda c: [], "200 200 403 403 403 403 200"),
     "person_create": (lambda c: [], "200 403 403 403 403 403 200"),
     "person_detail": (lambda c: [c.town_liaison.pk], "200 200 403 403 403 403 404"),
+    "report_new": (
+        lambda c: f"{reverse('report_new')}?participant={c.participant.pk}&period={week1(c).pk}",
+        "200 200 200 404 404 404 404",
+    ),
+    "report_inbox": (lambda c: [], "200 200 403 403 200 403 200"),
+    "report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
+    "report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -143,6 +172,18 @@ POST = {
         "302 302 403 403 403 403 404",
         lambda c: Requirement.objects.filter(campaign=c.campaign).count() == 5,
     ),
+    "report_accept": (
+        lambda c: [submitted(c).pk],
+        {},
+        "302 302 403 404 302 404 404",
+        lambda c: submitted(c).state == State.ACCEPTED,
+    ),
+    "report_return": (
+        lambda c: [submitted(c).pk],
+        {"reason": "请补充照片"},
+        "302 302 403 404 302 404 404",
+        lambda c: submitted(c).state == State.RETURNED,
+    ),
     "participant_remove": (
         lambda c: [c.campaign.pk, c.other_participant.pk],
         {},
@@ -162,8 +203,13 @@ def as_persona(county, name: str) -> Client:
     return client
 
 
+def url_for(county, name: str, args) -> str:
+    built = args(county)
+    return built if isinstance(built, str) else reverse(name, args=built)
+
+
 def check_gets(county, name: str, args, row: str) -> list[str]:
-    url = reverse(name, args=args(county))
+    url = url_for(county, name, args)
     wrong = []
     for persona, status in expected(row).items():
         got = as_persona(county, persona).get(url).status_code
@@ -191,7 +237,7 @@ def test_get_matrix_on_other_objects(county, label):
 )
 def test_post_matrix(county, name, persona):
     args, data, row, happened = POST[name]
-    url = reverse(name, args=args(county))
+    url = url_for(county, name, args)
     form = data(county) if callable(data) else data
 
     response = as_persona(county, persona).post(url, form)
@@ -207,7 +253,7 @@ def test_post_matrix(county, name, persona):
 @pytest.mark.parametrize("name", sorted({*GET, *POST}))
 def test_anonymous_is_sent_to_login(county, name):
     args = (GET.get(name) or POST[name])[0]
-    url = reverse(name, args=args(county))
+    url = url_for(county, name, args)
 
     response = Client().post(url) if name in POST else Client().get(url)
 
@@ -252,7 +298,7 @@ def test_non_staff_cannot_enter_the_django_admin(county):
 
 def test_every_url_is_in_the_matrix():
     names = set()
-    for module in ("anxuan.orgs.urls", "anxuan.campaigns.urls"):
+    for module in ("anxuan.orgs.urls", "anxuan.campaigns.urls", "anxuan.reports.urls"):
         names |= {p.name for p in get_resolver(module).url_patterns}
 
     assert names == set(GET) | set(POST)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "anxuan.core",
     "anxuan.orgs",
     "anxuan.campaigns",
+    "anxuan.reports",
 ]
 
 MIDDLEWARE = [

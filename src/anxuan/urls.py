@@ -19,4 +19,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("anxuan.orgs.urls")),
     path("", include("anxuan.campaigns.urls")),
+    path("", include("anxuan.reports.urls")),
 ]

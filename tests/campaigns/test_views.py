@@ -191,7 +191,7 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("home"))
 
-    assert len(ctx.captured_queries) == 6
+    assert len(ctx.captured_queries) == 8
 
 
 def test_seven_domain_campaign_shows_the_evidence_each_phase_asks_for(county, login):

@@ -37,3 +37,22 @@ def safety_month(actor: Person, owner: Organization, year: int = 2026) -> Campai
     return campaign_services.create_campaign_from_blueprint(
         actor=actor, owner=owner, blueprint_key="safety_month", year=year
     )
+
+
+def weekly_period(campaign: Campaign, number: int = 1):
+    from anxuan.campaigns.enums import RequirementKind
+
+    return campaign.requirements.get(kind=RequirementKind.WEEKLY).periods.get(number=number)
+
+
+def report(actor: Person, participant, period, text: str = "开展安全宣传咨询活动", **draft):
+    """A saved draft for a period (not submitted)."""
+    from anxuan.reports import services
+
+    return services.save_draft(
+        actor=actor,
+        participant=participant,
+        requirement=period.requirement,
+        period=period,
+        draft={"text": text, **draft},
+    )

@@ -3,7 +3,6 @@ from django.urls import path
 from anxuan.campaigns import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

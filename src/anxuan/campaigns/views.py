@@ -45,30 +45,6 @@ def _office_orgs(request: HttpRequest):
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """What is due for a liaison; what needs attention for an office."""
-    user = request.user
-    is_office = user.has_perm("orgs.office_work")
-    office = (
-        list(selectors.office_campaigns(user).filter(ends_on__gte=timezone.localdate()))
-        if is_office
-        else []
-    )
-    return render(
-        request,
-        "campaigns/home.html",
-        {
-            "due": selectors.due_for_liaison(user),
-            "registrations": selectors.liaison_registrations_for(user),
-            "office_campaigns": office,
-            "deadlines": selectors.next_deadlines([c.pk for c in office]) if office else [],
-            "is_office": is_office,
-        },
-    )
-
-
-@login_required
-@require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = selectors.campaigns_visible_to(request.user).order_by("-year", "-starts_on", "pk")
     return render(

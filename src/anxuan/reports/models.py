@@ -1,0 +1,145 @@
+"""Submissions and their immutable versions.
+
+A Submission is what one participant hands in for one period of a requirement (or, for
+"any time" requirements, one item among many). Its editable draft lives on the submission;
+every submit freezes the draft into a new SubmissionVersion that is never changed again.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from anxuan.campaigns.models import Indicator, Participant, Period, Requirement
+from anxuan.reports.enums import ReviewKind, State, Timeliness
+
+
+class Submission(models.Model):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("unit")
+    )
+    requirement = models.ForeignKey(
+        Requirement,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("requirement"),
+    )
+    period = models.ForeignKey(
+        Period,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+        verbose_name=_("period"),
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    important = models.BooleanField(_("important"), default=False)
+    # The draft being edited: {"text": str, "activities": [...], "values": {indicator id: str}}
+    draft = models.JSONField(default=dict, blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    timeliness = models.CharField(
+        _("timeliness"), max_length=8, choices=Timeliness.choices, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "period"],
+                condition=Q(period__isnull=False),
+                name="submission_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_submitted_at__isnull=True) | ~Q(timeliness=""),
+                name="submission_timeliness_when_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.requirement}"
+
+
+class SubmissionVersion(models.Model):
+    """What was handed in at one submit. Never updated or deleted."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(_("report"))
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="version_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} v{self.number}"
+
+
+class ActivityRecord(models.Model):
+    """One activity reported in a version. Type and domain are kept as the names the
+    liaison chose, so later edits of the campaign's lists never change a past report."""
+
+    version = models.ForeignKey(
+        SubmissionVersion, on_delete=models.PROTECT, related_name="activities"
+    )
+    held_on = models.DateField(_("date"))
+    activity_type = models.CharField(_("activity type"), max_length=40)
+    domain = models.CharField(_("domain"), max_length=40, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    people_reached = models.PositiveIntegerField(_("people reached"), default=0)
+    description = models.CharField(_("what happened"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.activity_type}"
+
+
+class IndicatorValue(models.Model):
+    version = models.ForeignKey(SubmissionVersion, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "indicator"], name="value_once_per_version"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="value_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+
+class Review(models.Model):
+    """The office's decision on one version: accepted, or returned with a reason."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="reviews")
+    version = models.ForeignKey(SubmissionVersion, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=ReviewKind.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=ReviewKind.RETURN) | ~Q(reason=""), name="return_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.submission}"

@@ -1,0 +1,83 @@
+"""Reads of submissions, scoped to the person asking."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from anxuan.campaigns.models import Participant, Period
+from anxuan.orgs.enums import Role
+from anxuan.orgs.models import Person
+from anxuan.orgs.rules import own_org_ids, subtree_q
+from anxuan.reports.enums import State
+from anxuan.reports.models import Submission
+from anxuan.reports.rules import REVIEW_ROLES
+
+
+def _base() -> QuerySet:
+    return Submission.objects.select_related(
+        "participant__organization", "requirement__campaign__owner", "period__requirement"
+    ).annotate(version_count=Count("versions"))
+
+
+def submissions_visible_to(person: Person) -> QuerySet:
+    """Submissions of the person's own units (as liaison), of units below their office roles,
+    and of the campaigns they review."""
+    return _base().filter(
+        Q(participant__organization_id__in=own_org_ids(person, [Role.LIAISON]))
+        | subtree_q(person, REVIEW_ROLES, field="requirement__campaign__owner")
+        | subtree_q(person, REVIEW_ROLES, field="participant__organization")
+    )
+
+
+def get_submission_for(person: Person, pk: int) -> Submission:
+    submission = submissions_visible_to(person).filter(pk=pk).first()
+    if submission is None or not person.has_perm("reports.view", submission):
+        raise Http404
+    return submission
+
+
+def inbox_for(person: Person, *, filters: dict) -> QuerySet:
+    """Submissions the person reviews, awaiting review unless a state is asked for."""
+    qs = _base().filter(subtree_q(person, REVIEW_ROLES, field="requirement__campaign__owner"))
+    qs = qs.exclude(state=State.DRAFT)
+    if filters.get("state"):
+        qs = qs.filter(state=filters["state"])
+    else:
+        qs = qs.filter(state__in=[State.SUBMITTED, State.RESUBMITTED])
+    for key, field in (
+        ("campaign", "requirement__campaign_id"),
+        ("requirement", "requirement_id"),
+        ("period", "period_id"),
+        ("unit", "participant__organization_id"),
+    ):
+        if filters.get(key):
+            qs = qs.filter(**{field: filters[key]})
+    if filters.get("important"):
+        qs = qs.filter(important=True)
+    return qs.order_by("-important", "first_submitted_at", "id")
+
+
+def find_submission(participant: Participant, period: Period) -> Submission | None:
+    return Submission.objects.filter(participant=participant, period=period).first()
+
+
+def submissions_by_period(participant_ids: list[int], period_ids: list[int]) -> dict:
+    """{(participant id, period id): submission} in one query."""
+    return {
+        (s.participant_id, s.period_id): s
+        for s in Submission.objects.filter(
+            participant_id__in=participant_ids, period_id__in=period_ids
+        )
+    }
+
+
+def returned_for(person: Person) -> QuerySet:
+    """Reports of the person's units that the office sent back, newest first."""
+    return (
+        _base()
+        .filter(
+            participant__organization_id__in=own_org_ids(person, [Role.LIAISON]),
+            state=State.RETURNED,
+        )
+        .prefetch_related("reviews")
+        .order_by("-updated_at")
+    )

@@ -1,0 +1,180 @@
+"""Writes to submissions: one service per state change, each in one transaction with an
+audit row. A submit freezes the draft into a new immutable version; nothing is overwritten.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anxuan.campaigns.enums import Schedule
+from anxuan.campaigns.models import Participant, Period, Requirement
+from anxuan.core.audit import record
+from anxuan.orgs.models import Person
+from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, ReviewKind, State, Timeliness
+from anxuan.reports.models import (
+    ActivityRecord,
+    IndicatorValue,
+    Review,
+    Submission,
+    SubmissionVersion,
+)
+from anxuan.reports.rules import can_report_for, can_review
+
+
+class StateConflict(ValidationError):
+    """The submission is not in a state that allows this action (HTTP 409 in the API)."""
+
+
+def _locked(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update()
+        .select_related("period", "requirement__campaign", "participant__organization")
+        .get(pk=submission.pk)
+    )
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    actor: Person,
+    participant: Participant,
+    requirement: Requirement,
+    period: Period | None,
+    draft: dict[str, Any],
+    important: bool = False,
+    submission: Submission | None = None,
+) -> Submission:
+    """Create or update the editable draft of a report. Side effects: audit row."""
+    if period is not None and period.requirement_id != requirement.pk:
+        raise ValidationError(_("The period does not belong to this requirement."))
+    if requirement.campaign_id != participant.campaign_id:
+        raise ValidationError(_("This unit does not take part in that campaign."))
+    if submission is None and period is not None:
+        submission = Submission.objects.filter(participant=participant, period=period).first()
+    if submission is None:
+        submission = Submission(participant=participant, requirement=requirement, period=period)
+    else:
+        submission = _locked(submission)
+    if not can_report_for(actor, submission):
+        raise PermissionDenied
+    if submission.pk and submission.state not in EDITABLE:
+        raise StateConflict(_("This report was submitted and can no longer be edited."))
+    submission.draft = draft
+    submission.important = important and requirement.schedule == Schedule.ANYTIME
+    submission.full_clean()
+    submission.save()
+    record(actor=actor, action="report.save_draft", target=submission, summary=str(submission))
+    return submission
+
+
+def _same_as_last(submission: Submission) -> bool:
+    last = submission.versions.order_by("-number").first()
+    return last is not None and submission.draft.get("frozen_as") == last.number
+
+
+@transaction.atomic
+def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion:
+    """Freeze the draft into a new version. The first submit decides timeliness against the
+    period's due time, by the server's clock. Submitting again what was just submitted (a
+    double click, a retry) returns the existing version instead of making another.
+    Side effects: version, activity and value rows; audit row."""
+    submission = _locked(submission)
+    if not can_report_for(actor, submission):
+        raise PermissionDenied
+    if submission.state in AWAITING_REVIEW and _same_as_last(submission):
+        return submission.versions.order_by("-number").first()
+    if submission.state not in EDITABLE:
+        raise StateConflict(_("This report was already submitted."))
+    draft = submission.draft
+    text = (draft.get("text") or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write what your unit did before submitting.")})
+    now = timezone.now()
+    version = SubmissionVersion.objects.create(
+        submission=submission,
+        number=submission.versions.count() + 1,
+        text=text,
+        submitted_at=now,
+        submitted_by=actor,
+    )
+    for row in draft.get("activities", []):
+        activity = ActivityRecord(version=version, **row)
+        activity.full_clean()
+        activity.save()
+    indicators = {i.pk: i for i in submission.requirement.indicators.all()}
+    for key, value in (draft.get("values") or {}).items():
+        if value not in (None, "") and int(key) in indicators:
+            IndicatorValue.objects.create(
+                version=version, indicator=indicators[int(key)], value=Decimal(str(value))
+            )
+    if submission.first_submitted_at is None:
+        submission.first_submitted_at = now
+        due = submission.period.due_at if submission.period else None
+        submission.timeliness = Timeliness.ON_TIME if due is None or now <= due else Timeliness.LATE
+    submission.state = State.RESUBMITTED if submission.state == State.RETURNED else State.SUBMITTED
+    submission.draft = {**draft, "frozen_as": version.number}
+    submission.save()
+    record(
+        actor=actor,
+        action="report.submit",
+        target=submission,
+        summary=str(submission),
+        version=version.number,
+        timeliness=submission.timeliness,
+    )
+    return version
+
+
+def _review(actor: Person, submission: Submission, kind: str, reason: str) -> Submission:
+    submission = _locked(submission)
+    if not can_review(actor, submission):
+        raise PermissionDenied
+    if submission.state not in AWAITING_REVIEW:
+        raise StateConflict(_("Only a submitted report can be reviewed."))
+    version = submission.versions.order_by("-number").first()
+    review = Review(
+        submission=submission, version=version, kind=kind, reason=reason.strip(), reviewer=actor
+    )
+    review.full_clean()
+    review.save()
+    submission.state = State.ACCEPTED if kind == ReviewKind.ACCEPT else State.RETURNED
+    submission.save(update_fields=["state", "updated_at"])
+    record(
+        actor=actor,
+        action=f"report.{kind}",
+        target=submission,
+        summary=reason[:200],
+        version=version.number,
+    )
+    return submission
+
+
+@transaction.atomic
+def accept_submission(*, actor: Person, submission: Submission) -> Submission:
+    """Accept the latest version. Side effects: review row, audit row."""
+    return _review(actor, submission, ReviewKind.ACCEPT, "")
+
+
+@transaction.atomic
+def return_submission(*, actor: Person, submission: Submission, reason: str) -> Submission:
+    """Send the report back with a reason the liaison sees beside it; the version stays.
+    Side effects: review row, audit row."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the report is returned.")})
+    return _review(actor, submission, ReviewKind.RETURN, reason)
+
+
+def accept_many(*, actor: Person, submissions: list[Submission]) -> int:
+    """Bulk accept; each in its own transaction, skipping those no longer awaiting review."""
+    done = 0
+    for submission in submissions:
+        try:
+            accept_submission(actor=actor, submission=submission)
+            done += 1
+        except StateConflict:
+            continue
+    return done

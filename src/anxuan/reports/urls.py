@@ -1,0 +1,13 @@
+from django.urls import path
+
+from anxuan.reports import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/new/", views.report_new, name="report_new"),
+    path("reports/inbox/", views.inbox, name="report_inbox"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+]

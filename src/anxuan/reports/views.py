@@ -1,0 +1,272 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from anxuan.campaigns import selectors as campaign_selectors
+from anxuan.campaigns.models import Participant, Period, Requirement
+from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
+from anxuan.core.views import add_service_errors
+from anxuan.reports import selectors, services
+from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
+from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
+from anxuan.reports.models import Submission
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What is due for a liaison (with each report's state) and what came back from the
+    office; what needs attention for an office."""
+    user = request.user
+    is_office = user.has_perm("orgs.office_work")
+    office = (
+        list(campaign_selectors.office_campaigns(user).filter(ends_on__gte=timezone.localdate()))
+        if is_office
+        else []
+    )
+    due = campaign_selectors.due_for_liaison(user)
+    found = selectors.submissions_by_period(
+        [row["participant"].pk for row in due], [row["period"].pk for row in due]
+    )
+    for row in due:
+        row["submission"] = found.get((row["participant"].pk, row["period"].pk))
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "due": due,
+            "returned": selectors.returned_for(user),
+            "registrations": campaign_selectors.liaison_registrations_for(user),
+            "office_campaigns": office,
+            "deadlines": campaign_selectors.next_deadlines([c.pk for c in office])
+            if office
+            else [],
+            "is_office": is_office,
+            "to_review": selectors.inbox_for(user, filters={}).count()
+            if user.has_perm("reports.review_somewhere")
+            else None,
+        },
+    )
+
+
+def _participant_for(request: HttpRequest, pk: str | None) -> Participant:
+    participant = (
+        Participant.objects.select_related("campaign", "organization").filter(pk=pk).first()
+        if pk and pk.isdigit()
+        else None
+    )
+    if (
+        participant is None
+        or not participants_for(request.user, participant.campaign)
+        .filter(pk=participant.pk)
+        .exists()
+    ):
+        raise Http404  # never reveal another unit's participation
+    if not request.user.has_perm("campaigns.register_liaison", participant):
+        raise PermissionDenied
+    return participant
+
+
+def _report_page(
+    request: HttpRequest,
+    *,
+    participant: Participant,
+    requirement: Requirement,
+    period: Period | None,
+    submission: Submission | None,
+) -> HttpResponse:
+    """The report form for new and existing drafts: save as draft, or submit."""
+    campaign = participant.campaign
+    draft = submission.draft if submission else {}
+    form_kwargs = {
+        "types": list(campaign.activity_types.values_list("name", flat=True)),
+        "domains": list(campaign.domains.values_list("name", flat=True)),
+    }
+    initial = {
+        "text": draft.get("text", ""),
+        "important": submission.important if submission else False,
+    }
+    initial.update({f"value_{k}": v for k, v in (draft.get("values") or {}).items()})
+    data = request.POST if request.method == "POST" else None
+    form = ReportForm(data, initial=initial, requirement=requirement)
+    activities = ActivityFormSet(
+        data, initial=draft.get("activities") or None, prefix="act", form_kwargs=form_kwargs
+    )
+    if data is not None and form.is_valid() and activities.is_valid():
+        new_draft = {
+            **form.draft_part(),
+            "activities": [f.as_draft() for f in activities if f.has_changed() and f.cleaned_data],
+        }
+        try:
+            submission = services.save_draft(
+                actor=request.user,
+                participant=participant,
+                requirement=requirement,
+                period=period,
+                draft=new_draft,
+                important=form.cleaned_data.get("important", False),
+                submission=submission,
+            )
+            if "submit" in request.POST:
+                services.submit_report(actor=request.user, submission=submission)
+                messages.success(request, _("Submitted. The office has your report."))
+                return redirect("report_detail", pk=submission.pk)
+        except services.StateConflict as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("report_detail", pk=submission.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("report_edit", pk=submission.pk)
+    return render(
+        request,
+        "reports/form.html",
+        {
+            "form": form,
+            "activities": activities,
+            "participant": participant,
+            "requirement": requirement,
+            "period": period,
+            "submission": submission,
+            "returns": submission.reviews.filter(kind="return") if submission else [],
+        },
+        status=400 if data is not None else 200,
+    )
+
+
+@login_required
+def report_new(request: HttpRequest) -> HttpResponse:
+    """Start the report of a unit for a period (or an ad-hoc item for a requirement)."""
+    participant = _participant_for(request, request.GET.get("participant"))
+    period = None
+    if request.GET.get("period"):
+        period = get_object_or_404(
+            Period.objects.select_related("requirement"),
+            pk=request.GET["period"] if request.GET["period"].isdigit() else 0,
+            requirement__campaign=participant.campaign,
+        )
+        existing = selectors.find_submission(participant, period)
+        if existing:
+            return redirect("report_edit", pk=existing.pk)
+        requirement = period.requirement
+    else:
+        requirement = get_object_or_404(
+            Requirement,
+            pk=request.GET.get("requirement") or 0,
+            campaign=participant.campaign,
+        )
+        if requirement.periods.exists():
+            raise PermissionDenied  # periodic requirements are reported per period
+    return _report_page(
+        request, participant=participant, requirement=requirement, period=period, submission=None
+    )
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.get_submission_for(request.user, pk)
+    if not request.user.has_perm("reports.report", submission):
+        raise PermissionDenied
+    if submission.state not in EDITABLE:
+        return redirect("report_detail", pk=submission.pk)
+    return _report_page(
+        request,
+        participant=submission.participant,
+        requirement=submission.requirement,
+        period=submission.period,
+        submission=submission,
+    )
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = selectors.get_submission_for(request.user, pk)
+    versions = list(
+        submission.versions.prefetch_related("activities", "values__indicator")
+        .select_related("submitted_by")
+        .order_by("-number")
+    )
+    can_review = request.user.has_perm("reports.review", submission)
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "submission": submission,
+            "versions": versions,
+            "reviews": submission.reviews.all(),
+            "can_review": can_review and submission.state in AWAITING_REVIEW,
+            "can_edit": request.user.has_perm("reports.report", submission)
+            and submission.state in EDITABLE,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _reviewed(request: HttpRequest, pk: int) -> Submission:
+    submission = selectors.get_submission_for(request.user, pk)
+    if not request.user.has_perm("reports.review", submission):
+        raise PermissionDenied
+    return submission
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _reviewed(request, pk)
+    try:
+        services.accept_submission(actor=request.user, submission=submission)
+        messages.success(request, _("Accepted."))
+    except services.StateConflict as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("report_detail", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _reviewed(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the report is returned."))
+        return redirect("report_detail", pk=submission.pk)
+    try:
+        services.return_submission(
+            actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Returned to the unit with your reason."))
+    except services.StateConflict as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("report_detail", pk=submission.pk)
+
+
+@login_required
+@permission_required("reports.review_somewhere", raise_exception=True)
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Submissions to review, filtered; accept several at once."""
+    filters = {k: request.GET.get(k, "") for k in ("campaign", "state", "unit", "important")}
+    filters = {k: v for k, v in filters.items() if v and (v.isdigit() or k in ("state",))}
+    if filters.get("state") not in (None, *State.values):
+        filters.pop("state")
+    submissions = selectors.inbox_for(request.user, filters=filters)
+    if request.method == "POST":
+        chosen = submissions.filter(pk__in=[i for i in request.POST.getlist("ids") if i.isdigit()])
+        done = services.accept_many(actor=request.user, submissions=list(chosen))
+        messages.success(request, _("%(n)d reports accepted.") % {"n": done})
+        return redirect(request.get_full_path())
+    return render(
+        request,
+        "reports/inbox.html",
+        {
+            "submissions": submissions[:200],
+            "filters": filters,
+            "states": State.choices,
+            "campaigns": campaigns_visible_to(request.user).order_by("-year", "title"),
+        },
+    )
