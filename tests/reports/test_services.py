@@ -167,3 +167,19 @@ def test_returning_needs_a_reason(county, week1):
         services.return_submission(actor=county.office_admin, submission=draft, reason=" ")
 
     assert Submission.objects.get(pk=draft.pk).state == State.SUBMITTED
+
+
+def test_text_changes_mark_what_was_added_and_removed():
+    from anxuan.reports.diff import text_changes, value_changes
+
+    assert text_changes("发放资料 500 份", "发放资料 800 份，展板 5 块") == [
+        ("same", "发放资料 "),
+        ("del", "5"),
+        ("add", "8"),
+        ("same", "00 份"),
+        ("add", "，展板 5 块"),
+    ]
+    assert value_changes({"展板": "3"}, {"展板": "5", "资料": "100"}) == [
+        ("展板", "3", "5"),
+        ("资料", "—", "100"),
+    ]

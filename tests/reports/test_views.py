@@ -150,3 +150,20 @@ def test_inbox_queries_do_not_grow_with_rows(county, login, units):
 
     assert page.content.decode().count('name="ids"') == units
     assert len(ctx.captured_queries) == 5
+
+
+def test_the_office_sees_what_changed_between_versions(county, login):
+    period = factories.weekly_period(county.campaign)
+    draft = factories.report(
+        county.town_liaison, county.participant, period, text="发放资料 500 份"
+    )
+    services.submit_report(actor=county.town_liaison, submission=draft)
+    services.return_submission(actor=county.office_admin, submission=draft, reason="数字有误")
+    factories.report(county.town_liaison, county.participant, period, text="发放资料 800 份")
+    services.submit_report(actor=county.town_liaison, submission=draft)
+
+    page = login(county.office_admin).get(reverse("report_detail", args=[draft.pk]))
+
+    html = page.content.decode()
+    assert "与第 1 版相比的修改" in html
+    assert "<del>5</del><ins>8</ins>" in html

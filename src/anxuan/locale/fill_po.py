@@ -1,4 +1,4 @@
-"""Fill empty msgstr entries of a .po file from a TSV of `msgid<TAB>msgstr` lines.
+"""Fill empty (or fuzzy) msgstr entries of a .po file from a TSV of `msgid<TAB>msgstr` lines.
 
 Used by `make messages` after `makemessages`: the TSV (zh_Hans.tsv) is the reviewed
 translation memory; entries already translated in the .po are left alone.
@@ -53,8 +53,13 @@ def main(po_path: str, tsv_path: str) -> int:
             out.append(block)
             continue
         plural = "msgid_plural" in parts
+        # makemessages guesses "fuzzy" translations from similar strings; never trust them.
+        fuzzy = any(x.startswith("#,") and "fuzzy" in x for x in head)
+        head = [
+            x for x in head if not x.startswith("#|") and not (x.startswith("#,") and "fuzzy" in x)
+        ]
         done = unquote(parts.get("msgstr[0]" if plural else "msgstr", ['""']))
-        if done:
+        if done and not fuzzy:
             out.append(block)
             continue
         target = memory.get(msgid)

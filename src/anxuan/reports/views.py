@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
+from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Submission
@@ -191,8 +194,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = list(
         submission.versions.prefetch_related("activities", "values__indicator")
         .select_related("submitted_by")
-        .order_by("-number")
+        .order_by("number")
     )
+    for before, after in pairwise(versions):
+        after.text_changes = text_changes(before.text, after.text)
+        after.value_changes = value_changes(
+            {str(v.indicator): f"{v.value:g}" for v in before.values.all()},
+            {str(v.indicator): f"{v.value:g}" for v in after.values.all()},
+        )
+        after.activity_counts = (len(before.activities.all()), len(after.activities.all()))
+    versions.reverse()
     can_review = request.user.has_perm("reports.review", submission)
     return render(
         request,
