@@ -17,12 +17,15 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
+from anxuan.core.files import inspect_upload
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as report_services
 from anxuan.reports.enums import State
-from anxuan.reports.models import Submission
+from anxuan.reports.models import Attachment, Submission
+from anxuan.reports.tasks import process_attachment
 from tests import factories
 from tests.factories import PASSWORD
+from tests.reports import evidence
 
 PERSONAS = [
     "office_admin",
@@ -53,6 +56,24 @@ def submitted(c) -> Submission:
 
 def draft(c) -> Submission:
     return factories.report(c.town_liaison, c.participant, week1(c))
+
+
+def attached(c, *, submit: bool) -> Attachment:
+    """A photo with its thumbnail, on a submitted report or on a draft."""
+    submission = submitted(c) if submit else draft(c)
+    if submit:
+        found = submission.attachments.first()
+        if found:
+            return found
+        report_services.return_submission(actor=c.office_admin, submission=submission, reason="补")
+    photo = evidence.jpeg()
+    (attachment,) = report_services.attach_files(
+        actor=c.town_liaison,
+        submission=submission,
+        uploads=[(photo, photo.name, inspect_upload(photo, photo.name))],
+    )
+    process_attachment.call_local(attachment.pk)
+    return attachment
 
 
 # url name -> (how to build its arguments from the county, expected GET status per persona in
@@ -100,6 +121,14 @@ GET = {
     "report_inbox": (lambda c: [], "200 200 403 403 200 403 200"),
     "report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
     "report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
+    "attachment_file": (
+        lambda c: [attached(c, submit=True).pk],
+        "200 200 200 404 200 404 404",
+    ),
+    "attachment_thumb": (
+        lambda c: [attached(c, submit=True).pk],
+        "200 200 200 404 200 404 404",
+    ),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -184,6 +213,12 @@ POST = {
         "302 302 403 404 302 404 404",
         lambda c: submitted(c).state == State.RETURNED,
     ),
+    "attachment_remove": (
+        lambda c: [attached(c, submit=False).pk],
+        {},
+        "302 302 302 404 403 404 404",
+        lambda c: not Attachment.objects.filter(in_draft=True).exists(),
+    ),
     "participant_remove": (
         lambda c: [c.campaign.pk, c.other_participant.pk],
         {},
@@ -212,7 +247,9 @@ def check_gets(county, name: str, args, row: str) -> list[str]:
     url = url_for(county, name, args)
     wrong = []
     for persona, status in expected(row).items():
-        got = as_persona(county, persona).get(url).status_code
+        response = as_persona(county, persona).get(url)
+        got = response.status_code
+        response.close()
         if got != status:
             wrong.append(f"{persona} GET {url}: {got}, expected {status}")
     return wrong

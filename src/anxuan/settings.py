@@ -150,7 +150,15 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = DEBUG
 
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+EVIDENCE_MAX_BYTES = {
+    "photo": int(os.environ.get("PHOTO_MAX_MB", "20")) * 2**20,
+    "document": int(os.environ.get("DOCUMENT_MAX_MB", "50")) * 2**20,
+    "video": int(os.environ.get("VIDEO_MAX_MB", "500")) * 2**20,
+}
+# Pillow refuses images above this many pixels (decompression bombs); phones take < 50 MP.
+MAX_IMAGE_PIXELS = 80_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = 5000

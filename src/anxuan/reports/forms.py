@@ -1,9 +1,45 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Requirement
+from anxuan.core.files import inspect_upload
 from anxuan.core.forms import DateInput
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files at once; each is checked by content (type, size, pixels) here, before
+    anything is saved."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={
+                    "accept": "image/*,video/*,.heic,.pdf,.docx,.xlsx",
+                    "multiple": True,
+                }
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        checked, errors = [], []
+        for upload in uploads:
+            super().clean(upload, initial)
+            try:
+                checked.append((upload, upload.name, inspect_upload(upload, upload.name)))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
 
 
 class ReportForm(forms.Form):
@@ -11,6 +47,14 @@ class ReportForm(forms.Form):
         label=_("What your unit did"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    files = EvidenceField(
+        label=_("Photos, videos and documents"),
+        required=False,
+        help_text=_(
+            "Photos (JPEG, PNG, HEIC) up to 20 MB, videos (MP4, MOV) up to 500 MB, "
+            "documents (PDF, DOCX, XLSX) up to 50 MB."
+        ),
     )
     important = forms.BooleanField(label=_("Important: tell the office at once"), required=False)
 

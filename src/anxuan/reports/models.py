@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anxuan.campaigns.enums import EvidenceKind
 from anxuan.campaigns.models import Indicator, Participant, Period, Requirement
 from anxuan.reports.enums import ReviewKind, State, Timeliness
 
@@ -63,6 +64,37 @@ class Submission(models.Model):
         return f"{self.participant} · {self.requirement}"
 
 
+class Attachment(models.Model):
+    """An evidence file uploaded for a submission. The bytes live in storage under their
+    SHA-256; the row is never deleted. `in_draft` says whether the current draft still
+    includes it; versions keep the attachments they were submitted with."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
+    content_type = models.CharField(max_length=100)
+    original_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    storage_name = models.CharField(max_length=200)
+    size = models.BigIntegerField(_("size"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    thumbnail = models.CharField(max_length=200, blank=True)
+    in_draft = models.BooleanField(default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class SubmissionVersion(models.Model):
     """What was handed in at one submit. Never updated or deleted."""
 
@@ -73,6 +105,7 @@ class SubmissionVersion(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    attachments = models.ManyToManyField(Attachment, related_name="versions", blank=True)
 
     class Meta:
         ordering = ["submission", "number"]

@@ -3,7 +3,7 @@ audit row. A submit freezes the draft into a new immutable version; nothing is o
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,11 +12,15 @@ from django.utils.translation import gettext as _
 
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Participant, Period, Requirement
+from anxuan.core import files
 from anxuan.core.audit import record
+from anxuan.core.files import Inspected
 from anxuan.orgs.models import Person
+from anxuan.reports import tasks
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, ReviewKind, State, Timeliness
 from anxuan.reports.models import (
     ActivityRecord,
+    Attachment,
     IndicatorValue,
     Review,
     Submission,
@@ -71,6 +75,64 @@ def save_draft(
     return submission
 
 
+@transaction.atomic
+def attach_files(
+    *, actor: Person, submission: Submission, uploads: list[tuple[IO[bytes], str, Inspected]]
+) -> list[Attachment]:
+    """Store checked uploads (file, original name, inspection) with the draft. The bytes go
+    to storage under their hash; thumbnails and EXIF are made in the background.
+    Side effects: files in storage, attachment rows, audit row, queued tasks."""
+    submission = _locked(submission)
+    if not can_report_for(actor, submission):
+        raise PermissionDenied
+    if submission.state not in EDITABLE:
+        raise StateConflict(_("This report was submitted and can no longer be edited."))
+    created = []
+    for fileobj, name, inspected in uploads:
+        created.append(
+            Attachment.objects.create(
+                submission=submission,
+                kind=inspected.kind,
+                content_type=inspected.content_type,
+                original_name=name[:200],
+                sha256=inspected.sha256,
+                storage_name=files.store(fileobj, inspected),
+                size=inspected.size,
+                width=inspected.width,
+                height=inspected.height,
+                uploaded_by=actor,
+            )
+        )
+    submission.draft = {k: v for k, v in submission.draft.items() if k != "frozen_as"}
+    submission.save(update_fields=["draft", "updated_at"])
+    record(
+        actor=actor,
+        action="report.attach",
+        target=submission,
+        summary="、".join(a.original_name for a in created)[:200],
+        files=[a.sha256 for a in created],
+    )
+    ids = [a.pk for a in created]
+    transaction.on_commit(lambda: [tasks.process_attachment(pk) for pk in ids])
+    return created
+
+
+@transaction.atomic
+def remove_attachment(*, actor: Person, attachment: Attachment) -> None:
+    """Take a file out of the draft. The file and its row stay: earlier versions that were
+    submitted with it keep it."""
+    submission = _locked(attachment.submission)
+    if not can_report_for(actor, submission):
+        raise PermissionDenied
+    if submission.state not in EDITABLE:
+        raise StateConflict(_("This report was submitted and can no longer be edited."))
+    attachment.in_draft = False
+    attachment.save(update_fields=["in_draft"])
+    submission.draft = {k: v for k, v in submission.draft.items() if k != "frozen_as"}
+    submission.save(update_fields=["draft", "updated_at"])
+    record(actor=actor, action="report.detach", target=submission, summary=attachment.original_name)
+
+
 def _same_as_last(submission: Submission) -> bool:
     last = submission.versions.order_by("-number").first()
     return last is not None and submission.draft.get("frozen_as") == last.number
@@ -115,6 +177,7 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
         submission.first_submitted_at = now
         due = submission.period.due_at if submission.period else None
         submission.timeliness = Timeliness.ON_TIME if due is None or now <= due else Timeliness.LATE
+    version.attachments.set(submission.attachments.filter(in_draft=True))
     submission.state = State.RESUBMITTED if submission.state == State.RETURNED else State.SUBMITTED
     submission.draft = {**draft, "frozen_as": version.number}
     submission.save()

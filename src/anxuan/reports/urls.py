@@ -10,4 +10,12 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("reports/attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
+    path(
+        "reports/attachments/<int:pk>/thumb/",
+        views.attachment_file,
+        {"thumb": True},
+        name="attachment_thumb",
+    ),
+    path("reports/attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

@@ -3,7 +3,8 @@ from itertools import pairwise
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from anxuan.reports import selectors, services
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
-from anxuan.reports.models import Submission
+from anxuan.reports.models import Attachment, Submission
 
 
 @login_required
@@ -96,7 +97,7 @@ def _report_page(
     }
     initial.update({f"value_{k}": v for k, v in (draft.get("values") or {}).items()})
     data = request.POST if request.method == "POST" else None
-    form = ReportForm(data, initial=initial, requirement=requirement)
+    form = ReportForm(data, request.FILES or None, initial=initial, requirement=requirement)
     activities = ActivityFormSet(
         data, initial=draft.get("activities") or None, prefix="act", form_kwargs=form_kwargs
     )
@@ -115,6 +116,10 @@ def _report_page(
                 important=form.cleaned_data.get("important", False),
                 submission=submission,
             )
+            if form.cleaned_data["files"]:
+                services.attach_files(
+                    actor=request.user, submission=submission, uploads=form.cleaned_data["files"]
+                )
             if "submit" in request.POST:
                 services.submit_report(actor=request.user, submission=submission)
                 messages.success(request, _("Submitted. The office has your report."))
@@ -138,6 +143,7 @@ def _report_page(
             "period": period,
             "submission": submission,
             "returns": submission.reviews.filter(kind="return") if submission else [],
+            "attachments": submission.attachments.filter(in_draft=True) if submission else [],
         },
         status=400 if data is not None else 200,
     )
@@ -192,7 +198,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     submission = selectors.get_submission_for(request.user, pk)
     versions = list(
-        submission.versions.prefetch_related("activities", "values__indicator")
+        submission.versions.prefetch_related("activities", "values__indicator", "attachments")
         .select_related("submitted_by")
         .order_by("number")
     )
@@ -281,3 +287,42 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "campaigns": campaigns_visible_to(request.user).order_by("-year", "title"),
         },
     )
+
+
+def _attachment_for(request: HttpRequest, pk: int) -> Attachment:
+    attachment = get_object_or_404(Attachment.objects.select_related("submission"), pk=pk)
+    selectors.get_submission_for(request.user, attachment.submission_id)  # 404 unless visible
+    return attachment
+
+
+@login_required
+@require_GET
+def attachment_file(request: HttpRequest, pk: int, thumb: bool = False) -> FileResponse:
+    """The file (or its thumbnail) for whoever may see its report."""
+    attachment = _attachment_for(request, pk)
+    name = attachment.thumbnail if thumb else attachment.storage_name
+    if not name:
+        raise Http404
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="image/jpeg" if thumb else attachment.content_type,
+        as_attachment=not thumb and attachment.kind != "photo",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _attachment_for(request, pk)
+    try:
+        services.remove_attachment(actor=request.user, attachment=attachment)
+        messages.success(
+            request,
+            _("“%(name)s” was taken out of the draft.") % {"name": attachment.original_name},
+        )
+    except services.StateConflict as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("report_edit", pk=attachment.submission_id)

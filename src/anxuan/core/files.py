@@ -1,0 +1,167 @@
+"""Evidence files: type decided by content, hashed while streamed, stored by SHA-256 and
+verified after the write. No business rules: callers decide what is allowed where."""
+
+import hashlib
+import warnings
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from PIL import Image
+from pillow_heif import register_heif_opener
+
+register_heif_opener()
+CHUNK = 1 << 20
+
+PHOTO, VIDEO, DOCUMENT = "photo", "video", "document"
+KIND_LABELS = {
+    PHOTO: gettext_lazy("photo"),
+    VIDEO: gettext_lazy("video"),
+    DOCUMENT: gettext_lazy("document"),
+}
+
+
+@dataclass(frozen=True)
+class Inspected:
+    kind: str
+    content_type: str
+    extension: str
+    sha256: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+
+
+def _sniff(head: bytes, fileobj: IO[bytes]) -> tuple[str, str, str] | None:
+    """(kind, content type, extension) from the first bytes, or None for anything else."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return PHOTO, "image/jpeg", "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PHOTO, "image/png", "png"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
+            return PHOTO, "image/heic", "heic"
+        if brand == b"qt  ":
+            return VIDEO, "video/quicktime", "mov"
+        if brand in (b"isom", b"iso2", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"3gp4"):
+            return VIDEO, "video/mp4", "mp4"
+    if head.startswith(b"%PDF-"):
+        return DOCUMENT, "application/pdf", "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(fileobj) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return None
+        finally:
+            fileobj.seek(0)
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return (
+                DOCUMENT,
+                ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                "docx",
+            )
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return (
+                DOCUMENT,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xlsx",
+            )
+    return None
+
+
+def _hash(fileobj: IO[bytes]) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    fileobj.seek(0)
+    while chunk := fileobj.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    fileobj.seek(0)
+    return digest.hexdigest(), size
+
+
+def _image_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
+    """Open the image header only; refuse decompression bombs and broken images."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(fileobj) as image:
+                width, height = image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("“%(name)s” has too many pixels to be a photo; it is refused.") % {"name": name}
+        ) from exc
+    except Exception as exc:  # Pillow raises many types on damaged files
+        raise ValidationError(
+            _("“%(name)s” is damaged and cannot be opened as a picture.") % {"name": name}
+        ) from exc
+    finally:
+        fileobj.seek(0)
+    if width * height > Image.MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _("“%(name)s” has too many pixels to be a photo; it is refused.") % {"name": name}
+        )
+    return width, height
+
+
+def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
+    """Decide the file's type from its content, check its size for that type, hash it."""
+    fileobj.seek(0)
+    head = fileobj.read(64)
+    fileobj.seek(0)
+    sniffed = _sniff(head, fileobj)
+    if sniffed is None:
+        raise ValidationError(
+            _(
+                "“%(name)s” is not a photo (JPEG, PNG, HEIC), a video (MP4, MOV) or a document "
+                "(PDF, DOCX, XLSX), whatever its name says."
+            )
+            % {"name": name}
+        )
+    kind, content_type, extension = sniffed
+    sha256, size = _hash(fileobj)
+    limit = settings.EVIDENCE_MAX_BYTES[kind]
+    if size > limit:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; a %(kind)s may be at most %(max)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(size),
+                "kind": KIND_LABELS[kind],
+                "max": filesizeformat(limit),
+            }
+        )
+    if size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
+    width = height = None
+    if kind == PHOTO:
+        width, height = _image_size(fileobj, name)
+    return Inspected(kind, content_type, extension, sha256, size, width, height)
+
+
+def storage_name(sha256: str, extension: str) -> str:
+    return f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}.{extension}"
+
+
+def store(fileobj: IO[bytes], inspected: Inspected) -> str:
+    """Write the file under its hash (once: the same bytes are stored one time) and check
+    what the storage holds hashes the same. Returns the storage name."""
+    name = storage_name(inspected.sha256, inspected.extension)
+    if not default_storage.exists(name):
+        fileobj.seek(0)
+        saved = default_storage.save(name, fileobj)
+        if saved != name:  # another upload of the same bytes won the race
+            default_storage.delete(saved)
+    with default_storage.open(name, "rb") as stored:
+        digest, _size = _hash(stored)
+    if digest != inspected.sha256:
+        default_storage.delete(name)
+        raise OSError(f"stored file {name} does not match its SHA-256")
+    return name

@@ -1,0 +1,120 @@
+"""Evidence uploads: checked by content, stored under their SHA-256, never lost."""
+
+import hashlib
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from anxuan.reports.enums import State
+from anxuan.reports.models import Attachment, Submission
+from tests import factories
+from tests.reports import evidence
+from tests.reports.test_views import new_url, report_form
+
+
+def post_report(client, county, files, **extra):
+    period = factories.weekly_period(county.campaign)
+    return client.post(
+        new_url(county.participant, period), {**report_form(**extra), "files": files}
+    )
+
+
+def test_a_photo_is_stored_by_hash_with_thumbnail_and_taken_at(
+    county, login, django_capture_on_commit_callbacks
+):
+    photo = evidence.jpeg()
+    content = photo.read()
+    photo.seek(0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_report(login(county.town_liaison), county, [photo], submit="1")
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+    assert attachment.kind == "photo"
+    assert (attachment.width, attachment.height) == (1600, 1200)
+    with default_storage.open(attachment.storage_name, "rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == attachment.sha256
+    assert attachment.thumbnail
+    assert attachment.taken_at.strftime("%Y-%m-%d %H:%M") == "2026-06-02 02:30"  # UTC
+    version = Submission.objects.get().versions.get()
+    assert list(version.attachments.all()) == [attachment]
+
+
+def test_a_renamed_exe_is_refused_and_nothing_is_saved(county, login):
+    response = post_report(login(county.town_liaison), county, [evidence.exe_renamed()], submit="1")
+
+    assert response.status_code == 400
+    assert "“照片.jpg”不是图片（JPEG、PNG、HEIC）、视频（MP4、MOV）或文档（PDF、DOCX、XLSX）" in (
+        response.content.decode()
+    )
+    assert not Submission.objects.exists()
+    assert not Attachment.objects.exists()
+    assert "6月2日在中心广场开展安全宣传咨询活动" in response.content.decode()  # text kept
+
+
+def test_an_oversize_photo_is_refused(county, login, settings):
+    settings.EVIDENCE_MAX_BYTES = {**settings.EVIDENCE_MAX_BYTES, "photo": 10_000}
+
+    response = post_report(login(county.town_liaison), county, [evidence.jpeg()])
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“现场.jpg”大小为" in page
+    assert "图片最大 9.8\xa0KB。" in page
+    assert not Attachment.objects.exists()
+
+
+def test_a_decompression_bomb_is_refused(county, login):
+    response = post_report(login(county.town_liaison), county, [evidence.png_bomb()])
+
+    assert response.status_code == 400
+    assert "“bomb.png”像素过多，不像照片，已拒收。" in response.content.decode()
+    assert not Attachment.objects.exists()
+
+
+def test_returned_report_keeps_its_files_in_the_earlier_version(county, login):
+    client = login(county.town_liaison)
+    post_report(client, county, [evidence.jpeg(), evidence.pdf()], submit="1")
+    submission = Submission.objects.get()
+    from anxuan.reports import services
+
+    services.return_submission(actor=county.office_admin, submission=submission, reason="照片不清")
+    photo = submission.attachments.get(kind="photo")
+
+    client.post(reverse("attachment_remove", args=[photo.pk]))
+    client.post(
+        reverse("report_edit", args=[submission.pk]),
+        {**report_form(submit="1"), "files": [evidence.jpeg("新照片.jpg", size=(800, 600))]},
+    )
+
+    submission.refresh_from_db()
+    first, second = submission.versions.order_by("number")
+    assert submission.state == State.RESUBMITTED
+    assert sorted(a.original_name for a in first.attachments.all()) == ["方案.pdf", "现场.jpg"]
+    assert sorted(a.original_name for a in second.attachments.all()) == ["新照片.jpg", "方案.pdf"]
+    assert default_storage.exists(photo.storage_name)
+
+
+def test_files_are_served_only_to_those_who_may_see_the_report(county, login):
+    post_report(login(county.town_liaison), county, [evidence.pdf()], submit="1")
+    attachment = Attachment.objects.get()
+    url = reverse("attachment_file", args=[attachment.pk])
+
+    response = login(county.office_admin).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    response.close()
+    assert login(county.other_liaison).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("same_bytes_twice", [True])
+def test_the_same_bytes_are_stored_once(county, login, same_bytes_twice):
+    client = login(county.town_liaison)
+    post_report(client, county, [evidence.pdf("a.pdf"), evidence.pdf("b.pdf")])
+
+    names = set(Attachment.objects.values_list("storage_name", flat=True))
+    assert Attachment.objects.count() == 2
+    assert len(names) == 1
