@@ -8,11 +8,12 @@ from anxuan.campaigns import services as campaign_services
 from anxuan.reports.enums import State
 from anxuan.reports.models import Submission
 from tests.e2e.browser import DESKTOP, PHONE, log_in, open_page, page_width, shot
+from tests.reports import evidence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_weekly_report_round_trip(live_server, county, browser):
+def test_weekly_report_round_trip(live_server, county, browser, tmp_path):
     next_year = campaign_services.copy_campaign(
         actor=county.office_admin, source=county.campaign, year=2027
     )
@@ -28,12 +29,16 @@ def test_weekly_report_round_trip(live_server, county, browser):
     liaison.select_option("#id_act-0-domain", "进社区")
     liaison.fill("#id_act-0-place", "城关镇中心广场")
     liaison.fill("#id_act-0-people_reached", "300")
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(evidence.jpeg().read())
+    liaison.set_input_files("#id_files", str(photo))
     assert page_width(liaison) <= PHONE["width"]
-    shot(liaison, "report-form-phone", full_page=True)
+    shot(liaison, "report-form-phone")
     liaison.click("button[name=submit]")
 
     expect(liaison.locator("#state")).to_have_text("已提交")
     expect(liaison.locator("#timeliness")).to_have_text("按时")
+    expect(liaison.locator("#version-1 ul.files img")).to_have_attribute("alt", "现场照片.jpg")
     submission = Submission.objects.get(participant__campaign=next_year)
 
     office = open_page(browser, DESKTOP)
@@ -53,6 +58,7 @@ def test_weekly_report_round_trip(live_server, county, browser):
     expect(liaison.locator("#state")).to_have_text("已重新提交")
     expect(liaison.locator(".version")).to_have_count(2)
     expect(liaison.locator("#version-1")).to_contain_text("发放资料 500 份")
+    expect(liaison.locator("#version-2 ul.files img")).to_have_count(1)  # the photo carries over
     shot(liaison, "report-versions-phone", full_page=True)
 
     office.reload()
