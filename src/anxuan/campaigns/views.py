@@ -111,6 +111,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "can_manage": can_manage,
+            "can_oversee": request.user.has_perm("reports.oversee", campaign),
             "phases": campaign.phases.all(),
             "requirements": selectors.requirements_with_periods(campaign),
             "indicators": campaign.indicators.order_by("campaignindicator__order"),

@@ -1,6 +1,7 @@
 """Small helpers every app's views use; no business rules."""
 
 from typing import Any
+from urllib.parse import quote
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +9,14 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from anxuan.core.views import add_service_errors, render_form
+from anxuan.core.views import add_service_errors, render_form, xlsx_response
 from anxuan.orgs import importing, selectors, services
 from anxuan.orgs.forms import (
     ImportUploadForm,
@@ -18,14 +18,7 @@ from anxuan.orgs.forms import (
 )
 from anxuan.orgs.models import Membership, Organization
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "org_import"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def _managed_org(request: HttpRequest, pk: int) -> Organization:
@@ -197,14 +190,14 @@ def org_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
     content = importing.export_workbook(orgs, selectors.liaisons_by_org([o.pk for o in orgs]))
     stamp = timezone.localdate().strftime("%Y%m%d")
-    return _xlsx_response(content, f"units-{root.pk}-{stamp}.xlsx")
+    return xlsx_response(content, f"units-{root.pk}-{stamp}.xlsx")
 
 
 @login_required
 @permission_required("orgs.admin_work", raise_exception=True)
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    return _xlsx_response(importing.template_workbook(), "unit-import-template.xlsx")
+    return xlsx_response(importing.template_workbook(), "unit-import-template.xlsx")
 
 
 @login_required

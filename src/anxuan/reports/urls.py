@@ -10,6 +10,8 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("campaigns/<int:pk>/board/", views.completeness_board, name="completeness_board"),
+    path("campaigns/<int:pk>/statistics/", views.statistics_page, name="statistics_table"),
     path("reports/attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
     path(
         "reports/attachments/<int:pk>/thumb/",

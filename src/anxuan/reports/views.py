@@ -11,14 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns import selectors as campaign_selectors
-from anxuan.campaigns.models import Participant, Period, Requirement
+from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
-from anxuan.core.views import add_service_errors
+from anxuan.core.views import add_service_errors, xlsx_response
 from anxuan.reports import selectors, services
+from anxuan.reports.board import board_periods, build_board
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
+from anxuan.reports.exports import board_xlsx, statistics_xlsx
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Attachment, Submission
+from anxuan.reports.statistics import statistics_table
 
 
 @login_required
@@ -326,3 +329,62 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except services.StateConflict as exc:
         messages.error(request, exc.messages[0])
     return redirect("report_edit", pk=attachment.submission_id)
+
+
+def _overseen(request: HttpRequest, pk: int) -> Campaign:
+    campaign = campaign_selectors.get_campaign_for(request.user, pk)
+    if not request.user.has_perm("reports.oversee", campaign):
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+@require_GET
+def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Participants × periods: on time, late, missing, returned, accepted; with rates."""
+    campaign = _overseen(request, pk)
+    requirement = request.GET.get("requirement", "")
+    requirement_id = int(requirement) if requirement.isdigit() else None
+    participants = list(campaign_selectors.participants_of(campaign))
+    board = build_board(campaign, participants, board_periods(campaign, requirement_id))
+    if request.GET.get("only") == "missing":
+        board.rows = [r for r in board.rows if any(c.status == "missing" for c in r.cells)]
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(board_xlsx(campaign, board), f"{campaign.title}-报送情况.xlsx")
+    return render(
+        request,
+        "reports/board.html",
+        {
+            "campaign": campaign,
+            "board": board,
+            "requirement_id": requirement_id,
+            "requirements": campaign.requirements.exclude(schedule="anytime").exclude(
+                kind="liaison_form"
+            ),
+            "only": request.GET.get("only", ""),
+        },
+    )
+
+
+@login_required
+@require_GET
+def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """附件2 on screen and as .xlsx, from accepted or from all submitted reports."""
+    campaign = _overseen(request, pk)
+    basis = "submitted" if request.GET.get("basis") == "submitted" else "accepted"
+    table = statistics_table(
+        campaign, list(campaign_selectors.participants_of(campaign)), basis=basis
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            statistics_xlsx(campaign, table), f"{campaign.title}-进展情况统计表.xlsx"
+        )
+    return render(
+        request,
+        "reports/statistics.html",
+        {
+            "campaign": campaign,
+            "table": table,
+            "basis": basis,
+        },
+    )

@@ -1,0 +1,137 @@
+"""Completeness and timeliness of a campaign: participants × periods, with rates.
+
+A period counts for a unit once it is due and the unit had joined by then; a unit that
+joins late is expected only from its join date, so no rate exceeds 100 %. Timeliness is
+the server's receipt time of the first submit against the period's due time. A period
+that closed with nothing submitted is "missing": not done.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anxuan.campaigns.enums import RequirementKind, Schedule
+from anxuan.campaigns.models import Campaign, Participant, Period
+from anxuan.reports.enums import State, Timeliness
+from anxuan.reports.models import Submission
+
+STATUS_LABELS = {
+    "accepted": _("accepted"),
+    "on_time": _("on time"),
+    "late": _("late"),
+    "returned": _("returned"),
+    "missing": _("missing"),
+    "pending": _("not yet due"),
+    "not_expected": _("not expected"),
+}
+
+
+NOT_COUNTED = frozenset({"pending", "not_expected"})
+
+
+@dataclass
+class Rate:
+    expected: int = 0
+    reported: int = 0
+    timely: int = 0
+
+    def add(self, cell: "Cell") -> None:
+        if cell.status in NOT_COUNTED:
+            return
+        self.expected += 1
+        self.reported += cell.status != "missing"
+        self.timely += cell.timely
+
+    @property
+    def reporting(self) -> float | None:
+        return self.reported / self.expected if self.expected else None
+
+    @property
+    def timeliness(self) -> float | None:
+        return self.timely / self.expected if self.expected else None
+
+
+@dataclass
+class Cell:
+    status: str  # a key of STATUS_LABELS
+    timely: bool = False
+    submission: Submission | None = None
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+
+@dataclass
+class Row:
+    participant: Participant
+    cells: list[Cell] = field(default_factory=list)
+    rate: Rate = field(default_factory=Rate)
+
+
+@dataclass
+class Board:
+    periods: list[Period]
+    rows: list[Row]
+    period_rates: list[Rate]
+    overall: Rate
+
+
+def cell_for(
+    participant: Participant, period: Period, submission: Submission | None, now: datetime
+) -> Cell:
+    if timezone.localtime(period.due_at).date() < participant.joined_on:
+        return Cell("not_expected")
+    if submission is None or submission.state == State.DRAFT:
+        return Cell("pending" if period.due_at > now else "missing")
+    timely = submission.timeliness == Timeliness.ON_TIME
+    if submission.state == State.RETURNED:
+        status = "returned"
+    elif submission.state == State.ACCEPTED:
+        status = "accepted"
+    else:
+        status = "on_time" if timely else "late"
+    return Cell(status, timely, submission)
+
+
+def board_periods(campaign: Campaign, requirement_id: int | None = None) -> list[Period]:
+    periods = (
+        Period.objects.filter(requirement__campaign=campaign)
+        .exclude(requirement__schedule=Schedule.ANYTIME)
+        .exclude(requirement__kind=RequirementKind.LIAISON_FORM)
+        .select_related("requirement")
+    )
+    if requirement_id:
+        periods = periods.filter(requirement_id=requirement_id)
+    return list(periods.order_by("due_at", "requirement__order"))
+
+
+def build_board(
+    campaign: Campaign,
+    participants: list[Participant],
+    periods: list[Period],
+    *,
+    now: datetime | None = None,
+) -> Board:
+    """The grid in three queries (participants, periods, submissions), whatever its size."""
+    now = now or timezone.now()
+    submissions = {
+        (s.participant_id, s.period_id): s
+        for s in Submission.objects.filter(participant__in=participants, period__in=periods).only(
+            "id", "participant_id", "period_id", "state", "timeliness"
+        )
+    }
+    period_rates = [Rate() for _ in periods]
+    overall = Rate()
+    rows = []
+    for participant in participants:
+        row = Row(participant)
+        for i, period in enumerate(periods):
+            cell = cell_for(participant, period, submissions.get((participant.pk, period.pk)), now)
+            row.cells.append(cell)
+            for rate in (row.rate, period_rates[i], overall):
+                rate.add(cell)
+        rows.append(row)
+    return Board(periods, rows, period_rates, overall)

@@ -1,0 +1,109 @@
+"""Excel files the office hands upward: the statistics table and the completeness board."""
+
+import io
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from anxuan.campaigns.models import Campaign
+from anxuan.reports.board import Board
+from anxuan.reports.statistics import Table
+
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _titled_sheet(wb: Workbook, title: str, subtitle: str, width: int) -> Worksheet:
+    ws = wb.active
+    ws.title = "统计表"
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"].font = Font(size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append([subtitle])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "3:4"
+    ws.freeze_panes = "B5"
+    return ws
+
+
+def _style_block(ws: Worksheet, first_row: int, last_row: int, width: int) -> None:
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=width):
+        for cell in row:
+            cell.border = BOX
+            if cell.row < first_row + 2:
+                cell.font = Font(bold=True)
+                cell.fill = HEAD_FILL
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.column_dimensions["A"].width = 28
+    for col in range(2, width + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 12
+
+
+def _bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def statistics_xlsx(campaign: Campaign, table: Table) -> bytes:
+    """附件2 as offices print it: title, issuing office and date, two header rows (name and
+    unit), one row per unit, the totals row, frozen header, A4 landscape."""
+    width = len(table.indicators) + 1
+    wb = Workbook()
+    today = timezone.localdate()
+    ws = _titled_sheet(
+        wb,
+        f"{campaign.title}进展情况统计表",
+        f"填报单位：{campaign.office_name or campaign.owner.name}　　"
+        f"日期：{today.year}年{today.month}月{today.day}日",
+        width,
+    )
+    ws.append(["单位", *[i.name for i in table.indicators]])
+    ws.append(["", *[f"（{i.unit}）" for i in table.indicators]])
+    ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
+    for participant, values in table.rows:
+        ws.append([participant.organization.name, *[float(v) for v in values]])
+    ws.append(["合计", *[float(v) for v in table.totals]])
+    last = ws.max_row
+    _style_block(ws, 3, last, width)
+    for cell in ws[last]:
+        cell.font = Font(bold=True)
+    return _bytes(wb)
+
+
+def board_xlsx(campaign: Campaign, board: Board) -> bytes:
+    width = len(board.periods) + 3
+    wb = Workbook()
+    ws = _titled_sheet(
+        wb, f"{campaign.title}报送情况", f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", width
+    )
+    ws.title = "报送情况"
+    ws.append(["单位", *[p.requirement.title for p in board.periods], "报送率", "及时率"])
+    ws.append(["", *[f"{timezone.localtime(p.due_at):%m-%d %H:%M}" for p in board.periods], "", ""])
+    for row in board.rows:
+        ws.append(
+            [
+                row.participant.organization.name,
+                *[c.label for c in row.cells],
+                row.rate.reporting,
+                row.rate.timeliness,
+            ]
+        )
+    ws.append(
+        ["合计", *["" for _ in board.periods], board.overall.reporting, board.overall.timeliness]
+    )
+    _style_block(ws, 3, ws.max_row, width)
+    for row in ws.iter_rows(min_row=5, min_col=width - 1, max_col=width):
+        for cell in row:
+            cell.number_format = "0.0%"
+    return _bytes(wb)
