@@ -71,7 +71,7 @@ def county(db) -> County:
         actor=office_admin,
         campaign=campaign,
         organizations=[town, other_town, department],
-        joined_on=campaign.starts_on,
+        joined_on=campaign_services.work_starts_on(campaign),
     )
     return County(
         county=county,

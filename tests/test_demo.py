@@ -5,6 +5,7 @@ from anxuan import demo
 from anxuan.campaigns.models import Campaign
 from anxuan.orgs.enums import OrgKind
 from anxuan.orgs.models import Organization
+from anxuan.reports.models import Attachment, Submission
 
 
 def test_demo_builds_a_county_with_a_login_for_each_role(db):
@@ -26,3 +27,7 @@ def test_demo_builds_a_county_with_a_login_for_each_role(db):
         assert response.status_code == 302, username
         assert client.get(reverse("home")).status_code == 200
     assert demo.is_loaded()
+    states = set(Submission.objects.values_list("state", flat=True))
+    assert states == {"draft", "submitted", "returned", "accepted"}
+    assert set(Submission.objects.values_list("timeliness", flat=True)) == {"", "on_time", "late"}
+    assert Attachment.objects.filter(kind="photo").count() >= 20

@@ -1,15 +1,23 @@
 """Demo data: a county like the one in seed 003 (高台县), its units, people and campaigns."""
 
+import io
 import random
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from anxuan.campaigns import services as campaigns
+from anxuan.campaigns.enums import RequirementKind
+from anxuan.core.files import inspect_upload
 from anxuan.orgs import services as orgs
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.orgs.models import Membership, Organization, Person
+from anxuan.reports import services as reports
+from anxuan.reports.enums import Timeliness
+from anxuan.reports.models import Submission, SubmissionVersion
 
 PASSWORD = "anxuan2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -180,7 +188,10 @@ def build(*, seed: int = 2021) -> None:
         actor=office, owner=county, blueprint_key="safety_month", year=year
     )
     campaigns.add_participants(
-        actor=office, campaign=month, organizations=units, joined_on=month.starts_on
+        actor=office,
+        campaign=month,
+        organizations=units,
+        joined_on=campaigns.work_starts_on(month),
     )
     liaisons = {
         m.organization_id: m.person
@@ -207,3 +218,130 @@ def build(*, seed: int = 2021) -> None:
         actor=office, campaign=seven, organizations=towns, joined_on=date(year, 4, 1)
     )
     campaigns.copy_campaign(actor=office, source=month, year=year + 1)
+    _reports(month, liaisons, Person.objects.get(username="reviewer"), rng)
+
+
+RETURN_REASONS = [
+    "请补充活动现场照片",
+    "活动人数与统计表不一致，请核实",
+    "请写明活动地点和参加人员",
+]
+
+
+def _photo(rng: random.Random, name: str, when: datetime) -> SimpleUploadedFile:
+    """A generated 'photo' with the EXIF time a phone would write."""
+    image = Image.new("RGB", (1280, 960), tuple(rng.randint(60, 220) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = rng.randint(0, 1100), rng.randint(0, 800)
+        draw.rectangle(
+            (x, y, x + rng.randint(60, 300), y + rng.randint(40, 200)),
+            fill=tuple(rng.randint(0, 255) for _ in range(3)),
+        )
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = timezone.localtime(when).strftime("%Y:%m:%d %H:%M:%S")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80, exif=exif)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def _backdate(submission: Submission, at: datetime, due: datetime) -> None:
+    """Demo history: the reports were received in June, not when the demo was built."""
+    Submission.objects.filter(pk=submission.pk).update(
+        first_submitted_at=at, timeliness=Timeliness.ON_TIME if at <= due else Timeliness.LATE
+    )
+    SubmissionVersion.objects.filter(submission=submission).update(submitted_at=at)
+
+
+def _reports(month, liaisons, reviewer: Person, rng: random.Random) -> None:
+    """Weekly reports in every state (on time, late, missing, returned, accepted, draft),
+    some with photos, and most units' statistics tables."""
+    weekly = month.requirements.get(kind=RequirementKind.WEEKLY)
+    statistics = month.requirements.get(kind=RequirementKind.STATISTICS)
+    types = list(month.activity_types.values_list("name", flat=True))
+    domains = list(month.domains.values_list("name", flat=True))
+    indicators = list(statistics.indicators.all())
+    participants = list(month.participants.select_related("organization"))
+    for k, participant in enumerate(participants):
+        liaison, org = liaisons[participant.organization_id], participant.organization
+        for period in weekly.periods.all():
+            roll = rng.random()
+            if roll < 0.1:
+                continue  # missing: not reported, not done
+            kind = rng.choice(types)
+            held = timezone.localtime(period.due_at) - timedelta(days=rng.randint(1, 5))
+            draft = {
+                "text": f"{org.name}本周开展“{kind}”活动，{rng.choice(domains)}宣传安全知识，"
+                f"发放宣传资料{rng.randint(50, 800)}份。",
+                "activities": [
+                    {
+                        "held_on": held.date().isoformat(),
+                        "activity_type": kind,
+                        "domain": rng.choice(domains),
+                        "place": f"{org.name}",
+                        "people_reached": rng.randint(20, 600),
+                        "description": "",
+                    }
+                ],
+            }
+            submission = reports.save_draft(
+                actor=liaison,
+                participant=participant,
+                requirement=weekly,
+                period=period,
+                draft=draft,
+            )
+            if roll > 0.97:
+                continue  # a draft never submitted
+            if k % 5 == 0:
+                photo = _photo(rng, f"活动现场{period.number}.jpg", held)
+                reports.attach_files(
+                    actor=liaison,
+                    submission=submission,
+                    uploads=[(photo, photo.name, inspect_upload(photo, photo.name))],
+                )
+            reports.submit_report(actor=liaison, submission=submission)
+            late = roll > 0.85
+            hours = rng.randint(1, 30)
+            _backdate(
+                submission,
+                period.due_at + timedelta(hours=hours if late else -hours),
+                period.due_at,
+            )
+            review = rng.random()
+            if review < 0.6:
+                reports.accept_submission(actor=reviewer, submission=submission)
+            elif review < 0.7:
+                reports.return_submission(
+                    actor=reviewer, submission=submission, reason=rng.choice(RETURN_REASONS)
+                )
+        if k % 5 == 4:
+            continue
+        summary = month.requirements.get(kind=RequirementKind.SUMMARY).periods.get()
+        report = reports.save_draft(
+            actor=liaison,
+            participant=participant,
+            requirement=summary.requirement,
+            period=summary,
+            draft={
+                "text": f"{org.name}“安全生产月”活动总结：组织开展各类活动"
+                f"{rng.randint(3, 15)}场，覆盖群众{rng.randint(300, 5000)}人次。"
+            },
+        )
+        reports.submit_report(actor=liaison, submission=report)
+        _backdate(report, summary.due_at - timedelta(hours=rng.randint(1, 72)), summary.due_at)
+        period = statistics.periods.get()
+        values = {
+            str(i.pk): str(rng.randint(0, 40) * (10 if i.unit == "人次" else 1)) for i in indicators
+        }
+        submission = reports.save_draft(
+            actor=liaison,
+            participant=participant,
+            requirement=statistics,
+            period=period,
+            draft={"text": f"{org.name}“安全生产月”活动进展情况。", "values": values},
+        )
+        reports.submit_report(actor=liaison, submission=submission)
+        _backdate(submission, period.due_at - timedelta(hours=rng.randint(1, 72)), period.due_at)
+        if rng.random() < 0.8:
+            reports.accept_submission(actor=reviewer, submission=submission)

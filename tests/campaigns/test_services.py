@@ -226,3 +226,32 @@ def test_the_shared_catalogue_is_seeded_by_migration(db):
         ("媒体宣传报道", "条"),
         ("排查隐患", "处"),
     }
+
+
+def test_units_added_before_the_campaign_are_expected_from_the_preparation_phase(county):
+    import time_machine
+
+    from anxuan.campaigns.deadlines import SHANGHAI
+
+    with time_machine.travel(datetime(2026, 5, 1, 9, 0, tzinfo=SHANGHAI), tick=False):
+        services.add_participants(
+            actor=county.office_admin, campaign=county.campaign, organizations=[county.enterprise]
+        )
+    joined = county.campaign.participants.get(organization=county.enterprise).joined_on
+
+    assert joined == date(2026, 5, 20)  # the 动员部署 phase, before the plan is due on 31 May
+
+
+def test_units_added_during_the_campaign_are_expected_from_that_day(county):
+    import time_machine
+
+    from anxuan.campaigns.deadlines import SHANGHAI
+
+    with time_machine.travel(datetime(2026, 6, 10, 9, 0, tzinfo=SHANGHAI), tick=False):
+        services.add_participants(
+            actor=county.office_admin, campaign=county.campaign, organizations=[county.enterprise]
+        )
+
+    assert county.campaign.participants.get(organization=county.enterprise).joined_on == date(
+        2026, 6, 10
+    )

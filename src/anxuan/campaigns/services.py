@@ -53,6 +53,13 @@ REQUIREMENT_FIELDS = (
 PHASE_FIELDS = ("name", "starts_on", "ends_on", "description", "evidence")
 
 
+def work_starts_on(campaign: Campaign) -> date:
+    """The first day units work on the campaign: its start, or an earlier preparation phase
+    (the plan and the liaison form are due before June)."""
+    first_phase = campaign.phases.order_by("starts_on").values_list("starts_on", flat=True).first()
+    return min(campaign.starts_on, first_phase) if first_phase else campaign.starts_on
+
+
 def _require_manager(actor: Person, campaign: Campaign) -> None:
     if not can_manage_campaign(actor, campaign):
         raise PermissionDenied
@@ -69,7 +76,10 @@ def sync_periods(requirement: Requirement) -> None:
             last=requirement.repeat_until,
         )
     elif requirement.schedule == Schedule.ONCE:
-        specs = once_period(due_at=requirement.due_at, opens_on=requirement.campaign.starts_on)
+        opens_on = requirement.campaign.starts_on
+        if requirement.phase is not None:
+            opens_on = min(opens_on, requirement.phase.starts_on)
+        specs = once_period(due_at=requirement.due_at, opens_on=opens_on)
     else:
         specs = []
     existing = {p.number: p for p in requirement.periods.all()}
@@ -334,7 +344,7 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
     _set_named(ActivityType, campaign, list(source.activity_types.values_list("name", flat=True)))
     _set_named(TargetDomain, campaign, list(source.domains.values_list("name", flat=True)))
     Participant.objects.bulk_create(
-        Participant(campaign=campaign, organization_id=org_id, joined_on=campaign.starts_on)
+        Participant(campaign=campaign, organization_id=org_id, joined_on=work_starts_on(campaign))
         for org_id in source.participants.filter(organization__archived=False).values_list(
             "organization_id", flat=True
         )
@@ -362,7 +372,7 @@ def add_participants(
     _require_manager(actor, campaign)
     if any(not is_office_over(actor, o) for o in organizations):
         raise PermissionDenied
-    joined_on = joined_on or max(campaign.starts_on, timezone.localdate())
+    joined_on = joined_on or max(work_starts_on(campaign), timezone.localdate())
     present = set(campaign.participants.values_list("organization_id", flat=True))
     new = [
         Participant(campaign=campaign, organization=o, joined_on=joined_on)
