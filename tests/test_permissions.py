@@ -340,4 +340,18 @@ def test_every_url_is_in_the_matrix():
     for module in ("anxuan.orgs.urls", "anxuan.campaigns.urls", "anxuan.reports.urls"):
         names |= {p.name for p in get_resolver(module).url_patterns}
 
-    assert names == set(GET) | set(POST)
+    assert names == set(GET) | set(POST) | {"notices_read"}
+
+
+def test_marking_notices_read_touches_only_ones_own(county):
+    from anxuan.reports.models import Notice
+
+    mine = Notice.objects.create(recipient=county.town_liaison, text="提醒")
+    theirs = Notice.objects.create(recipient=county.other_liaison, text="提醒")
+
+    response = as_persona(county, "town_liaison").post(reverse("notices_read"))
+
+    assert response.status_code == 302
+    assert Notice.objects.get(pk=mine.pk).read_at is not None
+    assert Notice.objects.get(pk=theirs.pk).read_at is None
+    assert Client().post(reverse("notices_read")).status_code == 302  # anonymous: to login

@@ -198,6 +198,8 @@ else:
     HUEY["huey_class"] = "huey.SqliteHuey"
     HUEY["filename"] = str(VAR_DIR / "queue.sqlite3")
 
+WEBHOOK_TIMEOUT = 5  # seconds for a group robot to answer
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anxuan@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

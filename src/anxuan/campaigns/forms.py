@@ -77,6 +77,12 @@ class CampaignForm(forms.ModelForm):
         required=False,
         label=_("Statistics indicators"),
     )
+    webhook_url = forms.URLField(
+        label=Campaign._meta.get_field("webhook_url").verbose_name,
+        help_text=Campaign._meta.get_field("webhook_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
 
     class Meta:
         model = Campaign
@@ -89,6 +95,9 @@ class CampaignForm(forms.ModelForm):
             "office_name",
             "committee",
             "description",
+            "reminder_hours",
+            "remind_missed",
+            "webhook_url",
         ]
         widgets = {
             "starts_on": DateInput(),

@@ -99,6 +99,20 @@ class Campaign(models.Model):
         blank=True,
         verbose_name=_("statistics indicators"),
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        _("remind hours before a deadline"),
+        default=24,
+        help_text=_(
+            "Units that have not submitted are reminded this many hours before each "
+            "due time; 0 turns it off."
+        ),
+    )
+    remind_missed = models.BooleanField(_("remind after a missed deadline"), default=True)
+    webhook_url = models.URLField(
+        _("group robot webhook"),
+        blank=True,
+        help_text=_("DingTalk or WeCom group robot address; reminders are posted there too."),
+    )
     archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(

@@ -36,6 +36,9 @@ CAMPAIGN_FIELDS = (
     "office_name",
     "committee",
     "description",
+    "reminder_hours",
+    "remind_missed",
+    "webhook_url",
 )
 REQUIREMENT_FIELDS = (
     "kind",

@@ -176,3 +176,36 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.submission}"
+
+
+class Notice(models.Model):
+    """An in-app message to one person: a reminder, a returned report."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ReminderSent(models.Model):
+    """One reminder delivered; the unique key makes a second one for the same period, unit
+    (or group robot) and kind impossible, even from two workers at once."""
+
+    key = models.CharField(max_length=80, unique=True)  # "<kind>:<period id>:<participant|group>"
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -225,10 +225,12 @@ def accept_submission(*, actor: Person, submission: Submission) -> Submission:
 @transaction.atomic
 def return_submission(*, actor: Person, submission: Submission, reason: str) -> Submission:
     """Send the report back with a reason the liaison sees beside it; the version stays.
-    Side effects: review row, audit row."""
+    Side effects: review row, audit row; the liaison is told in the background."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the report is returned.")})
-    return _review(actor, submission, ReviewKind.RETURN, reason)
+    submission = _review(actor, submission, ReviewKind.RETURN, reason)
+    transaction.on_commit(lambda: tasks.notify_returned(submission.pk))
+    return submission
 
 
 def accept_many(*, actor: Person, submissions: list[Submission]) -> int:

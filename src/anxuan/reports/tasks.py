@@ -5,7 +5,8 @@ import io
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 from PIL import ExifTags, Image, ImageOps
 
 THUMB_SIZE = (480, 480)
@@ -43,3 +44,23 @@ def process_attachment(attachment_id: int) -> None:
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(buffer.getvalue()))
     Attachment.objects.filter(pk=attachment.pk).update(thumbnail=name, taken_at=taken_at)
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def send_reminders() -> None:
+    """Reminders before deadlines and after missed ones; each goes out once."""
+    from anxuan.reports.reminders import send_due_reminders
+
+    send_due_reminders()
+
+
+@db_task()
+def notify_returned(submission_id: int) -> None:
+    from anxuan.reports import reminders
+    from anxuan.reports.enums import State
+    from anxuan.reports.models import Submission
+
+    submission = Submission.objects.filter(pk=submission_id, state=State.RETURNED).first()
+    review = submission and submission.reviews.order_by("-at", "-id").first()
+    if review is not None:
+        reminders.notify_returned(submission, review.reason)

@@ -4,6 +4,7 @@ from anxuan.reports import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("notices/read/", views.notices_read, name="notices_read"),
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/inbox/", views.inbox, name="report_inbox"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),

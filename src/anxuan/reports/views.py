@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             if office
             else [],
             "is_office": is_office,
+            "notices": list(user.notices.filter(read_at__isnull=True)[:10]),
             "to_review": selectors.inbox_for(user, filters={}).count()
             if user.has_perm("reports.review_somewhere")
             else None,
@@ -388,3 +389,10 @@ def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
             "basis": basis,
         },
     )
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    request.user.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("home")
