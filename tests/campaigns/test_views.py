@@ -178,22 +178,6 @@ def test_participant_list_queries_do_not_grow_with_rows(county, login, extra):
     assert len(ctx.captured_queries) == 6
 
 
-@pytest.mark.parametrize("extra", [1, 3])
-def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
-    client = login(county.town_liaison)
-    for year in range(2030, 2030 + extra):
-        campaign = factories.safety_month(county.office_admin, county.county, year)
-        services.add_participants(
-            actor=county.office_admin, campaign=campaign, organizations=[county.town]
-        )
-    client.get(reverse("home"))
-
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(reverse("home"))
-
-    assert len(ctx.captured_queries) == 8
-
-
 def test_seven_domain_campaign_shows_the_evidence_each_phase_asks_for(county, login):
     campaign = services.create_campaign_from_blueprint(
         actor=county.office_admin, owner=county.county, blueprint_key="seven_domains", year=2027

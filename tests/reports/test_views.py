@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from anxuan.campaigns import services as campaign_services
 from anxuan.reports import services
 from anxuan.reports.enums import State
 from anxuan.reports.models import Submission
@@ -167,3 +168,19 @@ def test_the_office_sees_what_changed_between_versions(county, login):
     html = page.content.decode()
     assert "与第 1 版相比的修改" in html
     assert "<del>5</del><ins>8</ins>" in html
+
+
+@pytest.mark.parametrize("extra", [1, 3])
+def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
+    client = login(county.town_liaison)
+    for year in range(2030, 2030 + extra):
+        campaign = factories.safety_month(county.office_admin, county.county, year)
+        campaign_services.add_participants(
+            actor=county.office_admin, campaign=campaign, organizations=[county.town]
+        )
+    client.get(reverse("home"))
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("home"))
+
+    assert len(ctx.captured_queries) == 9
