@@ -36,14 +36,16 @@ def _titled_sheet(wb: Workbook, title: str, subtitle: str, width: int) -> Worksh
     return ws
 
 
-def _style_block(ws: Worksheet, first_row: int, last_row: int, width: int) -> None:
-    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=width):
+def _style_header(ws: Worksheet, first_row: int, width: int) -> None:
+    """Bold, shaded, boxed header rows; the body prints with grid lines instead of a border
+    on every cell (styling 60 000 cells one by one is most of the time of a large table)."""
+    for row in ws.iter_rows(min_row=first_row, max_row=first_row + 1, max_col=width):
         for cell in row:
             cell.border = BOX
-            if cell.row < first_row + 2:
-                cell.font = Font(bold=True)
-                cell.fill = HEAD_FILL
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.font = Font(bold=True)
+            cell.fill = HEAD_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.print_options.gridLines = True
     ws.column_dimensions["A"].width = 28
     for col in range(2, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 12
@@ -74,10 +76,10 @@ def statistics_xlsx(campaign: Campaign, table: Table) -> bytes:
     for participant, values in table.rows:
         ws.append([participant.organization.name, *[float(v) for v in values]])
     ws.append(["合计", *[float(v) for v in table.totals]])
-    last = ws.max_row
-    _style_block(ws, 3, last, width)
-    for cell in ws[last]:
+    _style_header(ws, 3, width)
+    for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
+        cell.border = BOX
     return _bytes(wb)
 
 
@@ -102,7 +104,7 @@ def board_xlsx(campaign: Campaign, board: Board) -> bytes:
     ws.append(
         ["合计", *["" for _ in board.periods], board.overall.reporting, board.overall.timeliness]
     )
-    _style_block(ws, 3, ws.max_row, width)
+    _style_header(ws, 3, width)
     for row in ws.iter_rows(min_row=5, min_col=width - 1, max_col=width):
         for cell in row:
             cell.number_format = "0.0%"
