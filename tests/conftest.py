@@ -101,3 +101,16 @@ def login(client: Client):
         return client
 
     return as_
+
+
+def close_response(response) -> None:
+    """Close a (streaming) response the way Django's test client closes the others: without
+    letting request_finished close the database connection inside the test's transaction."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

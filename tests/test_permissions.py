@@ -24,6 +24,7 @@ from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission
 from anxuan.reports.tasks import process_attachment
 from tests import factories
+from tests.conftest import close_response
 from tests.factories import PASSWORD
 from tests.reports import evidence
 
@@ -251,7 +252,7 @@ def check_gets(county, name: str, args, row: str) -> list[str]:
     for persona, status in expected(row).items():
         response = as_persona(county, persona).get(url)
         got = response.status_code
-        response.close()
+        close_response(response)
         if got != status:
             wrong.append(f"{persona} GET {url}: {got}, expected {status}")
     return wrong

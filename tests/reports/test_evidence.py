@@ -9,6 +9,7 @@ from django.urls import reverse
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission
 from tests import factories
+from tests.conftest import close_response
 from tests.reports import evidence
 from tests.reports.test_views import new_url, report_form
 
@@ -106,7 +107,7 @@ def test_files_are_served_only_to_those_who_may_see_the_report(county, login):
     response = login(county.office_admin).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    response.close()
+    close_response(response)
     assert login(county.other_liaison).get(url).status_code == 404
 
 

@@ -1,5 +1,6 @@
 """Thumbnails and EXIF are made by the worker, through the real queue storage."""
 
+import pytest
 from huey.contrib.djhuey import HUEY
 
 from anxuan.core.files import inspect_upload
@@ -10,6 +11,7 @@ from tests import factories
 from tests.reports import evidence
 
 
+@pytest.mark.django_db(transaction=True)  # the worker opens and closes its own connections
 def test_attaching_queues_the_photo_job_and_the_worker_runs_it_once(
     county, django_capture_on_commit_callbacks
 ):

@@ -35,7 +35,7 @@ class StateConflict(ValidationError):
 
 def _locked(submission: Submission) -> Submission:
     return (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))  # PostgreSQL: not the outer joins
         .select_related("period", "requirement__campaign", "participant__organization")
         .get(pk=submission.pk)
     )

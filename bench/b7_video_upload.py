@@ -1,0 +1,198 @@
+"""B7 a 500 MB video through the report form: server memory stays flat (streamed to disk).
+
+  .venv/bin/python bench/b7_video_upload.py [--mb 500]
+
+Starts gunicorn on a fresh PostgreSQL database with the demo county, logs in as a liaison
+and posts a weekly report with one MP4 of the given size, streamed from disk by the client.
+Reports the gunicorn worker's peak RSS before and after (VmHWM), the upload's throughput,
+and as the baseline the storage backend copying the same file (FileSystemStorage.save),
+then checks the stored file's SHA-256.
+"""
+
+import argparse
+import hashlib
+import http.client
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import b1_page_floor as b1
+
+CHUNK = 1 << 20
+
+
+def make_video(path: Path, mb: int) -> str:
+    """An MP4 header followed by random bytes: sniffed as video, never decoded."""
+    digest = hashlib.sha256()
+    with path.open("wb") as out:
+        head = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+        out.write(head)
+        digest.update(head)
+        for _ in range(mb):
+            block = os.urandom(CHUNK)
+            out.write(block)
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def vm_hwm(pid: int) -> int:
+    text = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", text).group(1)) // 1024
+
+
+def workers(master: int) -> list[int]:
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True, check=True
+    )
+    return [int(p) for p in out.stdout.split()]
+
+
+def post_multipart(port: int, path: str, cookie: str, csrf: str, fields: dict, file: Path):
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+        f'filename="{file.name}"\r\nContent-Type: video/mp4\r\n\r\n'
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    length = sum(map(len, parts)) + len(head) + file.stat().st_size + len(tail)
+
+    def body():
+        yield from parts
+        yield head
+        with file.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                yield chunk
+        yield tail
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    conn.request(
+        "POST",
+        path,
+        body=body(),
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(length),
+            "Cookie": cookie,
+            "X-CSRFToken": csrf,
+            "Referer": f"http://127.0.0.1:{port}/",
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    return response.status, response.getheader("Location")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=500)
+    args = parser.parse_args()
+    var = Path(tempfile.mkdtemp(prefix="anxuan-b7-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{b1.PG}/{b1.DB}",
+        "ANXUAN_VAR_DIR": str(var),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "anxuan.settings",
+        "FILE_UPLOAD_TEMP_DIR": str(var),
+    }
+    b1.recreate_database()
+    for command in (["migrate", "-v0"], ["demo"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(
+            [b1.PY, "-m", "anxuan.cli", *command],
+            env=env,
+            cwd=b1.ROOT,
+            check=True,
+            capture_output=True,
+        )
+    video = var / "video.mp4"
+    expected = make_video(video, args.mb)
+    size_mb = video.stat().st_size / 2**20
+
+    # Baseline: the storage backend copying the same file.
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.files import File
+    from django.core.files.storage import default_storage
+
+    t0 = time.perf_counter()
+    with video.open("rb") as f:
+        name = default_storage.save("baseline/video.mp4", File(f))
+    baseline_s = time.perf_counter() - t0
+    default_storage.delete(name)
+
+    port = b1.free_port()
+    server = b1.start_server(env, port, pool=True)
+    try:
+        cookie = b1.session_cookie(port, "13900000003", "anxuan2026")  # a town liaison
+        csrf = dict(c.split("=", 1) for c in cookie.split("; "))["csrftoken"]
+        from anxuan.campaigns.models import Participant
+        from anxuan.orgs.models import Person
+
+        liaison = Person.objects.get(username="13900000003")
+        participant = Participant.objects.filter(
+            organization__memberships__person=liaison, campaign__year__gt=2026
+        ).first()
+        period = participant.campaign.requirements.get(kind="weekly").periods.first()
+        path = f"/reports/new/?participant={participant.pk}&period={period.pk}"
+        pids = workers(server.pid)
+        before = {pid: vm_hwm(pid) for pid in pids}
+        t0 = time.perf_counter()
+        status, location = post_multipart(
+            port,
+            path,
+            cookie,
+            csrf,
+            {
+                "text": "视频资料",
+                "act-TOTAL_FORMS": "0",
+                "act-INITIAL_FORMS": "0",
+                "act-MIN_NUM_FORMS": "0",
+                "act-MAX_NUM_FORMS": "50",
+                "submit": "1",
+            },
+            video,
+        )
+        upload_s = time.perf_counter() - t0
+        after = {pid: vm_hwm(pid) for pid in pids}
+    finally:
+        b1.stop(server)
+    from anxuan.reports.models import Attachment
+
+    attachment = Attachment.objects.get(kind="video")
+    with default_storage.open(attachment.storage_name, "rb") as stored:
+        digest = hashlib.sha256()
+        while chunk := stored.read(CHUNK):
+            digest.update(chunk)
+    growth = max(after[p] - before[p] for p in pids)
+    print(
+        f"\nB7 {size_mb:.0f} MB video through the report form — gunicorn + PostgreSQL, "
+        f"{os.cpu_count()} cores"
+    )
+    print(f"response: {status} → {location}")
+    print(
+        f"upload: {upload_s:.1f} s, {size_mb / upload_s:.0f} MB/s; storage copy (baseline): "
+        f"{baseline_s:.1f} s, {size_mb / baseline_s:.0f} MB/s; ratio "
+        f"{(size_mb / upload_s) / (size_mb / baseline_s):.2f}"
+    )
+    print(f"worker peak RSS before → after: {before} → {after} MB; growth {growth} MB")
+    print(f"stored SHA-256 matches: {digest.hexdigest() == expected == attachment.sha256}")
+    video.unlink()
+
+
+if __name__ == "__main__":
+    main()
