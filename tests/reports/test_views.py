@@ -184,3 +184,28 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
         client.get(reverse("home"))
 
     assert len(ctx.captured_queries) == 9
+
+
+def test_inbox_filters_by_requirement_and_attachments(county, login):
+    from tests.reports import evidence
+
+    period = factories.weekly_period(county.campaign)
+    plain = factories.report(county.other_liaison, county.other_participant, period)
+    services.submit_report(actor=county.other_liaison, submission=plain)
+    client = login(county.town_liaison)
+    client.post(
+        new_url(county.participant, period), {**report_form(submit="1"), "files": [evidence.pdf()]}
+    )
+    with_files = Submission.objects.get(participant=county.participant)
+    office = login(county.office_admin)
+    base = reverse("report_inbox") + f"?campaign={county.campaign.pk}"
+
+    only_files = office.get(base + "&files=1").content.decode()
+    weekly = office.get(base + f"&requirement={period.requirement_id}").content.decode()
+    other = county.campaign.requirements.exclude(pk=period.requirement_id).first()
+    none = office.get(base + f"&requirement={other.pk}").content.decode()
+
+    assert f'name="ids" value="{with_files.pk}"' in only_files
+    assert f'name="ids" value="{plain.pk}"' not in only_files
+    assert weekly.count('name="ids"') == 2
+    assert none.count('name="ids"') == 0

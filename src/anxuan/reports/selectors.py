@@ -1,6 +1,6 @@
 """Reads of submissions, scoped to the person asking."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from anxuan.campaigns.models import Participant, Period
@@ -8,7 +8,7 @@ from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
 from anxuan.reports.enums import State
-from anxuan.reports.models import Submission
+from anxuan.reports.models import Attachment, Submission
 from anxuan.reports.rules import REVIEW_ROLES
 
 
@@ -53,6 +53,8 @@ def inbox_for(person: Person, *, filters: dict) -> QuerySet:
             qs = qs.filter(**{field: filters[key]})
     if filters.get("important"):
         qs = qs.filter(important=True)
+    if filters.get("files"):
+        qs = qs.filter(Exists(Attachment.objects.filter(submission=OuterRef("pk"))))
     return qs.order_by("-important", "first_submitted_at", "id")
 
 

@@ -271,7 +271,8 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("reports.review_somewhere", raise_exception=True)
 def inbox(request: HttpRequest) -> HttpResponse:
     """Submissions to review, filtered; accept several at once."""
-    filters = {k: request.GET.get(k, "") for k in ("campaign", "state", "unit", "important")}
+    keys = ("campaign", "requirement", "period", "state", "unit", "important", "files")
+    filters = {k: request.GET.get(k, "") for k in keys}
     filters = {k: v for k, v in filters.items() if v and (v.isdigit() or k in ("state",))}
     if filters.get("state") not in (None, *State.values):
         filters.pop("state")
@@ -289,6 +290,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "states": State.choices,
             "campaigns": campaigns_visible_to(request.user).order_by("-year", "title"),
+            "requirements": Requirement.objects.filter(campaign_id=filters["campaign"])
+            if filters.get("campaign")
+            else [],
         },
     )
 
