@@ -209,3 +209,28 @@ def test_inbox_filters_by_requirement_and_attachments(county, login):
     assert f'name="ids" value="{plain.pk}"' not in only_files
     assert weekly.count('name="ids"') == 2
     assert none.count('name="ids"') == 0
+
+
+def test_an_important_ad_hoc_item_goes_to_the_top_of_the_inbox(county, login):
+    from anxuan.campaigns.enums import Schedule
+
+    adhoc = county.campaign.requirements.get(schedule=Schedule.ANYTIME)
+    period = factories.weekly_period(county.campaign)
+    weekly = factories.report(county.other_liaison, county.other_participant, period)
+    services.submit_report(actor=county.other_liaison, submission=weekly)
+    client = login(county.town_liaison)
+    page = client.get(reverse("campaign_detail", args=[county.campaign.pk])).content.decode()
+    link = f"{reverse('report_new')}?participant={county.participant.pk}&amp;requirement={adhoc.pk}"
+    assert link in page
+
+    response = client.post(
+        link.replace("&amp;", "&"), {**report_form(submit="1"), "important": "on"}
+    )
+
+    item = Submission.objects.get(requirement=adhoc)
+    assert response.status_code == 302
+    assert (item.important, item.period, item.timeliness) == (True, None, "on_time")
+    inbox = login(county.office_admin).get(reverse("report_inbox")).content.decode()
+    assert inbox.index(f'name="ids" value="{item.pk}"') < inbox.index(
+        f'name="ids" value="{weekly.pk}"'
+    )
