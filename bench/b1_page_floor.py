@@ -43,6 +43,27 @@ def recreate_database() -> None:
         conn.execute(f"CREATE DATABASE {DB}")
 
 
+def demo_stack(name: str) -> tuple[Path, dict]:
+    """A fresh database with the demo county, migrated and with collected static files;
+    returns the scratch folder and the environment to run the app with."""
+    var = Path(tempfile.mkdtemp(prefix=f"anxuan-{name}-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB}",
+        "ANXUAN_VAR_DIR": str(var),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "anxuan.settings",
+        "FILE_UPLOAD_TEMP_DIR": str(var),
+    }
+    recreate_database()
+    for command in (["migrate", "-v0"], ["demo"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run(
+            [PY, "-m", "anxuan.cli", *command], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+    return var, env
+
+
 def start_server(env: dict, port: int, pool: bool) -> subprocess.Popen:
     proc = subprocess.Popen(
         [
@@ -161,20 +182,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short phases (about 45 s)")
     args = parser.parse_args()
     probe_s, open_s = (2, 4) if args.quick else (5, 12)
-    var = tempfile.mkdtemp(prefix="anxuan-b1-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{PG}/{DB}",
-        "ANXUAN_VAR_DIR": var,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "anxuan.settings",
-    }
-    recreate_database()
-    for command in (["migrate", "-v0"], ["demo"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run(
-            [PY, "-m", "anxuan.cli", *command], env=env, cwd=ROOT, check=True, capture_output=True
-        )
+    _var, env = demo_stack("b1")
     data = prepare_data(env)
     import psycopg
 

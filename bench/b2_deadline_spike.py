@@ -19,7 +19,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -129,25 +128,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=5)
     parser.add_argument("--burst", type=int, default=200)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="anxuan-b2-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{b1.PG}/{b1.DB}",
-        "ANXUAN_VAR_DIR": str(var),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "anxuan.settings",
-        "FILE_UPLOAD_TEMP_DIR": str(var),
-    }
-    b1.recreate_database()
-    for command in (["migrate", "-v0"], ["demo"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run(
-            [b1.PY, "-m", "anxuan.cli", *command],
-            env=env,
-            cwd=b1.ROOT,
-            check=True,
-            capture_output=True,
-        )
+    var, env = b1.demo_stack("b2")
     slots_by_unit = prepare(env)
     photo_path = var / "base.jpg"
     photo_bytes = base_photo(photo_path)

@@ -16,7 +16,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -98,25 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=500)
     args = parser.parse_args()
-    var = Path(tempfile.mkdtemp(prefix="anxuan-b7-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{b1.PG}/{b1.DB}",
-        "ANXUAN_VAR_DIR": str(var),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "ERROR",
-        "DJANGO_SETTINGS_MODULE": "anxuan.settings",
-        "FILE_UPLOAD_TEMP_DIR": str(var),
-    }
-    b1.recreate_database()
-    for command in (["migrate", "-v0"], ["demo"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run(
-            [b1.PY, "-m", "anxuan.cli", *command],
-            env=env,
-            cwd=b1.ROOT,
-            check=True,
-            capture_output=True,
-        )
+    var, env = b1.demo_stack("b7")
     video = var / "video.mp4"
     expected = make_video(video, args.mb)
     size_mb = video.stat().st_size / 2**20
