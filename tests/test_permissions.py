@@ -124,6 +124,7 @@ GET = {
     "report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
     "completeness_board": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "statistics_table": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "evidence_package": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "attachment_file": (
         lambda c: [attached(c, submit=True).pk],
         "200 200 200 404 200 404 404",

@@ -13,9 +13,14 @@ from django.views.decorators.http import require_GET
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def attachment_header(filename: str) -> str:
+    """Content-Disposition for a download with a Chinese file name (RFC 6266)."""
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 

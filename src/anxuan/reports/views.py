@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 from anxuan.campaigns import selectors as campaign_selectors
 from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
-from anxuan.core.views import add_service_errors, xlsx_response
+from anxuan.core.views import add_service_errors, attachment_header, xlsx_response
 from anxuan.reports import selectors, services
 from anxuan.reports.board import board_periods, build_board
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
+from anxuan.reports.evidence_zip import evidence_zip
 from anxuan.reports.exports import board_xlsx, statistics_xlsx
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Attachment, Submission
@@ -400,3 +401,13 @@ def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
 def notices_read(request: HttpRequest) -> HttpResponse:
     request.user.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("home")
+
+
+@login_required
+@require_GET
+def evidence_package(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """All evidence of the campaign's latest report versions as one .zip, streamed."""
+    campaign = _overseen(request, pk)
+    response = StreamingHttpResponse(evidence_zip(campaign), content_type="application/zip")
+    response["Content-Disposition"] = attachment_header(f"{campaign.title}-佐证材料.zip")
+    return response
