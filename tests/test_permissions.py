@@ -125,6 +125,7 @@ GET = {
     "completeness_board": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "statistics_table": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "evidence_package": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "summary_document": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "attachment_file": (
         lambda c: [attached(c, submit=True).pk],
         "200 200 200 404 200 404 404",
@@ -222,6 +223,12 @@ POST = {
         {},
         "302 302 302 404 403 404 404",
         lambda c: not Attachment.objects.filter(in_draft=True).exists(),
+    ),
+    "attachment_highlight": (
+        lambda c: [attached(c, submit=True).pk],
+        {"highlight": "1"},
+        "302 302 403 404 302 404 404",
+        lambda c: Attachment.objects.filter(highlight=True).exists(),
     ),
     "participant_remove": (
         lambda c: [c.campaign.pk, c.other_participant.pk],

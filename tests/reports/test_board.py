@@ -162,3 +162,55 @@ def test_board_exports_to_excel(county, login, weekly):
     rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
     assert rows["城关镇"][1:5] == ("按时", "缺报", "缺报", "缺报")
     assert rows["城关镇"][5] == 0.25
+
+
+def test_summary_docx_has_the_figures_tables_and_highlighted_photos(
+    county, login, django_capture_on_commit_callbacks
+):
+    from docx import Document
+
+    from anxuan.reports.models import Attachment
+    from tests.reports import evidence
+    from tests.reports.test_views import new_url, report_form
+
+    week1 = factories.weekly_period(county.campaign)
+    with django_capture_on_commit_callbacks(execute=True):
+        login(county.town_liaison).post(
+            new_url(county.participant, week1),
+            {**report_form(submit="1"), "files": [evidence.jpeg()]},
+        )
+    photo = Attachment.objects.get()
+    office = login(county.office_admin)
+    office.post(reverse("attachment_highlight", args=[photo.pk]), {"highlight": "1"})
+
+    response = office.get(reverse("summary_document", args=[county.campaign.pk]))
+
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "2026年“安全生产月”活动总结" in text
+    assert "参加单位 3 个" in text
+    types = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert types == [["活动类型", "场次"], ["安全宣传咨询日", "1"]]
+    units = {row.cells[0].text: row.cells[3].text for row in document.tables[2].rows[1:]}
+    assert set(units) == {"城关镇", "宣化镇", "县交通运输局"}
+    assert len(document.inline_shapes) == 1
+    assert Attachment.objects.get().highlight
+
+
+def test_only_reviewers_mark_highlights(county, login, django_capture_on_commit_callbacks):
+    from anxuan.reports.models import Attachment
+    from tests.reports import evidence
+    from tests.reports.test_views import new_url, report_form
+
+    week1 = factories.weekly_period(county.campaign)
+    login(county.town_liaison).post(
+        new_url(county.participant, week1), {**report_form(submit="1"), "files": [evidence.jpeg()]}
+    )
+    photo = Attachment.objects.get()
+
+    response = login(county.town_liaison).post(
+        reverse("attachment_highlight", args=[photo.pk]), {"highlight": "1"}
+    )
+
+    assert response.status_code == 403
+    assert not Attachment.objects.get().highlight

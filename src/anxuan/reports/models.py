@@ -81,6 +81,7 @@ class Attachment(models.Model):
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     thumbnail = models.CharField(max_length=200, blank=True)
     in_draft = models.BooleanField(default=True)
+    highlight = models.BooleanField(_("highlight for the summary"), default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

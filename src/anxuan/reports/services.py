@@ -243,3 +243,19 @@ def accept_many(*, actor: Person, submissions: list[Submission]) -> int:
         except StateConflict:
             continue
     return done
+
+
+@transaction.atomic
+def set_highlight(*, actor: Person, attachment: Attachment, highlight: bool) -> None:
+    """The office marks a photo for the campaign summary. Side effects: audit row."""
+    if not can_review(actor, attachment.submission) or attachment.kind != "photo":
+        raise PermissionDenied
+    attachment.highlight = highlight
+    attachment.save(update_fields=["highlight"])
+    record(
+        actor=actor,
+        action="attachment.highlight",
+        target=attachment.submission,
+        summary=attachment.original_name,
+        highlight=highlight,
+    )

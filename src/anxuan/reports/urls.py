@@ -14,12 +14,18 @@ urlpatterns = [
     path("campaigns/<int:pk>/board/", views.completeness_board, name="completeness_board"),
     path("campaigns/<int:pk>/statistics/", views.statistics_page, name="statistics_table"),
     path("campaigns/<int:pk>/evidence.zip", views.evidence_package, name="evidence_package"),
+    path("campaigns/<int:pk>/summary.docx", views.summary_document, name="summary_document"),
     path("reports/attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
     path(
         "reports/attachments/<int:pk>/thumb/",
         views.attachment_file,
         {"thumb": True},
         name="attachment_thumb",
+    ),
+    path(
+        "reports/attachments/<int:pk>/highlight/",
+        views.attachment_highlight,
+        name="attachment_highlight",
     ),
     path("reports/attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

@@ -23,6 +23,9 @@ from anxuan.reports.exports import board_xlsx, statistics_xlsx
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Attachment, Submission
 from anxuan.reports.statistics import statistics_table
+from anxuan.reports.summary import summary_docx
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -227,6 +230,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": request.user.has_perm("reports.report", submission)
             and submission.state in EDITABLE,
             "return_form": ReturnForm(),
+            "may_highlight": can_review,
         },
     )
 
@@ -411,3 +415,24 @@ def evidence_package(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     response = StreamingHttpResponse(evidence_zip(campaign), content_type="application/zip")
     response["Content-Disposition"] = attachment_header(f"{campaign.title}-佐证材料.zip")
     return response
+
+
+@login_required
+@require_GET
+def summary_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaign summary as .docx: figures, activities, rates and highlighted photos."""
+    campaign = _overseen(request, pk)
+    content = summary_docx(campaign, list(campaign_selectors.participants_of(campaign)))
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = attachment_header(f"{campaign.title}总结.docx")
+    return response
+
+
+@login_required
+@require_POST
+def attachment_highlight(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = _attachment_for(request, pk)
+    services.set_highlight(
+        actor=request.user, attachment=attachment, highlight=request.POST.get("highlight") == "1"
+    )
+    return redirect("report_detail", pk=attachment.submission_id)

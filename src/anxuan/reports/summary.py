@@ -1,0 +1,108 @@
+"""The campaign summary as .docx: headline figures, activities by type and domain, each
+unit's reporting rates and the photos the office marked as highlights."""
+
+import io
+from collections import Counter
+
+from django.core.files.storage import default_storage
+from django.db.models import Sum
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from anxuan.campaigns.models import Campaign, Participant
+from anxuan.reports.board import board_periods, build_board
+from anxuan.reports.evidence_zip import latest_versions
+from anxuan.reports.models import ActivityRecord, Attachment
+
+MAX_PHOTOS = 8
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _table(document: Document, header: list[str], rows: list[list]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for row in rows:
+        for cell, value in zip(table.add_row().cells, row, strict=True):
+            cell.text = str(value)
+
+
+def summary_docx(campaign: Campaign, participants: list[Participant]) -> bytes:
+    board = build_board(campaign, participants, board_periods(campaign))
+    version_ids = list(latest_versions(campaign).values_list("id", flat=True))
+    activities = ActivityRecord.objects.filter(version_id__in=version_ids)
+    by_type = Counter(activities.values_list("activity_type", flat=True))
+    by_domain = Counter(d for d in activities.values_list("domain", flat=True) if d)
+    people = activities.aggregate(total=Sum("people_reached"))["total"] or 0
+
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "SimSun"
+    style.font.size = Pt(12)
+    # Word takes Chinese characters from the East Asian font, which `font.name` leaves unset.
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
+    title = document.add_heading(f"{campaign.title}总结", level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    today = timezone.localdate()
+    byline = document.add_paragraph(
+        f"{campaign.office_name or campaign.owner.name}　{today.year}年{today.month}月{today.day}日"
+    )
+    byline.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if campaign.theme:
+        document.add_paragraph(f"活动主题：{campaign.theme}")
+
+    document.add_heading("一、总体情况", level=1)
+    document.add_paragraph(
+        f"参加单位 {len(participants)} 个；应报送 {board.overall.expected} 份，已报送 "
+        f"{board.overall.reported} 份，报送率 {_percent(board.overall.reporting)}，及时率 "
+        f"{_percent(board.overall.timeliness)}。各单位报告记录活动 {activities.count()} 场次，"
+        f"覆盖 {people} 人次。相关资料未报送的，视为未开展活动。"
+    )
+    document.add_heading("二、活动开展情况", level=1)
+    _table(document, ["活动类型", "场次"], [[t, n] for t, n in by_type.most_common()])
+    document.add_paragraph()
+    _table(document, ["宣传领域", "场次"], [[d, n] for d, n in by_domain.most_common()])
+
+    document.add_heading("三、各单位报送情况", level=1)
+    _table(
+        document,
+        ["单位", "应报", "已报", "报送率", "及时率"],
+        [
+            [
+                r.participant.organization.name,
+                r.rate.expected,
+                r.rate.reported,
+                _percent(r.rate.reporting),
+                _percent(r.rate.timeliness),
+            ]
+            for r in board.rows
+        ],
+    )
+
+    photos = list(
+        Attachment.objects.filter(submission__requirement__campaign=campaign, highlight=True)
+        .exclude(thumbnail="")
+        .select_related("submission__participant__organization")
+        .order_by("taken_at", "id")[:MAX_PHOTOS]
+    )
+    if photos:
+        document.add_heading("四、活动图片", level=1)
+        for photo in photos:
+            with default_storage.open(photo.thumbnail, "rb") as image:
+                document.add_picture(io.BytesIO(image.read()), width=Cm(12))
+            when = f"{timezone.localtime(photo.taken_at):%Y-%m-%d}" if photo.taken_at else ""
+            caption = document.add_paragraph(
+                f"{photo.submission.participant.organization.name}　{when}"
+            )
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
