@@ -1,6 +1,7 @@
 """Named personas for permission stories, on a small county like the demo's."""
 
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 from django.test import Client
@@ -55,8 +56,20 @@ class County:
     other_participant: Participant  # `other_town` in `campaign`
 
 
+def _shared_catalogue() -> None:
+    """The shared indicators come from a data migration; a transactional test's flush
+    removes them for the tests after it, so put them back the way the migration does."""
+    from django.apps import apps
+
+    if not apps.get_model("campaigns", "Indicator").objects.filter(owner=None).exists():
+        import_module("anxuan.campaigns.migrations.0003_shared_indicator_catalogue").seed(
+            apps, None
+        )
+
+
 @pytest.fixture
 def county(db) -> County:
+    _shared_catalogue()
     province = factories.org("甘肃省", OrgKind.PROVINCE, code="620000")
     city = factories.org("张掖市", OrgKind.CITY, province, "620700")
     county = factories.org("高台县", OrgKind.COUNTY, city, "620724")

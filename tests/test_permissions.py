@@ -18,6 +18,8 @@ from django.urls import get_resolver, reverse
 
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
+from anxuan.exports import services as export_services
+from anxuan.exports.models import ExportJob
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as report_services
 from anxuan.reports.enums import State
@@ -41,6 +43,15 @@ PERSONAS = [
 
 def shared_indicator(c) -> int:
     return Indicator.objects.filter(owner__isnull=True).first().pk
+
+
+def office_export(c) -> int:
+    """A finished statistics export of the office admin's."""
+    job = export_services.start_export(
+        actor=c.office_admin, campaign=c.campaign, kind="statistics", options={"basis": "accepted"}
+    )
+    export_services.run_job(job.pk)
+    return job.pk
 
 
 def week1(c):
@@ -124,8 +135,10 @@ GET = {
     "report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
     "completeness_board": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "statistics_table": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
-    "evidence_package": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
-    "summary_document": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "export_list": (lambda c: [], "200 200 200 200 200 200 200"),
+    "export_job": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
+    "export_status": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
+    "export_download": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
     "attachment_file": (
         lambda c: [attached(c, submit=True).pk],
         "200 200 200 404 200 404 404",
@@ -229,6 +242,12 @@ POST = {
         {"highlight": "1"},
         "302 302 403 404 302 404 404",
         lambda c: Attachment.objects.filter(highlight=True).exists(),
+    ),
+    "export_start": (
+        lambda c: [c.campaign.pk],
+        {"kind": "statistics"},
+        "302 302 403 403 302 403 404",
+        lambda c: ExportJob.objects.filter(campaign=c.campaign).exists(),
     ),
     "participant_remove": (
         lambda c: [c.campaign.pk, c.other_participant.pk],
@@ -346,7 +365,12 @@ def test_non_staff_cannot_enter_the_django_admin(county):
 
 def test_every_url_is_in_the_matrix():
     names = set()
-    for module in ("anxuan.orgs.urls", "anxuan.campaigns.urls", "anxuan.reports.urls"):
+    for module in (
+        "anxuan.orgs.urls",
+        "anxuan.campaigns.urls",
+        "anxuan.reports.urls",
+        "anxuan.exports.urls",
+    ):
         names |= {p.name for p in get_resolver(module).url_patterns}
 
     assert names == set(GET) | set(POST) | {"notices_read"}

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "anxuan.orgs",
     "anxuan.campaigns",
     "anxuan.reports",
+    "anxuan.exports",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,7 @@ else:
     HUEY["huey_class"] = "huey.SqliteHuey"
     HUEY["filename"] = str(VAR_DIR / "queue.sqlite3")
 
+EXPORT_KEEP_DAYS = 7  # an export's file is deleted this long after it was made
 WEBHOOK_TIMEOUT = 5  # seconds for a group robot to answer
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anxuan@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("anxuan.orgs.urls")),
     path("", include("anxuan.campaigns.urls")),
     path("", include("anxuan.reports.urls")),
+    path("", include("anxuan.exports.urls")),
 ]

@@ -59,8 +59,14 @@ def test_board_shows_on_time_and_missing_and_the_table_adds_up(live_server, coun
         shot(office, "board")
 
     office.goto(f"{live_server.url}/campaigns/{county.campaign.pk}/statistics/?basis=submitted")
+    shot(office, "statistics-table")
+    office.click("#download-xlsx")  # the export runs in the background; its page shows progress
+    expect(office.locator("#export [data-field=label]")).to_have_text("已完成")
+    expect(office.locator("#export progress")).to_have_attribute("value", "100")
+    shot(office, "export-ready")
     with office.expect_download() as download:
-        office.click("#download-xlsx")
+        office.click("#download")
+    assert download.value.suggested_filename == "2026年“安全生产月”活动-进展情况统计表.xlsx"
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(min_row=5, values_only=True))
     body, totals = rows[:-1], rows[-1]
@@ -68,4 +74,3 @@ def test_board_shows_on_time_and_missing_and_the_table_adds_up(live_server, coun
     for column in range(1, len(totals)):
         assert totals[column] == sum(row[column] for row in body)
     assert totals[1] == 10  # 宣传展板: 6 + 4
-    shot(office, "statistics-table")

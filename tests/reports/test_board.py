@@ -1,12 +1,10 @@
 """The completeness board and the statistics table, as the office reads them."""
 
-import io
 from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.deadlines import SHANGHAI
@@ -123,78 +121,6 @@ def test_statistics_table_counts_accepted_or_all_submitted(county):
     assert [i.name for i in accepted.indicators][:2] == ["宣传展板", "发放宣传资料"]
     assert accepted.totals[:2] == [5, 800]
     assert everything.totals[:2] == [8, 800]
-
-
-def test_statistics_xlsx_totals_equal_the_sum_of_the_rows(county, login):
-    statistics_submission(
-        county, county.participant, county.town_liaison, {"宣传展板": "5", "培训人数": "120"}
-    )
-    statistics_submission(
-        county, county.other_participant, county.other_liaison, {"宣传展板": "3", "培训人数": "45"}
-    )
-
-    response = login(county.office_admin).get(
-        reverse("statistics_table", args=[county.campaign.pk]) + "?basis=submitted&format=xlsx"
-    )
-
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(min_row=5, values_only=True))
-    body, totals = rows[:-1], rows[-1]
-    assert sheet["A1"].value == "2026年“安全生产月”活动进展情况统计表"
-    assert totals[0] == "合计"
-    for column in range(1, len(totals)):
-        assert totals[column] == sum(row[column] for row in body)
-    assert totals[1] == 8
-    assert sheet.freeze_panes == "B5"
-    assert sheet.page_setup.orientation == "landscape"
-
-
-def test_board_exports_to_excel(county, login, weekly):
-    submit(county.town_liaison, county.participant, weekly.periods.first(), day=4, hour=11)
-
-    with time_machine.travel(AFTER_JUNE, tick=False):
-        response = login(county.office_admin).get(
-            reverse("completeness_board", args=[county.campaign.pk])
-            + f"?requirement={weekly.pk}&format=xlsx"
-        )
-
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
-    assert rows["城关镇"][1:5] == ("按时", "缺报", "缺报", "缺报")
-    assert rows["城关镇"][5] == 0.25
-
-
-def test_summary_docx_has_the_figures_tables_and_highlighted_photos(
-    county, login, django_capture_on_commit_callbacks
-):
-    from docx import Document
-
-    from anxuan.reports.models import Attachment
-    from tests.reports import evidence
-    from tests.reports.test_views import new_url, report_form
-
-    week1 = factories.weekly_period(county.campaign)
-    with django_capture_on_commit_callbacks(execute=True):
-        login(county.town_liaison).post(
-            new_url(county.participant, week1),
-            {**report_form(submit="1"), "files": [evidence.jpeg()]},
-        )
-    photo = Attachment.objects.get()
-    office = login(county.office_admin)
-    office.post(reverse("attachment_highlight", args=[photo.pk]), {"highlight": "1"})
-
-    response = office.get(reverse("summary_document", args=[county.campaign.pk]))
-
-    document = Document(io.BytesIO(response.content))
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "2026年“安全生产月”活动总结" in text
-    assert "参加单位 3 个" in text
-    types = [[c.text for c in row.cells] for row in document.tables[0].rows]
-    assert types == [["活动类型", "场次"], ["安全宣传咨询日", "1"]]
-    units = {row.cells[0].text: row.cells[3].text for row in document.tables[2].rows[1:]}
-    assert set(units) == {"城关镇", "宣化镇", "县交通运输局"}
-    assert len(document.inline_shapes) == 1
-    assert Attachment.objects.get().highlight
 
 
 def test_only_reviewers_mark_highlights(county, login, django_capture_on_commit_callbacks):

@@ -119,34 +119,3 @@ def test_the_same_bytes_are_stored_once(county, login, same_bytes_twice):
     names = set(Attachment.objects.values_list("storage_name", flat=True))
     assert Attachment.objects.count() == 2
     assert len(names) == 1
-
-
-def test_evidence_package_streams_every_file_with_a_manifest(county, login):
-    import csv
-    import io
-    import zipfile
-
-    post_report(login(county.town_liaison), county, [evidence.jpeg(), evidence.pdf()], submit="1")
-    attachments = {a.sha256: a for a in Attachment.objects.all()}
-
-    response = login(county.office_admin).get(
-        reverse("evidence_package", args=[county.campaign.pk])
-    )
-    content = b"".join(response.streaming_content)
-    close_response(response)
-
-    archive = zipfile.ZipFile(io.BytesIO(content))
-    names = sorted(n for n in archive.namelist() if n != "manifest.csv")
-    assert all(n.startswith("城关镇/第1周/") for n in names)
-    assert sorted(n.split("-", 1)[1] for n in names) == ["方案.pdf", "现场.jpg"]
-    manifest = list(csv.reader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig"))))
-    assert manifest[0][:5] == ["单位", "报送事项", "期次", "文件", "SHA-256"]
-    for row in manifest[1:]:
-        assert hashlib.sha256(archive.read(row[3])).hexdigest() == row[4]
-        assert row[4] in attachments
-    assert (
-        login(county.town_liaison)
-        .get(reverse("evidence_package", args=[county.campaign.pk]))
-        .status_code
-        == 403
-    )

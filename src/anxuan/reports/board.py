@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.enums import RequirementKind, Schedule
 from anxuan.campaigns.models import Campaign, Participant, Period
+from anxuan.campaigns.selectors import participants_of
 from anxuan.reports.enums import State, Timeliness
 from anxuan.reports.models import Submission
 
@@ -135,3 +136,16 @@ def build_board(
                 rate.add(cell)
         rows.append(row)
     return Board(periods, rows, period_rates, overall)
+
+
+def campaign_board(
+    campaign: Campaign, *, requirement_id: int | None = None, only_missing: bool = False
+) -> Board:
+    """The board of every participant, optionally of one requirement or of only the units
+    that have a missing report (the page's filters, also used by its export)."""
+    board = build_board(
+        campaign, list(participants_of(campaign)), board_periods(campaign, requirement_id)
+    )
+    if only_missing:
+        board.rows = [r for r in board.rows if any(c.status == "missing" for c in r.cells)]
+    return board

@@ -1,14 +1,14 @@
 """Reads of submissions, scoped to the person asking."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from anxuan.campaigns.models import Participant, Period
+from anxuan.campaigns.models import Campaign, Participant, Period
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
 from anxuan.reports.enums import State
-from anxuan.reports.models import Attachment, Submission
+from anxuan.reports.models import Attachment, Submission, SubmissionVersion
 from anxuan.reports.rules import REVIEW_ROLES
 
 
@@ -82,4 +82,26 @@ def returned_for(person: Person) -> QuerySet:
         )
         .prefetch_related("reviews")
         .order_by("-updated_at")
+    )
+
+
+def latest_versions(campaign: Campaign) -> QuerySet:
+    """The latest version of every submitted report of the campaign, with its unit, period
+    and attachments, in the order of the organisation tree and the due times."""
+    latest = (
+        SubmissionVersion.objects.filter(submission__requirement__campaign=campaign)
+        .exclude(submission__state=State.DRAFT)
+        .values("submission_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
+    )
+    return (
+        SubmissionVersion.objects.filter(id__in=latest)
+        .select_related(
+            "submission__participant__organization",
+            "submission__requirement",
+            "submission__period__requirement",
+        )
+        .prefetch_related("attachments")
+        .order_by("submission__participant__organization__path", "submission__period__due_at", "id")
     )

@@ -13,8 +13,6 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("campaigns/<int:pk>/board/", views.completeness_board, name="completeness_board"),
     path("campaigns/<int:pk>/statistics/", views.statistics_page, name="statistics_table"),
-    path("campaigns/<int:pk>/evidence.zip", views.evidence_package, name="evidence_package"),
-    path("campaigns/<int:pk>/summary.docx", views.summary_document, name="summary_document"),
     path("reports/attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
     path(
         "reports/attachments/<int:pk>/thumb/",

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,19 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from anxuan.campaigns import selectors as campaign_selectors
 from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
-from anxuan.core.views import add_service_errors, attachment_header, xlsx_response
+from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
-from anxuan.reports.board import board_periods, build_board
+from anxuan.reports.board import campaign_board
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
-from anxuan.reports.evidence_zip import evidence_zip
-from anxuan.reports.exports import board_xlsx, statistics_xlsx
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Attachment, Submission
 from anxuan.reports.statistics import statistics_table
-from anxuan.reports.summary import summary_docx
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -355,12 +350,9 @@ def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _overseen(request, pk)
     requirement = request.GET.get("requirement", "")
     requirement_id = int(requirement) if requirement.isdigit() else None
-    participants = list(campaign_selectors.participants_of(campaign))
-    board = build_board(campaign, participants, board_periods(campaign, requirement_id))
-    if request.GET.get("only") == "missing":
-        board.rows = [r for r in board.rows if any(c.status == "missing" for c in r.cells)]
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(board_xlsx(campaign, board), f"{campaign.title}-报送情况.xlsx")
+    board = campaign_board(
+        campaign, requirement_id=requirement_id, only_missing=request.GET.get("only") == "missing"
+    )
     return render(
         request,
         "reports/board.html",
@@ -385,10 +377,6 @@ def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
     table = statistics_table(
         campaign, list(campaign_selectors.participants_of(campaign)), basis=basis
     )
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            statistics_xlsx(campaign, table), f"{campaign.title}-进展情况统计表.xlsx"
-        )
     return render(
         request,
         "reports/statistics.html",
@@ -405,27 +393,6 @@ def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
 def notices_read(request: HttpRequest) -> HttpResponse:
     request.user.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("home")
-
-
-@login_required
-@require_GET
-def evidence_package(request: HttpRequest, pk: int) -> StreamingHttpResponse:
-    """All evidence of the campaign's latest report versions as one .zip, streamed."""
-    campaign = _overseen(request, pk)
-    response = StreamingHttpResponse(evidence_zip(campaign), content_type="application/zip")
-    response["Content-Disposition"] = attachment_header(f"{campaign.title}-佐证材料.zip")
-    return response
-
-
-@login_required
-@require_GET
-def summary_document(request: HttpRequest, pk: int) -> HttpResponse:
-    """The campaign summary as .docx: figures, activities, rates and highlighted photos."""
-    campaign = _overseen(request, pk)
-    content = summary_docx(campaign, list(campaign_selectors.participants_of(campaign)))
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = attachment_header(f"{campaign.title}总结.docx")
-    return response
 
 
 @login_required

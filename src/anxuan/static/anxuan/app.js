@@ -25,3 +25,31 @@ document.addEventListener("change", function (event) {
     box.checked = event.target.checked;
   });
 });
+// <div data-poll="URL" data-state="…"> is an export's progress: it asks URL every second
+// until the file is ready, then starts the download.
+(function () {
+  var box = document.querySelector("[data-poll]");
+  if (!box) return;
+  function unfinished(state) { return state === "queued" || state === "running"; }
+  function show(status) {
+    box.querySelector("progress").value = status.percent;
+    box.querySelector("[data-field=percent]").textContent = status.percent;
+    var label = box.querySelector("[data-field=label]");
+    label.textContent = status.label;
+    label.classList.toggle("ok", status.state === "done");
+    box.querySelectorAll("[data-show]").forEach(function (el) {
+      el.hidden = el.dataset.show.split(" ").indexOf(status.state) < 0;
+    });
+  }
+  function poll() {
+    fetch(box.dataset.poll, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (status) {
+        show(status);
+        if (unfinished(status.state)) window.setTimeout(poll, 1000);
+        else if (status.download) window.location.assign(status.download);
+      })
+      .catch(function () { window.setTimeout(poll, 5000); });
+  }
+  if (unfinished(box.dataset.state)) window.setTimeout(poll, 1000);
+})();

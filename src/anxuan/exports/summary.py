@@ -3,6 +3,7 @@ unit's reporting rates and the photos the office marked as highlights."""
 
 import io
 from collections import Counter
+from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 from django.db.models import Sum
@@ -12,10 +13,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from anxuan.campaigns.models import Campaign, Participant
-from anxuan.reports.board import board_periods, build_board
-from anxuan.reports.evidence_zip import latest_versions
+from anxuan.campaigns.models import Campaign
+from anxuan.exports.xlsx import Progress
+from anxuan.reports.board import campaign_board
 from anxuan.reports.models import ActivityRecord, Attachment
+from anxuan.reports.selectors import latest_versions
 
 MAX_PHOTOS = 8
 
@@ -35,8 +37,8 @@ def _table(document: Document, header: list[str], rows: list[list]) -> None:
             cell.text = str(value)
 
 
-def summary_docx(campaign: Campaign, participants: list[Participant]) -> bytes:
-    board = build_board(campaign, participants, board_periods(campaign))
+def summary_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda *_: None) -> None:
+    board = campaign_board(campaign)
     version_ids = list(latest_versions(campaign).values_list("id", flat=True))
     activities = ActivityRecord.objects.filter(version_id__in=version_ids)
     by_type = Counter(activities.values_list("activity_type", flat=True))
@@ -61,7 +63,7 @@ def summary_docx(campaign: Campaign, participants: list[Participant]) -> bytes:
 
     document.add_heading("一、总体情况", level=1)
     document.add_paragraph(
-        f"参加单位 {len(participants)} 个；应报送 {board.overall.expected} 份，已报送 "
+        f"参加单位 {len(board.rows)} 个；应报送 {board.overall.expected} 份，已报送 "
         f"{board.overall.reported} 份，报送率 {_percent(board.overall.reporting)}，及时率 "
         f"{_percent(board.overall.timeliness)}。各单位报告记录活动 {activities.count()} 场次，"
         f"覆盖 {people} 人次。相关资料未报送的，视为未开展活动。"
@@ -93,9 +95,10 @@ def summary_docx(campaign: Campaign, participants: list[Participant]) -> bytes:
         .select_related("submission__participant__organization")
         .order_by("taken_at", "id")[:MAX_PHOTOS]
     )
+    progress(0, len(photos) + 1)
     if photos:
         document.add_heading("四、活动图片", level=1)
-        for photo in photos:
+        for done, photo in enumerate(photos, 1):
             with default_storage.open(photo.thumbnail, "rb") as image:
                 document.add_picture(io.BytesIO(image.read()), width=Cm(12))
             when = f"{timezone.localtime(photo.taken_at):%Y-%m-%d}" if photo.taken_at else ""
@@ -103,6 +106,6 @@ def summary_docx(campaign: Campaign, participants: list[Participant]) -> bytes:
                 f"{photo.submission.participant.organization.name}　{when}"
             )
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            progress(done, len(photos) + 1)
+    document.save(out)
+    progress(len(photos) + 1, len(photos) + 1)

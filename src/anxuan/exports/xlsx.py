@@ -1,6 +1,7 @@
 """Excel files the office hands upward: the statistics table and the completeness board."""
 
-import io
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -11,6 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from anxuan.campaigns.models import Campaign
 from anxuan.reports.board import Board
 from anxuan.reports.statistics import Table
+
+Progress = Callable[[int, int], None]  # (done, total)
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -51,13 +54,20 @@ def _style_header(ws: Worksheet, first_row: int, width: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = 12
 
 
-def _bytes(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+def _rows(items: list, progress: Progress) -> Iterator:
+    """The items one by one, telling `progress` how far along they are; saving the workbook
+    counts as one more step at the end."""
+    total = len(items) + 1
+    for done, item in enumerate(items):
+        if done % 200 == 0:
+            progress(done, total)
+        yield item
+    progress(len(items), total)
 
 
-def statistics_xlsx(campaign: Campaign, table: Table) -> bytes:
+def statistics_xlsx(
+    campaign: Campaign, table: Table, out: BinaryIO, progress: Progress = lambda *_: None
+) -> None:
     """附件2 as offices print it: title, issuing office and date, two header rows (name and
     unit), one row per unit, the totals row, frozen header, A4 landscape."""
     width = len(table.indicators) + 1
@@ -73,17 +83,19 @@ def statistics_xlsx(campaign: Campaign, table: Table) -> bytes:
     ws.append(["单位", *[i.name for i in table.indicators]])
     ws.append(["", *[f"（{i.unit}）" for i in table.indicators]])
     ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
-    for participant, values in table.rows:
+    for participant, values in _rows(table.rows, progress):
         ws.append([participant.organization.name, *[float(v) for v in values]])
     ws.append(["合计", *[float(v) for v in table.totals]])
     _style_header(ws, 3, width)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.border = BOX
-    return _bytes(wb)
+    wb.save(out)
 
 
-def board_xlsx(campaign: Campaign, board: Board) -> bytes:
+def board_xlsx(
+    campaign: Campaign, board: Board, out: BinaryIO, progress: Progress = lambda *_: None
+) -> None:
     width = len(board.periods) + 3
     wb = Workbook()
     ws = _titled_sheet(
@@ -92,7 +104,7 @@ def board_xlsx(campaign: Campaign, board: Board) -> bytes:
     ws.title = "报送情况"
     ws.append(["单位", *[p.requirement.title for p in board.periods], "报送率", "及时率"])
     ws.append(["", *[f"{timezone.localtime(p.due_at):%m-%d %H:%M}" for p in board.periods], "", ""])
-    for row in board.rows:
+    for row in _rows(board.rows, progress):
         ws.append(
             [
                 row.participant.organization.name,
@@ -108,4 +120,4 @@ def board_xlsx(campaign: Campaign, board: Board) -> bytes:
     for row in ws.iter_rows(min_row=5, min_col=width - 1, max_col=width):
         for cell in row:
             cell.number_format = "0.0%"
-    return _bytes(wb)
+    wb.save(out)

@@ -1,76 +1,37 @@
 """The evidence package: every file of the latest version of each report, a folder per unit
-and period, with a manifest of checksums. Streamed: never held whole in memory."""
+and period, with a manifest of checksums. Written file by file in pieces: never held whole
+in memory."""
 
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from typing import BinaryIO
 
 from django.core.files.storage import default_storage
-from django.db.models import Max
 from django.utils import timezone
 
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Campaign
 from anxuan.core.files import CHUNK
-from anxuan.reports.enums import State
-from anxuan.reports.models import SubmissionVersion
-
-
-class _Pipe(io.RawIOBase):
-    """A write-only stream whose written bytes are collected and handed out in pieces."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-        self.position = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data) -> int:
-        self.parts.append(bytes(data))
-        self.position += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self.position
-
-    def take(self) -> bytes:
-        data, self.parts = b"".join(self.parts), []
-        return data
+from anxuan.exports.xlsx import Progress
+from anxuan.reports.models import Attachment
+from anxuan.reports.selectors import latest_versions
 
 
 def _safe(name: str) -> str:
     return "".join("_" if c in '/\\:*?"<>|' else c for c in name).strip() or "_"
 
 
-def latest_versions(campaign: Campaign):
-    latest = (
-        SubmissionVersion.objects.filter(submission__requirement__campaign=campaign)
-        .exclude(submission__state=State.DRAFT)
-        .values("submission_id")
-        .annotate(latest=Max("id"))
-        .values("latest")
-    )
-    return (
-        SubmissionVersion.objects.filter(id__in=latest)
-        .select_related(
-            "submission__participant__organization",
-            "submission__requirement",
-            "submission__period__requirement",
-        )
-        .prefetch_related("attachments")
-        .order_by("submission__participant__organization__path", "submission__period__due_at", "id")
-    )
-
-
-def evidence_zip(campaign: Campaign) -> Iterator[bytes]:
-    pipe = _Pipe()
+def evidence_zip(campaign: Campaign, out: BinaryIO, progress: Progress = lambda *_: None) -> None:
+    versions = latest_versions(campaign)
+    total = Attachment.objects.filter(versions__in=versions.values("id")).count()
+    done = 0
+    progress(done, total)
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(["单位", "报送事项", "期次", "文件", "SHA-256", "字节", "拍摄时间", "提交时间"])
-    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for version in latest_versions(campaign).iterator(chunk_size=200):
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for version in versions.iterator(chunk_size=200):
             submission = version.submission
             period = submission.period
             when = (
@@ -90,7 +51,6 @@ def evidence_zip(campaign: Campaign) -> Iterator[bytes]:
                 ):
                     while chunk := source.read(CHUNK):
                         target.write(chunk)
-                        yield pipe.take()
                 writer.writerow(
                     [
                         submission.participant.organization.name,
@@ -105,5 +65,6 @@ def evidence_zip(campaign: Campaign) -> Iterator[bytes]:
                         f"{timezone.localtime(version.submitted_at):%Y-%m-%d %H:%M}",
                     ]
                 )
+                done += 1
+                progress(done, total)
         archive.writestr("manifest.csv", "\ufeff" + manifest.getvalue())
-    yield pipe.take()

@@ -1,0 +1,18 @@
+"""Export jobs in the background. Tasks take ids and are safe to run twice."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+
+@db_task()
+def run_export(job_id: int) -> None:
+    from anxuan.exports.services import run_job
+
+    run_job(job_id)
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def expire_exports() -> None:
+    from anxuan.exports.services import expire_old_exports
+
+    expire_old_exports()
