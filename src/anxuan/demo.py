@@ -262,6 +262,7 @@ def _reports(month, liaisons, reviewer: Person, rng: random.Random) -> None:
     domains = list(month.domains.values_list("name", flat=True))
     indicators = list(statistics.indicators.all())
     participants = list(month.participants.select_related("organization"))
+    highlights = 0
     for k, participant in enumerate(participants):
         liaison, org = liaisons[participant.organization_id], participant.organization
         for period in weekly.periods.all():
@@ -311,6 +312,10 @@ def _reports(month, liaisons, reviewer: Person, rng: random.Random) -> None:
             review = rng.random()
             if review < 0.6:
                 reports.accept_submission(actor=reviewer, submission=submission)
+                photo = submission.attachments.first()
+                if photo and highlights < 4:  # the office picks photos for the summary
+                    reports.set_highlight(actor=reviewer, attachment=photo, highlight=True)
+                    highlights += 1
             elif review < 0.7:
                 reports.return_submission(
                     actor=reviewer, submission=submission, reason=rng.choice(RETURN_REASONS)
