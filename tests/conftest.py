@@ -20,6 +20,7 @@ def _test_settings(settings, tmp_path):
     # Tests run without `collectstatic`; the live server serves assets from the apps.
     # Uploaded evidence goes to a fresh folder per test.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.RESUMABLE_UPLOAD_DIR = str(tmp_path / "partial-uploads")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -159,6 +159,8 @@ EVIDENCE_MAX_BYTES = {
     "video": int(os.environ.get("VIDEO_MAX_MB", "500")) * 2**20,
 }
 # Pillow refuses images above this many pixels (decompression bombs); phones take < 50 MP.
+RESUMABLE_UPLOAD_DIR = VAR_DIR / "partial-uploads"  # pieces of resumable uploads (one machine)
+RESUMABLE_UPLOAD_HOURS = 24  # an unfinished resumable upload is deleted after this long
 MAX_IMAGE_PIXELS = 80_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

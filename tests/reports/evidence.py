@@ -42,3 +42,11 @@ def pdf(name: str = "方案.pdf"):
     return SimpleUploadedFile(
         name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
     )
+
+
+def mp4_bytes(size: int, seed: int = 7) -> bytes:
+    """`size` bytes that start like an MP4 (an ftyp box), the rest random."""
+    import random
+
+    head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+    return head + random.Random(seed).randbytes(size - len(head))

@@ -5,6 +5,8 @@ A Submission is what one participant hands in for one period of a requirement (o
 every submit freezes the draft into a new SubmissionVersion that is never changed again.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -210,3 +212,34 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ResumableUpload(models.Model):
+    """A large file arriving in pieces (tus 1.0): the bytes received so far wait in a partial
+    file under RESUMABLE_UPLOAD_DIR until `offset` reaches `length`; then the file is checked
+    and attached to the draft like any upload, and the partial file is removed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attachment = models.OneToOneField(
+        Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offset__gte=0) & Q(offset__lte=models.F("length")),
+                name="upload_offset_within_length",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.offset}/{self.length}"

@@ -64,3 +64,11 @@ def notify_returned(submission_id: int) -> None:
     review = submission and submission.reviews.order_by("-at", "-id").first()
     if review is not None:
         reminders.notify_returned(submission, review.reason)
+
+
+@db_periodic_task(crontab(minute="41", hour="*/6"))
+def remove_expired_uploads() -> None:
+    """Unfinished resumable uploads past their expiry, with their partial files."""
+    from anxuan.reports.resumable import remove_expired
+
+    remove_expired()
