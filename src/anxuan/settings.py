@@ -46,10 +46,12 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "huey.contrib.djhuey",
+    "ninja",  # serves its Swagger UI assets from static files, not from a CDN
     "anxuan.core",
     "anxuan.orgs",
     "anxuan.campaigns",
     "anxuan.reports",
+    "anxuan.api",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,26 @@ if os.environ.get("REDIS_URL"):
 else:
     HUEY["huey_class"] = "huey.SqliteHuey"
     HUEY["filename"] = str(VAR_DIR / "queue.sqlite3")
+
+# The API's rate-limit counters live in the cache: Redis when several machines serve (one
+# count across workers), else memory per process.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+
+# REST API (/api/v1/): requests per minute per token or logged-in person, and per address
+# for callers without either.
+API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "600"))
+API_ANON_RATE_PER_MINUTE = int(os.environ.get("API_ANON_RATE_PER_MINUTE", "60"))
+# Behind a proxy, the request header (as in request.META) that holds the caller's address.
+API_CLIENT_IP_HEADER = os.environ.get("API_CLIENT_IP_HEADER", "")
+API_TOKEN_MAX_DAYS = 3650
+# Idempotency records are kept this long; a retry after that makes a new request.
+API_IDEMPOTENCY_DAYS = 7
 
 WEBHOOK_TIMEOUT = 5  # seconds for a group robot to answer
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anxuan@localhost")

@@ -20,6 +20,9 @@ register_heif_opener()
 CHUNK = 1 << 20
 
 PHOTO, VIDEO, DOCUMENT = "photo", "video", "document"
+# ValidationError codes of inspect_upload that callers may tell apart (the API answers 415
+# and 413 for them).
+UNSUPPORTED_TYPE, TOO_LARGE = "unsupported_file_type", "file_too_large"
 KIND_LABELS = {
     PHOTO: gettext_lazy("photo"),
     VIDEO: gettext_lazy("video"),
@@ -123,7 +126,8 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
                 "“%(name)s” is not a photo (JPEG, PNG, HEIC), a video (MP4, MOV) or a document "
                 "(PDF, DOCX, XLSX), whatever its name says."
             )
-            % {"name": name}
+            % {"name": name},
+            code=UNSUPPORTED_TYPE,
         )
     kind, content_type, extension = sniffed
     sha256, size = _hash(fileobj)
@@ -136,7 +140,8 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
                 "size": filesizeformat(size),
                 "kind": KIND_LABELS[kind],
                 "max": filesizeformat(limit),
-            }
+            },
+            code=TOO_LARGE,
         )
     if size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
