@@ -101,6 +101,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file too, as deployments do: threads of a concurrency test then wait for the
+    # write lock like real requests, where shared in-memory SQLite fails with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-database.sqlite3")}
 elif env_bool("DB_POOL", True):
     # Django's psycopg pool: measured ~5x on small views (see docs/performance.md).
     DATABASES["default"]["OPTIONS"] = {
