@@ -5,6 +5,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from anxuan.api import services as api_services
+from anxuan.campaigns import services as campaign_services
+from anxuan.campaigns.enums import RequirementKind
 
 API = "/api/v1"
 
@@ -61,3 +63,17 @@ def api_as():
         return ApiClient(token_for(person) if person is not None else None, **headers)
 
     return make
+
+
+@pytest.fixture
+def weekly(county):
+    """The weekly report collects two indicators of the campaign's statistics table."""
+    requirement = county.campaign.requirements.get(kind=RequirementKind.WEEKLY)
+    boards, leaflets = county.campaign.indicators.order_by("campaignindicator__order")[:2]
+    campaign_services.save_requirement(
+        actor=county.office_admin,
+        campaign=county.campaign,
+        requirement=requirement,
+        indicators=[boards, leaflets],
+    )
+    return requirement, boards, leaflets

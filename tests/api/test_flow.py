@@ -1,27 +1,10 @@
 """A week's report from a liaison's phone app, through the API with a Bearer token."""
 
-import pytest
-
-from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.reports.models import Submission
 from tests import factories
 from tests.conftest import close_response
 from tests.reports import evidence
-
-
-@pytest.fixture
-def weekly(county):
-    """The weekly report collects two indicators of the campaign's statistics table."""
-    requirement = county.campaign.requirements.get(kind=RequirementKind.WEEKLY)
-    boards, leaflets = county.campaign.indicators.order_by("campaignindicator__order")[:2]
-    campaign_services.save_requirement(
-        actor=county.office_admin,
-        campaign=county.campaign,
-        requirement=requirement,
-        indicators=[boards, leaflets],
-    )
-    return requirement, boards, leaflets
 
 
 def test_weekly_report_submitted_returned_resubmitted_and_accepted(county, weekly, api_as):

@@ -37,7 +37,6 @@ MESSAGES = {
     "idempotency_key_reused": gettext_lazy(
         "This Idempotency-Key was already used for a different request."
     ),
-    "method_not_allowed": gettext_lazy("This address does not accept that method."),
 }
 # Pydantic's error types, in words the forms already use (Django's own translations).
 REQUEST_FIELD_MESSAGES = {
