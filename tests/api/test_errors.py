@@ -201,3 +201,30 @@ def test_rate_limits_answer_429_with_retry_after(county, api_as, settings):
     assert limited.json()["code"] == "rate_limited"
     assert 1 <= int(limited["Retry-After"]) <= 61
     assert api_as(county.other_liaison).get("/me").status_code == 200  # each token counts alone
+
+
+def test_an_upload_larger_than_any_file_is_refused_before_it_is_read(county, api_as, settings):
+    settings.EVIDENCE_MAX_BYTES = {"photo": 2**20, "video": 2**20, "document": 2**20}
+    draft = week1_draft(county)
+    big = SimpleUploadedFile("方案.pdf", b"%PDF-1.4\n" + b"0" * (2**20 + 100_000))
+
+    response = api_as(county.town_liaison).post(
+        f"/submissions/{draft.pk}/attachments", files={"file": big}
+    )
+
+    assert response.status_code == 413
+    assert response.json()["message_en"] == (
+        "The file is larger than any file Anxuan accepts (1.0\xa0MB)."
+    )
+    assert not Attachment.objects.exists()
+
+
+def test_a_json_body_over_djangos_limit_is_too_large(county, api_as, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    draft = week1_draft(county)
+
+    response = api_as(county.town_liaison).put(
+        f"/submissions/{draft.pk}/draft", {"text": "长" * 2000}
+    )
+
+    assert (response.status_code, response.json()["code"]) == (413, "request_too_large")

@@ -8,7 +8,7 @@ from ninja.openapi.docs import Swagger
 
 from anxuan.api import errors
 from anxuan.api.auth import PageSession, TokenAuth, rate_limited
-from anxuan.api.routers import campaigns, me, orgs, oversight, submissions
+from anxuan.api.routers import attachments, campaigns, me, orgs, oversight, submissions
 from anxuan.api.schemas import ErrorOut
 
 
@@ -44,5 +44,5 @@ api = AnxuanAPI(
 )
 api.add_decorator(rate_limited, mode="view")
 errors.install(api)
-for module in (me, orgs, campaigns, oversight, submissions):
+for module in (me, orgs, campaigns, oversight, submissions, attachments):
     api.add_router("", module.router)

@@ -51,7 +51,7 @@ def _formset_data(payload: DraftIn) -> dict[str, str]:
         f"{PREFIX}-INITIAL_FORMS": "0",
     }
     for i, activity in enumerate(payload.activities):
-        for name, value in activity.dict().items():
+        for name, value in activity.model_dump().items():
             data[f"{PREFIX}-{i}-{name}"] = "" if value is None else str(value)
     return data
 

@@ -25,6 +25,7 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from anxuan.api.i18n import both
 from anxuan.api.services import IdempotencyKeyReused
+from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
 from anxuan.reports.services import StateConflict
 
 MESSAGES = {
@@ -54,6 +55,10 @@ REQUEST_FIELD_MESSAGES = {
 }
 
 
+# Codes of upload errors that have their own status; any other is a 400.
+FILE_STATUSES = {TOO_LARGE: 413, UNSUPPORTED_TYPE: 415}
+
+
 class ApiError(Exception):
     """An error the API answers with directly: status, code and a (lazy) message."""
 
@@ -70,6 +75,14 @@ class ApiError(Exception):
         self.message = message if message is not None else MESSAGES[code]
         self.fields, self.headers = fields or {}, headers or {}
         super().__init__(code)
+
+
+def file_error(code: str | None, messages: list[str]) -> ApiError:
+    """An uploaded file refused: 413 too large, 415 not a type we take, else 400."""
+    status = FILE_STATUSES.get(code or "", 400)
+    return ApiError(
+        status, code if status != 400 else "invalid", messages[0], fields={"file": messages}
+    )
 
 
 def body(code: str, message: str | Promise, fields: dict[str, list[str]] | None = None) -> dict:
@@ -161,7 +174,12 @@ def install(api: NinjaAPI) -> None:
     handle(StateConflict, lambda exc: ApiError(409, "state_conflict", exc.messages[0]))
     handle(PermissionDenied, lambda exc: ApiError(403, "forbidden"))
     handle(Http404, lambda exc: ApiError(404, "not_found"))
-    handle(AuthenticationError, lambda exc: ApiError(401, "unauthenticated"))
+    handle(
+        AuthenticationError,
+        lambda exc: ApiError(
+            401, "unauthenticated", headers={"WWW-Authenticate": 'Bearer realm="anxuan"'}
+        ),
+    )
     handle(HttpError, http_error)
     handle(RequestDataTooBig, lambda exc: ApiError(413, "request_too_large"))
     handle(IdempotencyKeyReused, lambda exc: ApiError(422, "idempotency_key_reused"))

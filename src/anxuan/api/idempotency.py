@@ -16,6 +16,18 @@ from anxuan.api.services import run_once
 
 HEADER = "Idempotency-Key"
 MAX_KEY = 255
+# For an operation's `openapi_extra`: the header, documented.
+IDEMPOTENT = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": HEADER,
+            "required": False,
+            "schema": {"type": "string", "maxLength": MAX_KEY},
+            "description": "a retry with the same key gets the first response again",
+        }
+    ]
+}
 
 
 def fingerprint(request: HttpRequest, what: Any) -> str:

@@ -173,7 +173,7 @@ def register_liaison(
     participant = selectors.get_participant_for(request.user, campaign, participant_id)
     if not request.user.has_perm("campaigns.register_liaison", participant):
         raise PermissionDenied
-    form = LiaisonForm(payload.dict())
+    form = LiaisonForm(payload.model_dump())
     if not form.is_valid():
         raise form_error(form)
     return services.register_liaison(

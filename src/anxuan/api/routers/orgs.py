@@ -4,16 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 
-from anxuan.api.errors import ApiError
+from anxuan.api.errors import file_error
 from anxuan.api.pagination import Page, PageParams, paginate
 from anxuan.api.schemas import ImportPreviewOut, OrgDetailOut, OrgOut
-from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
 from anxuan.orgs import importing
 from anxuan.orgs.enums import OrgKind
 from anxuan.orgs.selectors import get_organization_for, organizations_visible_to
 
 router = Router(tags=["organisations"])
-FILE_ERRORS = {TOO_LARGE: (413, "file_too_large"), UNSUPPORTED_TYPE: (415, "unsupported_file_type")}
 
 
 class OrgFilters(Schema):
@@ -53,6 +51,5 @@ def validate_import(request: HttpRequest, org_id: int, file: File[UploadedFile])
     try:
         rows = importing.read_workbook(file.file, file.size)
     except importing.ImportFileError as exc:
-        status, code = FILE_ERRORS.get(exc.code, (400, "invalid"))
-        raise ApiError(status, code, str(exc), fields={"file": [str(exc)]}) from None
+        raise file_error(exc.code, [str(exc)]) from None
     return importing.validate_rows(rows, root=root)

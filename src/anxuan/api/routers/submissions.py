@@ -1,18 +1,16 @@
-"""Reports: drafts, evidence files, submit, review and the versions handed in."""
+"""Reports: drafts, submit, review and the versions handed in."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, Query, Router, Schema
 
 from anxuan.api import drafts
 from anxuan.api.errors import ApiError
-from anxuan.api.idempotency import as_json, once
+from anxuan.api.idempotency import IDEMPOTENT, as_json, once
 from anxuan.api.pagination import Page, PageParams, paginate
 from anxuan.api.schemas import (
-    AttachmentOut,
     DraftIn,
     NewDraftIn,
     ReturnIn,
@@ -23,24 +21,11 @@ from anxuan.api.schemas import (
 )
 from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.campaigns.selectors import get_participant_for
-from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE, inspect_upload
 from anxuan.reports import selectors, services
 from anxuan.reports.enums import State
-from anxuan.reports.models import Attachment, Submission
+from anxuan.reports.models import Submission
 
 router = Router(tags=["submissions"])
-FILE_ERRORS = {TOO_LARGE: (413, "file_too_large"), UNSUPPORTED_TYPE: (415, "unsupported_file_type")}
-IDEMPOTENT = {
-    "parameters": [
-        {
-            "in": "header",
-            "name": "Idempotency-Key",
-            "required": False,
-            "schema": {"type": "string", "maxLength": 255},
-            "description": "a retry with the same key gets the first response again",
-        }
-    ]
-}
 
 
 class SubmissionFilters(Schema):
@@ -67,7 +52,8 @@ def _participant_for(request: HttpRequest, participant_id: int) -> Participant:
     return participant
 
 
-def _reported(request: HttpRequest, submission_id: int) -> Submission:
+def reported(request: HttpRequest, submission_id: int) -> Submission:
+    """A report the caller sees (404 otherwise) and may write (403 otherwise)."""
     submission = selectors.get_submission_for(request.user, submission_id)
     if not request.user.has_perm("reports.report", submission):
         raise PermissionDenied
@@ -146,7 +132,7 @@ def create_submission(request: HttpRequest, payload: NewDraftIn):
         )
         return (200 if existing else 201), _detail(request, submission)
 
-    return once(request, payload.dict(), act)
+    return once(request, payload.model_dump(mode="json"), act)
 
 
 @router.get("/submissions/{submission_id}", response=SubmissionDetailOut)
@@ -158,7 +144,7 @@ def get_submission(request: HttpRequest, submission_id: int):
 def update_draft(request: HttpRequest, submission_id: int, payload: DraftIn):
     """Replace the draft (text, activities, values) of a report not yet submitted or sent
     back."""
-    submission = _reported(request, submission_id)
+    submission = reported(request, submission_id)
     campaign = submission.requirement.campaign
     draft, important = drafts.bind(payload, requirement=submission.requirement, campaign=campaign)
     services.save_draft(
@@ -173,35 +159,11 @@ def update_draft(request: HttpRequest, submission_id: int, payload: DraftIn):
     return selectors.get_submission_for(request.user, submission.pk)
 
 
-@router.post(
-    "/submissions/{submission_id}/attachments",
-    response={201: AttachmentOut},
-    openapi_extra=IDEMPOTENT,
-)
-def upload_attachment(request: HttpRequest, submission_id: int, file: File[UploadedFile]):
-    """Add a photo, video or document to the draft. Its type is read from its content (a
-    renamed .exe is 415), its size checked for that type (413)."""
-    submission = _reported(request, submission_id)
-    try:
-        inspected = inspect_upload(file, file.name)
-    except ValidationError as exc:
-        status, code = FILE_ERRORS.get(exc.code, (400, "invalid"))
-        raise ApiError(status, code, exc.messages[0], fields={"file": exc.messages}) from None
-
-    def act() -> tuple[int, dict]:
-        (attachment,) = services.attach_files(
-            actor=request.user, submission=submission, uploads=[(file, file.name, inspected)]
-        )
-        return 201, as_json(AttachmentOut, attachment, request)
-
-    return once(request, [file.name, inspected.sha256], act)
-
-
 @router.post("/submissions/{submission_id}/submit", response=SubmittedOut, openapi_extra=IDEMPOTENT)
 def submit(request: HttpRequest, submission_id: int):
     """Freeze the draft into a new version and hand it to the office. Submitting an
     unchanged draft again returns the same version."""
-    submission = _reported(request, submission_id)
+    submission = reported(request, submission_id)
 
     def act() -> tuple[int, dict]:
         version = services.submit_report(actor=request.user, submission=submission)
@@ -234,40 +196,3 @@ def list_versions(request: HttpRequest, submission_id: int, page: Query[PagePara
         "activities", "values__indicator", "attachments"
     )
     return paginate(versions, page, order="number")
-
-
-def _attachment_for(request: HttpRequest, attachment_id: int) -> Attachment:
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("submission"), pk=attachment_id
-    )
-    selectors.get_submission_for(request.user, attachment.submission_id)  # 404 unless visible
-    return attachment
-
-
-class FileParams(Schema):
-    thumbnail: bool = Field(False, description="the 480 px JPEG preview of a photo")
-
-
-@router.get("/attachments/{attachment_id}/file", url_name="attachment_file")
-def attachment_file(request: HttpRequest, attachment_id: int, params: Query[FileParams]):
-    """The file, streamed, for whoever may see its report."""
-    attachment = _attachment_for(request, attachment_id)
-    name = attachment.thumbnail if params.thumbnail else attachment.storage_name
-    if not name:
-        raise Http404
-    response = FileResponse(
-        default_storage.open(name, "rb"),
-        content_type="image/jpeg" if params.thumbnail else attachment.content_type,
-        as_attachment=not params.thumbnail and attachment.kind != "photo",
-        filename=attachment.original_name,
-    )
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
-@router.delete("/attachments/{attachment_id}", response={204: None})
-def remove_attachment(request: HttpRequest, attachment_id: int):
-    """Take a file out of the draft; versions submitted with it keep it."""
-    attachment = _attachment_for(request, attachment_id)
-    services.remove_attachment(actor=request.user, attachment=attachment)
-    return Status(204, None)
