@@ -5,6 +5,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from anxuan.api import errors
 from anxuan.api.auth import PageSession, TokenAuth, rate_limited
@@ -29,6 +30,12 @@ class AnxuanAPI(NinjaAPI):
         return schema
 
 
+class Utf8JSON(JSONRenderer):
+    """Chinese as itself, not as \\u escapes: readable with curl, half the bytes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = AnxuanAPI(
     title="Anxuan API",
     version="1",
@@ -38,6 +45,7 @@ api = AnxuanAPI(
         "session and its CSRF token. Errors are `{code, message, message_en, fields}`."
     ),
     urls_namespace="api-v1",
+    renderer=Utf8JSON(),
     auth=[TokenAuth(), PageSession()],
     # Swagger UI would otherwise load a validity badge from validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),

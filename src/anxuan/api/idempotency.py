@@ -37,6 +37,16 @@ def fingerprint(request: HttpRequest, what: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _json(status: int, body: Any) -> HttpResponse:
+    return JsonResponse(
+        body,
+        status=status,
+        safe=False,
+        json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )
+
+
 def as_json(schema: type[Schema], obj: Any, request: HttpRequest) -> Any:
     """The body `schema` makes of `obj`, ready to remember and to send, encoded as Ninja
     encodes every other response."""
@@ -50,7 +60,7 @@ def once(request: HttpRequest, what: Any, act: Callable[[], tuple[int, Any]]) ->
     key = request.headers.get(HEADER, "").strip()
     if not key:
         status, body = act()
-        return JsonResponse(body, status=status, safe=False)
+        return _json(status, body)
     if len(key) > MAX_KEY or not key.isprintable():
         raise ApiError(
             400,
@@ -64,7 +74,7 @@ def once(request: HttpRequest, what: Any, act: Callable[[], tuple[int, Any]]) ->
         fingerprint=fingerprint(request, what),
         act=act,
     )
-    response = JsonResponse(body, status=status, safe=False)
+    response = _json(status, body)
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
