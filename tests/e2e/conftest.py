@@ -25,3 +25,20 @@ def browser() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _shared_indicator_catalogue(transactional_db):
+    """Every transactional test ends by emptying the database, rows of data migrations too
+    (the shared indicator catalogue), so a browser test after another transactional test
+    (tests/api's concurrency tests, say) would find no catalogue. Serialized rollback cannot
+    restore it here: with Playwright's event loop in this thread, Django hands out another
+    connection object than the one the test database was serialised on. So seed it as the
+    migration does."""
+    from anxuan.campaigns.blueprints import DEFAULT_INDICATORS
+    from anxuan.campaigns.models import Indicator
+
+    for name, unit, category in DEFAULT_INDICATORS:
+        Indicator.objects.get_or_create(
+            owner=None, name=name, defaults={"unit": unit, "category": category}
+        )
