@@ -228,3 +228,23 @@ def test_a_json_body_over_djangos_limit_is_too_large(county, api_as, settings):
     )
 
     assert (response.status_code, response.json()["code"]) == (413, "request_too_large")
+
+
+def test_a_person_who_chose_english_gets_fields_in_english_and_both_messages(county):
+    from django.conf import settings as django_settings
+
+    draft = week1_draft(county, text="")
+    browser = Client()
+    browser.force_login(county.town_liaison, backend="anxuan.orgs.auth.UsernameOrMobileBackend")
+    browser.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    browser.get("/")  # the CSRF cookie, as a page sets it
+    csrf = browser.cookies["csrftoken"].value
+
+    response = browser.post(f"{API}/submissions/{draft.pk}/submit", headers={"X-CSRFToken": csrf})
+
+    assert response.json() == {
+        "code": "invalid",
+        "message": "请先填写本单位开展的工作再提交。",
+        "message_en": "Write what your unit did before submitting.",
+        "fields": {"text": ["Write what your unit did before submitting."]},
+    }
