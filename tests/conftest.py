@@ -57,7 +57,7 @@ class County:
     other_participant: Participant  # `other_town` in `campaign`
 
 
-def _shared_catalogue() -> None:
+def shared_catalogue() -> None:
     """The shared indicators come from a data migration; a transactional test's flush
     removes them for the tests after it, so put them back the way the migration does."""
     from django.apps import apps
@@ -70,7 +70,7 @@ def _shared_catalogue() -> None:
 
 @pytest.fixture
 def county(db) -> County:
-    _shared_catalogue()
+    shared_catalogue()
     province = factories.org("甘肃省", OrgKind.PROVINCE, code="620000")
     city = factories.org("张掖市", OrgKind.CITY, province, "620700")
     county = factories.org("高台县", OrgKind.COUNTY, city, "620724")

@@ -9,13 +9,16 @@ Policy (read it from the tables below):
 - liaison: their own unit's subtree, the campaigns it takes part in, their own unit's
   liaison form and reports;
 - reviewer: looks at campaigns and reviews their reports; expert: looks, nothing more;
-- outsider: the office admin of another county: nothing of this county.
+- outsider: the office admin of another county: nothing of this county;
+- API tokens: everyone makes and revokes their own; another person's token is 404.
 """
 
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
+from anxuan.api import services as api_services
+from anxuan.api.models import ApiToken
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
 from anxuan.exports import services as export_services
@@ -147,6 +150,7 @@ GET = {
         lambda c: [attached(c, submit=True).pk],
         "200 200 200 404 200 404 404",
     ),
+    "api_tokens": (lambda c: [], "200 200 200 200 200 200 200"),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -163,6 +167,11 @@ GET_MORE = {
         "200 200 404 200 404 404 404",
     ),
 }
+
+
+def liaisons_token(c) -> ApiToken:
+    token, _raw = api_services.create_token(actor=c.town_liaison, name="手机")
+    return token
 
 
 def participant_gone(c) -> bool:
@@ -254,6 +263,18 @@ POST = {
         {},
         "302 302 403 403 403 403 404",
         participant_gone,
+    ),
+    "api_tokens": (  # everyone makes their own tokens; the page shows the new one once
+        lambda c: [],
+        {"name": "手机"},
+        "200 200 200 200 200 200 200",
+        lambda c: ApiToken.objects.exists(),
+    ),
+    "api_token_revoke": (  # only the owner revokes; nobody else learns the token exists
+        lambda c: [liaisons_token(c).pk],
+        {},
+        "404 404 302 404 404 404 404",
+        lambda c: ApiToken.objects.filter(revoked_at__isnull=False).exists(),
     ),
 }
 
@@ -370,6 +391,7 @@ def test_every_url_is_in_the_matrix():
         "anxuan.campaigns.urls",
         "anxuan.reports.urls",
         "anxuan.exports.urls",
+        "anxuan.api.urls",
     ):
         names |= {p.name for p in get_resolver(module).url_patterns}
 

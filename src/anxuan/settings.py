@@ -46,11 +46,13 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "huey.contrib.djhuey",
+    "ninja",  # serves its Swagger UI assets from static files, not from a CDN
     "anxuan.core",
     "anxuan.orgs",
     "anxuan.campaigns",
     "anxuan.reports",
     "anxuan.exports",
+    "anxuan.api",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file too, as deployments do: threads of a concurrency test then wait for the
+    # write lock like real requests, where shared in-memory SQLite fails with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-database.sqlite3")}
 elif env_bool("DB_POOL", True):
     # Django's psycopg pool: measured ~5x on small views (see docs/performance.md).
     DATABASES["default"]["OPTIONS"] = {
@@ -202,6 +207,26 @@ else:
     HUEY["filename"] = str(VAR_DIR / "queue.sqlite3")
 
 EXPORT_KEEP_DAYS = 7  # an export's file is deleted this long after it was made
+# The API's rate-limit counters live in the cache: Redis when several machines serve (one
+# count across workers), else memory per process.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+
+# REST API (/api/v1/): requests per minute per token or logged-in person, and per address
+# for callers without either.
+API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "600"))
+API_ANON_RATE_PER_MINUTE = int(os.environ.get("API_ANON_RATE_PER_MINUTE", "60"))
+# Behind a proxy, the request header (as in request.META) that holds the caller's address.
+API_CLIENT_IP_HEADER = os.environ.get("API_CLIENT_IP_HEADER", "")
+API_TOKEN_MAX_DAYS = 3650
+# Idempotency records are kept this long; a retry after that makes a new request.
+API_IDEMPOTENCY_DAYS = 7
+
 WEBHOOK_TIMEOUT = 5  # seconds for a group robot to answer
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anxuan@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

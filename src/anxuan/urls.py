@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from anxuan.api import views as api_views
+from anxuan.api.api import api
 from anxuan.core.views import healthz
 from anxuan.orgs.forms import LoginForm
 
@@ -17,6 +19,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_views.not_found),
+    path("", include("anxuan.api.urls")),
     path("", include("anxuan.orgs.urls")),
     path("", include("anxuan.campaigns.urls")),
     path("", include("anxuan.reports.urls")),

@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.services import add_membership, create_organization, create_person
@@ -38,7 +39,12 @@ MAX_NAME = 100
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read: wrong type, too large, no header."""
+    """The file as a whole cannot be read: wrong type, too large, no header. `code` tells a
+    file that is too large or not a workbook (the API's 413 and 415) from the rest."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
@@ -97,12 +103,16 @@ def read_workbook(fileobj: IO[bytes], size: int) -> list[dict[str, str]]:
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(
             _("The file is too large (%(size)d KB); at most %(max)d KB.")
-            % {"size": size // 1024, "max": settings.IMPORT_MAX_BYTES // 1024}
+            % {"size": size // 1024, "max": settings.IMPORT_MAX_BYTES // 1024},
+            code=TOO_LARGE,
         )
     head = fileobj.read(4)
     fileobj.seek(0)
     if head != b"PK\x03\x04":
-        raise ImportFileError(_("This is not an Excel .xlsx file. Save it as .xlsx and try again."))
+        raise ImportFileError(
+            _("This is not an Excel .xlsx file. Save it as .xlsx and try again."),
+            code=UNSUPPORTED_TYPE,
+        )
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
         sheet = wb.worksheets[0]

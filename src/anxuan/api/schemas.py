@@ -1,0 +1,407 @@
+"""What the API reads and writes. Output schemas read model attributes (selectors prepare
+the joins); input schemas type the request, and the pages' forms then validate it."""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE
+
+# ---- shared -----------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class ErrorOut(Schema):
+    code: str = Field(examples=["state_conflict"])
+    message: str = Field(description="in simplified Chinese")
+    message_en: str = Field(description="in English")
+    fields: dict[str, list[str]] = Field(description="the request's fields at fault")
+
+
+# ---- people and organisations -----------------------------------------------------------
+
+
+class MembershipOut(Schema):
+    organization: Ref
+    role: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    mobile: str | None
+    memberships: list[MembershipOut]
+    office_work: bool = Field(description="may organise campaigns somewhere")
+    review_work: bool = Field(description="reviews reports somewhere")
+
+
+class OrgOut(Schema):
+    id: int
+    name: str
+    kind: str
+    region_code: str | None
+    parent_id: int | None
+    depth: int
+    archived: bool
+
+
+class OrgDetailOut(OrgOut):
+    children: list[Ref]
+    can_manage: bool
+
+
+class ImportRowErrorOut(Schema):
+    row: int
+    column: str
+    column_label: str
+    message: str
+
+
+class ImportPreviewOut(Schema):
+    ok: bool = Field(description="the file would import cleanly")
+    rows: int
+    errors: list[ImportRowErrorOut]
+
+    @staticmethod
+    def resolve_rows(obj) -> int:
+        return len(obj.rows)
+
+
+# ---- campaigns --------------------------------------------------------------------------
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    kind: str
+    theme: str
+    year: int
+    starts_on: date
+    ends_on: date
+    owner: Ref
+    participant_count: int
+    registered_count: int
+
+
+class PhaseOut(Schema):
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    description: str
+    evidence: list[str]
+
+
+class CampaignDetailOut(CampaignOut):
+    office_name: str
+    description: str
+    phases: list[PhaseOut]
+    activity_types: list[str]
+    domains: list[str]
+    can_manage: bool
+    can_oversee: bool = Field(description="sees the board and the statistics table")
+
+
+class IndicatorOut(Schema):
+    id: int
+    name: str
+    unit: str
+    category: str
+    aggregation: str
+    description: str
+
+
+class RequirementOut(Schema):
+    id: int
+    kind: str
+    title: str
+    description: str
+    schedule: str
+    rule_text: str
+    due_at: datetime | None
+    weekday: int | None
+    due_time: time | None
+    repeat_from: date | None
+    repeat_until: date | None
+    evidence: list[str]
+    phase_id: int | None
+    indicator_ids: list[int]
+
+    @staticmethod
+    def resolve_indicator_ids(obj) -> list[int]:
+        return [i.pk for i in obj.indicators.all()]
+
+
+class PeriodOut(Schema):
+    id: int
+    requirement_id: int
+    number: int
+    label: str
+    opens_at: datetime
+    due_at: datetime
+
+
+class ParticipantOut(Schema):
+    id: int
+    organization: Ref
+    joined_on: date
+    liaison_name: str
+    liaison_title: str
+    liaison_mobile: str
+    liaison_phone: str
+    registered_at: datetime | None
+
+
+class ParticipantsIn(Schema):
+    organization_ids: list[int] = Field(min_length=1)
+    joined_on: date | None = Field(None, description="empty: the campaign start, or today")
+
+
+class AddedOut(Schema):
+    added: int
+
+
+class LiaisonIn(Schema):
+    name: str
+    title: str
+    mobile: str
+    phone: str = ""
+
+
+# ---- reports ----------------------------------------------------------------------------
+
+
+class RequirementRef(Schema):
+    id: int
+    title: str
+    kind: str
+
+
+class PeriodRef(Schema):
+    id: int
+    label: str
+    due_at: datetime
+
+
+class ParticipantRef(Schema):
+    id: int
+    organization: Ref
+
+
+class DueOut(Schema):
+    campaign: Ref
+    requirement: RequirementRef
+    period: PeriodRef
+    participant: ParticipantRef
+    overdue: bool
+    submission_id: int | None
+    state: str | None = Field(description="the report's state; null when not started")
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    content_type: str
+    original_name: str
+    size: int
+    sha256: str
+    width: int | None
+    height: int | None
+    taken_at: datetime | None
+    uploaded_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return reverse("api-v1:attachment_file", args=[obj.pk])
+
+
+class SubmissionOut(Schema):
+    id: int
+    campaign_id: int
+    requirement: RequirementRef
+    period: PeriodRef | None
+    participant: ParticipantRef
+    state: str
+    important: bool
+    timeliness: str
+    first_submitted_at: datetime | None
+    updated_at: datetime
+    version_count: int
+
+    @staticmethod
+    def resolve_campaign_id(obj) -> int:
+        return obj.requirement.campaign_id
+
+
+class ActivityIn(Schema):
+    held_on: date
+    activity_type: str
+    domain: str = ""
+    place: str = ""
+    people_reached: int = 0
+    description: str = ""
+
+
+class ActivityOut(ActivityIn):
+    pass
+
+
+class DraftIn(Schema):
+    text: str = ""
+    activities: list[ActivityIn] = Field([], max_length=50)
+    values: dict[str, Decimal] = Field(
+        {}, description="indicator id → value, for the requirement's indicators"
+    )
+    important: bool = Field(False, description="ad-hoc items only: tell the office at once")
+
+
+class NewDraftIn(DraftIn):
+    participant_id: int
+    period_id: int | None = Field(None, description="the period, for periodic requirements")
+    requirement_id: int | None = Field(None, description="for requirements without periods")
+
+
+class DraftOut(Schema):
+    text: str = ""
+    activities: list[ActivityOut] = []
+    values: dict[str, Decimal] = {}
+
+
+class ReviewOut(Schema):
+    kind: str
+    reason: str
+    version: int
+    at: datetime
+
+    @staticmethod
+    def resolve_version(obj) -> int:
+        return obj.version.number
+
+
+class SubmissionDetailOut(SubmissionOut):
+    draft: DraftOut | None = Field(description="the editable draft, for those who report")
+    attachments: list[AttachmentOut] | None = Field(description="files in the draft")
+    reviews: list[ReviewOut]
+    can_edit: bool
+    can_review: bool
+
+    # What the caller may see and do, by the same rules as the report page.
+    @staticmethod
+    def resolve_draft(obj, context) -> dict | None:
+        return obj.draft if context["request"].user.has_perm("reports.report", obj) else None
+
+    @staticmethod
+    def resolve_attachments(obj, context) -> list | None:
+        if not context["request"].user.has_perm("reports.report", obj):
+            return None
+        return list(obj.attachments.filter(in_draft=True))
+
+    @staticmethod
+    def resolve_reviews(obj) -> list:
+        return list(obj.reviews.select_related("version"))
+
+    @staticmethod
+    def resolve_can_edit(obj, context) -> bool:
+        return obj.state in EDITABLE and context["request"].user.has_perm("reports.report", obj)
+
+    @staticmethod
+    def resolve_can_review(obj, context) -> bool:
+        return obj.state in AWAITING_REVIEW and context["request"].user.has_perm(
+            "reports.review", obj
+        )
+
+
+class ValueOut(Schema):
+    indicator: Ref
+    unit: str
+    value: Decimal
+
+    @staticmethod
+    def resolve_indicator(obj) -> dict:
+        return {"id": obj.indicator_id, "name": obj.indicator.name}
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.indicator.unit
+
+
+class VersionOut(Schema):
+    number: int
+    text: str
+    submitted_at: datetime
+    submitted_by: Ref
+    activities: list[ActivityOut]
+    values: list[ValueOut]
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_submitted_by(obj) -> dict:
+        return {"id": obj.submitted_by_id, "name": str(obj.submitted_by)}
+
+
+class SubmittedOut(Schema):
+    submission: SubmissionOut
+    version: VersionOut
+
+
+class ReturnIn(Schema):
+    reason: str
+
+
+# ---- board and statistics ---------------------------------------------------------------
+
+
+class RateOut(Schema):
+    expected: int
+    reported: int
+    timely: int
+    reporting: float | None
+    timeliness: float | None
+
+
+class CellOut(Schema):
+    status: str
+    label: str
+    timely: bool
+    submission_id: int | None
+
+    @staticmethod
+    def resolve_submission_id(obj) -> int | None:
+        return obj.submission.pk if obj.submission else None
+
+
+class BoardRowOut(Schema):
+    participant: ParticipantRef
+    cells: list[CellOut]
+    rate: RateOut
+
+
+class BoardPeriodOut(PeriodRef):
+    requirement_id: int
+
+
+class BoardOut(Schema):
+    periods: list[BoardPeriodOut]
+    rows: list[BoardRowOut]
+    period_rates: list[RateOut]
+    overall: RateOut
+
+
+class StatisticsRowOut(Schema):
+    participant: ParticipantRef
+    values: list[Decimal]
+
+
+class StatisticsOut(Schema):
+    basis: str
+    indicators: list[IndicatorOut]
+    rows: list[StatisticsRowOut]
+    totals: list[Decimal]

@@ -1,0 +1,316 @@
+"""Role × endpoint matrix of the API: every operation of the OpenAPI schema, for every
+persona and for an anonymous caller, with the same policy as the pages
+(tests/test_permissions.py): outside every subtree the person reaches is 404, visible but
+not allowed is 403, and nobody without a token or session gets past 401."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from anxuan.api.api import api
+from anxuan.campaigns.models import Participant
+from anxuan.orgs import importing
+from anxuan.orgs.models import Organization
+from anxuan.reports.enums import State
+from anxuan.reports.models import Attachment, Submission
+from tests.api.conftest import API, ApiClient, token_for
+from tests.conftest import close_response
+from tests.reports import evidence
+from tests.test_permissions import PERSONAS, attached, draft, submitted, week1
+
+
+def unit_list(c):
+    return {"file": SimpleUploadedFile("units.xlsx", importing.template_workbook())}
+
+
+def new_report(c):
+    return {"participant_id": c.participant.pk, "period_id": week1(c).pk, "text": "开展宣传"}
+
+
+def photo(c):
+    return {"file": evidence.jpeg()}
+
+
+def organisations_added(c) -> bool:
+    return Organization.objects.count() != 8  # the county fixture's
+
+
+def draft_text(c) -> str:
+    return Submission.objects.get(participant=c.participant, period=week1(c)).draft["text"]
+
+
+def state_of_week1(c) -> str:
+    return Submission.objects.get(participant=c.participant, period=week1(c)).state
+
+
+# (method, path) -> (path parameters, request body, expected status per persona in PERSONAS
+# order, "did it happen?" for writes).
+MATRIX = {
+    ("GET", "/me"): (lambda c: {}, None, "200 200 200 200 200 200 200", None),
+    ("GET", "/me/due"): (lambda c: {}, None, "200 200 200 200 200 200 200", None),
+    ("GET", "/orgs"): (lambda c: {}, None, "200 200 200 200 200 200 200", None),
+    ("GET", "/orgs/{org_id}"): (
+        lambda c: {"org_id": c.county.pk},
+        None,
+        "200 200 404 404 200 200 404",
+        None,
+    ),
+    ("POST", "/orgs/{org_id}/import/validate"): (
+        lambda c: {"org_id": c.county.pk},
+        unit_list,
+        "200 403 404 404 403 403 404",
+        organisations_added,  # a dry run: never
+    ),
+    ("GET", "/campaigns"): (lambda c: {}, None, "200 200 200 200 200 200 200", None),
+    ("GET", "/campaigns/{campaign_id}"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 200 200 200 200 404",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/requirements"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 200 200 200 200 404",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/periods"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 200 200 200 200 404",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/indicators"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 200 200 200 200 404",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/participants"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 200 200 200 200 404",
+        None,
+    ),
+    ("POST", "/campaigns/{campaign_id}/participants"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        lambda c: {"organization_ids": [c.enterprise.pk]},
+        "201 201 403 403 403 403 404",
+        lambda c: Participant.objects.filter(organization=c.enterprise).exists(),
+    ),
+    ("POST", "/campaigns/{campaign_id}/participants/{participant_id}/liaison"): (
+        lambda c: {"campaign_id": c.campaign.pk, "participant_id": c.participant.pk},
+        lambda c: {"name": "张三", "title": "安全员", "mobile": "13800000001"},
+        "200 200 200 404 404 404 404",
+        lambda c: Participant.objects.get(pk=c.participant.pk).registered_at is not None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/board"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 403 403 200 403 404",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/statistics"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 403 403 200 403 404",
+        None,
+    ),
+    ("GET", "/submissions"): (lambda c: {}, None, "200 200 200 200 200 200 200", None),
+    ("POST", "/submissions"): (
+        lambda c: {},
+        new_report,
+        "201 201 201 404 404 404 404",
+        lambda c: Submission.objects.filter(participant=c.participant).exists(),
+    ),
+    ("GET", "/submissions/{submission_id}"): (
+        lambda c: {"submission_id": submitted(c).pk},
+        None,
+        "200 200 200 404 200 404 404",
+        None,
+    ),
+    ("PUT", "/submissions/{submission_id}/draft"): (
+        lambda c: {"submission_id": draft(c).pk},
+        lambda c: {"text": "改过的草稿"},
+        "200 200 200 404 403 404 404",
+        lambda c: draft_text(c) == "改过的草稿",
+    ),
+    ("POST", "/submissions/{submission_id}/attachments"): (
+        lambda c: {"submission_id": draft(c).pk},
+        photo,
+        "201 201 201 404 403 404 404",
+        lambda c: Attachment.objects.exists(),
+    ),
+    ("POST", "/submissions/{submission_id}/submit"): (
+        lambda c: {"submission_id": draft(c).pk},
+        lambda c: {},
+        "200 200 200 404 403 404 404",
+        lambda c: state_of_week1(c) == State.SUBMITTED,
+    ),
+    ("POST", "/submissions/{submission_id}/return"): (
+        lambda c: {"submission_id": submitted(c).pk},
+        lambda c: {"reason": "请补充照片"},
+        "200 200 403 404 200 404 404",
+        lambda c: state_of_week1(c) == State.RETURNED,
+    ),
+    ("POST", "/submissions/{submission_id}/accept"): (
+        lambda c: {"submission_id": submitted(c).pk},
+        lambda c: {},
+        "200 200 403 404 200 404 404",
+        lambda c: state_of_week1(c) == State.ACCEPTED,
+    ),
+    ("GET", "/submissions/{submission_id}/versions"): (
+        lambda c: {"submission_id": submitted(c).pk},
+        None,
+        "200 200 200 404 200 404 404",
+        None,
+    ),
+    ("GET", "/attachments/{attachment_id}/file"): (
+        lambda c: {"attachment_id": attached(c, submit=True).pk},
+        None,
+        "200 200 200 404 200 404 404",
+        None,
+    ),
+    ("DELETE", "/attachments/{attachment_id}"): (
+        lambda c: {"attachment_id": attached(c, submit=False).pk},
+        None,
+        "204 204 204 404 403 404 404",
+        lambda c: not Attachment.objects.filter(in_draft=True).exists(),
+    ),
+}
+
+# The same operations on other objects: another unit's, or a unit below the town.
+MORE = {
+    "another town's report": (
+        "GET",
+        "/submissions/{submission_id}",
+        lambda c: {"submission_id": other_report(c).pk},
+        "200 200 404 200 200 404 404",
+    ),
+    "another town's versions": (
+        "GET",
+        "/submissions/{submission_id}/versions",
+        lambda c: {"submission_id": other_report(c).pk},
+        "200 200 404 200 200 404 404",
+    ),
+    "the town itself": (
+        "GET",
+        "/orgs/{org_id}",
+        lambda c: {"org_id": c.town.pk},
+        "200 200 200 404 200 200 404",
+    ),
+    "an enterprise below the town": (
+        "GET",
+        "/orgs/{org_id}",
+        lambda c: {"org_id": c.enterprise.pk},
+        "200 200 200 404 200 200 404",
+    ),
+}
+
+
+def other_report(c) -> Submission:
+    from anxuan.reports import services
+    from tests import factories
+
+    found = factories.report(c.other_liaison, c.other_participant, week1(c), "宣化镇报告")
+    services.submit_report(actor=c.other_liaison, submission=found)
+    return found
+
+
+def expected(row: str) -> dict[str, int]:
+    return dict(zip(PERSONAS, (int(code) for code in row.split()), strict=True))
+
+
+def call(client: ApiClient, method: str, url: str, body):
+    if method == "GET":
+        response = client.get(url)
+    elif method == "DELETE":
+        response = client.delete(url)
+    elif method == "PUT":
+        response = client.put(url, body)
+    elif body is not None and "file" in body:
+        response = client.post(url, files=body)
+    else:
+        response = client.post(url, body)
+    close_response(response)  # file downloads stream
+    return response
+
+
+def url_of(county, path: str, params) -> str:
+    return API + path.format(**params(county))
+
+
+def ids(operation) -> str:
+    return " ".join(operation) if isinstance(operation, tuple) else str(operation)
+
+
+@pytest.mark.parametrize("operation", sorted(k for k in MATRIX if k[0] == "GET"), ids=ids)
+def test_reads(county, operation):
+    method, path = operation
+    params, _body, row, _happened = MATRIX[operation]
+    url = url_of(county, path, params)
+
+    got = {
+        persona: call(ApiClient(token_for(getattr(county, persona))), method, url, None)
+        for persona in PERSONAS
+    }
+
+    assert {p: r.status_code for p, r in got.items()} == expected(row)
+
+
+@pytest.mark.parametrize("label", sorted(MORE))
+def test_reads_of_other_objects(county, label):
+    method, path, params, row = MORE[label]
+    url = url_of(county, path, params)
+
+    got = {
+        persona: call(ApiClient(token_for(getattr(county, persona))), method, url, None)
+        for persona in PERSONAS
+    }
+
+    assert {p: r.status_code for p, r in got.items()} == expected(row)
+
+
+@pytest.mark.parametrize(
+    ("operation", "persona"),
+    [(k, persona) for k in sorted(MATRIX) if k[0] != "GET" for persona in PERSONAS],
+    ids=ids,
+)
+def test_writes(county, operation, persona):
+    method, path = operation
+    params, body, row, happened = MATRIX[operation]
+    url = url_of(county, path, params)
+
+    response = call(
+        ApiClient(token_for(getattr(county, persona))), method, url, body(county) if body else None
+    )
+
+    status = expected(row)[persona]
+    assert response.status_code == status
+    if status >= 400:
+        assert set(response.json()) == {"code", "message", "message_en", "fields"}
+    dry_run = path.endswith("/validate")
+    assert happened(county) is (status < 300 and not dry_run)
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX), ids=ids)
+def test_anonymous_callers_are_told_to_authenticate(county, operation):
+    method, path = operation
+    params, body, _row, _happened = MATRIX[operation]
+
+    response = call(
+        ApiClient(), method, url_of(county, path, params), body(county) if body else None
+    )
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_every_operation_is_in_the_matrix():
+    schema = api.get_openapi_schema()
+    operations = {
+        (method.upper(), path.removeprefix(API))
+        for path, methods in schema["paths"].items()
+        for method in methods
+    }
+
+    assert operations == set(MATRIX)
