@@ -46,6 +46,14 @@ class ApiClient:
             self._url(path), json or {}, content_type="application/json", headers=self.headers
         )
 
+    def raw(self, method: str, path: str, data: bytes = b"", *, headers=None):
+        """Any method with a raw body: tus's HEAD, PATCH and OPTIONS."""
+        headers = self.headers | (headers or {})
+        content_type = headers.pop("Content-Type", "application/offset+octet-stream")
+        return self.client.generic(
+            method, self._url(path), data, content_type=content_type, headers=headers
+        )
+
     def delete(self, path: str):
         return self.client.delete(self._url(path), headers=self.headers)
 

@@ -39,7 +39,7 @@ def _at_once(calls: int, request) -> list:
     return responses
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_five_concurrent_replays_of_a_submit_make_one_version(county):
     draft = _draft(county)
     token = token_for(county.town_liaison)
@@ -64,7 +64,7 @@ def test_five_concurrent_replays_of_a_submit_make_one_version(county):
     assert Submission.objects.get(pk=draft.pk).state == State.SUBMITTED
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_five_concurrent_replays_of_an_upload_store_one_attachment(county):
     draft = _draft(county)
     token = token_for(county.town_liaison)

@@ -9,7 +9,16 @@ from ninja.renderers import JSONRenderer
 
 from anxuan.api import errors
 from anxuan.api.auth import PageSession, TokenAuth, rate_limited
-from anxuan.api.routers import attachments, campaigns, me, orgs, oversight, submissions
+from anxuan.api.routers import (
+    attachments,
+    campaigns,
+    exports,
+    me,
+    orgs,
+    oversight,
+    submissions,
+    uploads,
+)
 from anxuan.api.schemas import ErrorOut
 
 
@@ -52,5 +61,5 @@ api = AnxuanAPI(
 )
 api.add_decorator(rate_limited, mode="view")
 errors.install(api)
-for module in (me, orgs, campaigns, oversight, submissions, attachments):
+for module in (me, orgs, campaigns, oversight, exports, submissions, attachments, uploads):
     api.add_router("", module.router)

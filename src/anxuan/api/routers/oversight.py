@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from anxuan.api.schemas import BoardOut, StatisticsOut
 from anxuan.campaigns.selectors import get_campaign_for, participants_of
-from anxuan.reports.board import board_periods, build_board
+from anxuan.reports.board import campaign_board
 from anxuan.reports.statistics import statistics_table
 
 router = Router(tags=["oversight"])
@@ -25,7 +25,7 @@ class StatisticsFilters(Schema):
     )
 
 
-def _overseen(request: HttpRequest, campaign_id: int):
+def overseen(request: HttpRequest, campaign_id: int):
     campaign = get_campaign_for(request.user, campaign_id)
     if not request.user.has_perm("reports.oversee", campaign):
         raise PermissionDenied
@@ -35,21 +35,16 @@ def _overseen(request: HttpRequest, campaign_id: int):
 @router.get("/campaigns/{campaign_id}/board", response=BoardOut)
 def board(request: HttpRequest, campaign_id: int, filters: Query[BoardFilters]):
     """Participants × periods: on time, late, missing, returned, accepted; with rates."""
-    campaign = _overseen(request, campaign_id)
-    result = build_board(
-        campaign,
-        list(participants_of(campaign)),
-        board_periods(campaign, filters.requirement),
+    campaign = overseen(request, campaign_id)
+    return campaign_board(
+        campaign, requirement_id=filters.requirement, only_missing=filters.only == "missing"
     )
-    if filters.only == "missing":
-        result.rows = [r for r in result.rows if any(c.status == "missing" for c in r.cells)]
-    return result
 
 
 @router.get("/campaigns/{campaign_id}/statistics", response=StatisticsOut)
 def statistics(request: HttpRequest, campaign_id: int, filters: Query[StatisticsFilters]):
     """The progress statistics table (附件2): a row per unit, a column per indicator."""
-    campaign = _overseen(request, campaign_id)
+    campaign = overseen(request, campaign_id)
     table = statistics_table(campaign, list(participants_of(campaign)), basis=filters.basis)
     return {
         "basis": filters.basis,

@@ -1,0 +1,106 @@
+"""Exports through the API: start one (the worker makes the file), poll its progress,
+download the file. The same jobs, rules and files as the pages' exports."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+
+from anxuan.api.pagination import Page, PageParams, paginate
+from anxuan.api.routers.oversight import overseen
+from anxuan.exports import selectors, services
+from anxuan.exports.enums import JobState
+from anxuan.exports.exporters import EXPORTERS
+from anxuan.exports.models import ExportJob
+
+router = Router(tags=["exports"])
+
+
+class ExportIn(Schema):
+    kind: Literal["statistics", "board", "summary", "evidence"]
+    basis: Literal["accepted", "submitted"] = Field(
+        "accepted", description="statistics: count accepted reports, or every submitted one"
+    )
+    requirement: int | None = Field(None, description="board: one requirement's periods only")
+    only: Literal["missing", ""] = Field("", description="board: rows with a missing report")
+
+
+class ExportOut(Schema):
+    id: int
+    campaign_id: int
+    kind: str
+    state: str = Field(description="queued, running, done, failed or expired")
+    done: int
+    total: int
+    percent: int
+    filename: str
+    size: int | None
+    created_at: datetime
+    finished_at: datetime | None
+    file: str | None = Field(description="the download's URL once the file is ready")
+
+    @staticmethod
+    def resolve_filename(job: ExportJob) -> str:
+        return services.download_name(job)
+
+    @staticmethod
+    def resolve_file(job: ExportJob) -> str | None:
+        if job.state != JobState.DONE:
+            return None
+        return reverse("api-v1:export_file", args=[job.pk])
+
+
+@router.post("/campaigns/{campaign_id}/exports", response={202: ExportOut})
+def start_export(request: HttpRequest, campaign_id: int, payload: ExportIn):
+    """Queue an export for the background worker (202); poll `/exports/{id}` for its
+    progress. The same export still waiting for the caller is returned, not started twice."""
+    campaign = overseen(request, campaign_id)
+    exporter = EXPORTERS[payload.kind]
+    job = services.start_export(
+        actor=request.user,
+        campaign=campaign,
+        kind=payload.kind,
+        options=exporter.options(campaign, payload.dict()),
+    )
+    job.refresh_from_db()  # a worker running at once may have finished it
+    return Status(202, job)
+
+
+@router.get("/exports", response=Page[ExportOut])
+def list_exports(request: HttpRequest, page: Query[PageParams]):
+    """The caller's exports, newest first."""
+    return paginate(selectors.jobs_of(request.user), page, order="-pk")
+
+
+@router.get("/exports/{export_id}", response=ExportOut)
+def get_export(request: HttpRequest, export_id: int):
+    """An export's state and progress."""
+    return selectors.get_job_for(request.user, export_id)
+
+
+@router.get(
+    "/exports/{export_id}/file",
+    url_name="export_file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "the .xlsx, .docx or .zip",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def export_file(request: HttpRequest, export_id: int):
+    """The finished file (404 while it is being made, and after it expired)."""
+    job = selectors.get_job_for(request.user, export_id)
+    if job.state != JobState.DONE:
+        raise Http404
+    return FileResponse(
+        default_storage.open(job.file_name, "rb"),
+        content_type=EXPORTERS[job.kind].content_type,
+        as_attachment=True,
+        filename=services.download_name(job),
+    )
