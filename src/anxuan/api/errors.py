@@ -16,6 +16,7 @@ from django.core.exceptions import (
     RequestDataTooBig,
     ValidationError,
 )
+from django.db import DataError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
@@ -35,6 +36,7 @@ MESSAGES = {
     "not_found": gettext_lazy("Not found, or not yours to see."),
     "csrf_failed": gettext_lazy("The CSRF token is missing or wrong; reload the page."),
     "request_too_large": gettext_lazy("The request is too large."),
+    "out_of_range": gettext_lazy("A number in the request is out of range."),
     "idempotency_key_reused": gettext_lazy(
         "This Idempotency-Key was already used for a different request."
     ),
@@ -182,6 +184,10 @@ def install(api: NinjaAPI) -> None:
     )
     handle(HttpError, http_error)
     handle(RequestDataTooBig, lambda exc: ApiError(413, "request_too_large"))
+    # An id or filter larger than the database's integers: SQLite raises OverflowError,
+    # PostgreSQL a DataError (numeric value out of range).
+    handle(OverflowError, lambda exc: ApiError(400, "out_of_range"))
+    handle(DataError, lambda exc: ApiError(400, "out_of_range"))
     handle(IdempotencyKeyReused, lambda exc: ApiError(422, "idempotency_key_reused"))
     handle(
         RequestInvalid,

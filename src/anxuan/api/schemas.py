@@ -1,7 +1,7 @@
 """What the API reads and writes. Output schemas read model attributes (selectors prepare
 the joins); input schemas type the request, and the pages' forms then validate it."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.urls import reverse
@@ -127,7 +127,10 @@ class RequirementOut(Schema):
     rule_text: str
     due_at: datetime | None
     weekday: int | None
-    due_time: time | None
+    due_time: str | None = Field(
+        description="wall-clock time of the weekly deadline in Asia/Shanghai, HH:MM:SS",
+        pattern=r"^\d{2}:\d{2}:\d{2}$",
+    )
     repeat_from: date | None
     repeat_until: date | None
     evidence: list[str]
@@ -137,6 +140,10 @@ class RequirementOut(Schema):
     @staticmethod
     def resolve_indicator_ids(obj) -> list[int]:
         return [i.pk for i in obj.indicators.all()]
+
+    @staticmethod
+    def resolve_due_time(obj) -> str | None:
+        return obj.due_time.isoformat() if obj.due_time else None
 
 
 class PeriodOut(Schema):
