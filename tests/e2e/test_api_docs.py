@@ -4,7 +4,7 @@ assets, under the site's content security policy."""
 import pytest
 
 from anxuan.api.api import api
-from tests.e2e.browser import DESKTOP, open_page
+from tests.e2e.browser import DESKTOP, open_page, shot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,3 +22,4 @@ def test_the_api_docs_work_without_the_internet(live_server, browser):
     assert page.locator(".opblock").count() == operations
     assert problems == []
     assert [url for url in requests if not url.startswith(live_server.url)] == []
+    shot(page, "api-docs")
