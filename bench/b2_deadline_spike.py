@@ -102,9 +102,11 @@ def baseline_mb_s(photo: bytes, files: int) -> float:
     return len(photo) * files / 2**20 / seconds
 
 
-def summary(run: dict) -> dict:
+def summary(run: dict, ok_status: int = 302) -> dict:
+    """Counts, latency percentiles and MB/s of one phase; a result is (status, seconds,
+    bytes), a success has `ok_status` (the report form redirects)."""
     results = run["results"]
-    ok = [r for r in results if r[0] == 302]
+    ok = [r for r in results if r[0] == ok_status]
     latencies = sorted(r[1] for r in ok) or [0]
 
     def pct(p: float) -> float:
@@ -120,6 +122,29 @@ def summary(run: dict) -> dict:
         "mb_s": round(sum(r[2] for r in ok) / 2**20 / run["seconds"], 1),
         "mean_ms": round(statistics.fmean(latencies) * 1000),
     }
+
+
+def verify() -> tuple[int, int, int]:
+    """After the run: the benchmark units' reports in state submitted, their files, and how
+    many of those files no longer match their recorded SHA-256 (each one re-read whole)."""
+    from django.core.files.storage import default_storage
+
+    from anxuan.reports.models import Attachment, Submission
+
+    submitted = Submission.objects.filter(
+        participant__organization__name__startswith="基准企业", state="submitted"
+    ).count()
+    attachments = list(
+        Attachment.objects.filter(
+            submission__participant__organization__name__startswith="基准企业"
+        )
+    )
+    bad = 0
+    for attachment in attachments:
+        with default_storage.open(attachment.storage_name, "rb") as stored:
+            if hashlib.sha256(stored.read()).hexdigest() != attachment.sha256:
+                bad += 1
+    return submitted, len(attachments), bad
 
 
 def main() -> None:
@@ -179,23 +204,7 @@ def main() -> None:
     finally:
         b1.stop(server)
 
-    from django.core.files.storage import default_storage
-
-    from anxuan.reports.models import Attachment, Submission
-
-    submitted = Submission.objects.filter(
-        participant__organization__name__startswith="基准企业", state="submitted"
-    ).count()
-    attachments = list(
-        Attachment.objects.filter(
-            submission__participant__organization__name__startswith="基准企业"
-        )
-    )
-    bad = 0
-    for attachment in attachments:
-        with default_storage.open(attachment.storage_name, "rb") as stored:
-            if hashlib.sha256(stored.read()).hexdigest() != attachment.sha256:
-                bad += 1
+    submitted, files, bad = verify()
     ok = sum(r["ok"] for r in runs.values())
     print(
         f"\nB2 deadline spike — {os.cpu_count()} cores, gunicorn 2×4 threads, PostgreSQL; "
@@ -220,7 +229,7 @@ def main() -> None:
     )
     print(
         f"after: {submitted} reports in the database for {ok} accepted requests; "
-        f"{len(attachments)} files, {bad} failing their SHA-256"
+        f"{files} files, {bad} failing their SHA-256"
     )
     print(f"worker peak RSS before → after (MB): {before} → {after}")
     shutil.rmtree(var, ignore_errors=True)
