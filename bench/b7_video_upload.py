@@ -1,6 +1,9 @@
 """B7 a 500 MB video through the report form: server memory stays flat (streamed to disk).
 
-  .venv/bin/python bench/b7_video_upload.py [--mb 500]
+  .venv/bin/python bench/b7_video_upload.py [--mb 500] [--resumable]
+
+With --resumable the video goes through the API's tus endpoints instead, with the
+connection cut after half the bytes and the upload resumed from the server's offset.
 
 Starts gunicorn on a fresh PostgreSQL database with the demo county, logs in as a liaison
 and posts a weekly report with one MP4 of the given size, streamed from disk by the client.
@@ -14,6 +17,7 @@ import hashlib
 import http.client
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -21,7 +25,9 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "clients" / "python"))
 import b1_page_floor as b1
+from anxuan_client import Client
 
 CHUNK = 1 << 20
 
@@ -93,9 +99,51 @@ def post_multipart(port: int, path: str, cookie: str, csrf: str, fields: dict, f
     return response.status, response.getheader("Location")
 
 
+def cut_at_half(client: Client, port: int, location: str, video: Path) -> int:
+    """A PATCH that promises the whole file, sends half and hangs up; returns the offset the
+    server kept."""
+    size = video.stat().st_size
+    with socket.create_connection(("127.0.0.1", port)) as phone:
+        phone.sendall(
+            (
+                f"PATCH {location} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Authorization: Bearer {client.token}\r\nTus-Resumable: 1.0.0\r\n"
+                f"Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+                f"Content-Length: {size}\r\n\r\n"
+            ).encode()
+        )
+        with video.open("rb") as f:
+            sent = 0
+            while sent < size // 2:
+                chunk = f.read(min(CHUNK, size // 2 - sent))
+                phone.sendall(chunk)
+                sent += len(chunk)
+        phone.shutdown(socket.SHUT_WR)
+        while phone.recv(65536):
+            pass
+    return client.offset(location)
+
+
+def resumable(port: int, liaison, period, participant, video: Path) -> tuple[str, int]:
+    """The video through tus with a cut at half; returns (the attachment's storage name,
+    the bytes kept at the cut)."""
+    from anxuan.api.services import create_token
+    from anxuan.reports.models import Attachment
+
+    _token, raw = create_token(actor=liaison, name="b7")
+    client = Client(f"http://127.0.0.1:{port}", raw, timeout=600)
+    draft = client.create_draft(participant_id=participant.pk, period_id=period.pk, text="视频资料")
+    location = client.start_resumable(draft["id"], video.name, video.stat().st_size)
+    kept = cut_at_half(client, port, location, video)
+    attachment_id = client.resume(location, str(video), chunk_size=64 * CHUNK)
+    client.close()
+    return Attachment.objects.get(pk=attachment_id).storage_name, kept
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=500)
+    parser.add_argument("--resumable", action="store_true", help="through tus, cut at half")
     args = parser.parse_args()
     var, env = b1.demo_stack("b7")
     video = var / "video.mp4"
@@ -133,36 +181,44 @@ def main() -> None:
         pids = workers(server.pid)
         before = {pid: vm_hwm(pid) for pid in pids}
         t0 = time.perf_counter()
-        status, location = post_multipart(
-            port,
-            path,
-            cookie,
-            csrf,
-            {
-                "text": "视频资料",
-                "act-TOTAL_FORMS": "0",
-                "act-INITIAL_FORMS": "0",
-                "act-MIN_NUM_FORMS": "0",
-                "act-MAX_NUM_FORMS": "50",
-                "submit": "1",
-            },
-            video,
-        )
+        if args.resumable:
+            stored_name, kept = resumable(port, liaison, period, participant, video)
+            print(f"cut after {kept / 2**20:.0f} MB; resumed from there", flush=True)
+        else:
+            status, location = post_multipart(
+                port,
+                path,
+                cookie,
+                csrf,
+                {
+                    "text": "视频资料",
+                    "act-TOTAL_FORMS": "0",
+                    "act-INITIAL_FORMS": "0",
+                    "act-MIN_NUM_FORMS": "0",
+                    "act-MAX_NUM_FORMS": "50",
+                    "submit": "1",
+                },
+                video,
+            )
+            print(f"response: {status} → {location}", flush=True)
         upload_s = time.perf_counter() - t0
         after = {pid: vm_hwm(pid) for pid in pids}
     finally:
         b1.stop(server)
-    print(f"response: {status} → {location}", flush=True)
     from anxuan.reports.models import Attachment
 
     attachment = Attachment.objects.get(kind="video")
+    if args.resumable:
+        assert attachment.storage_name == stored_name
     with default_storage.open(attachment.storage_name, "rb") as stored:
         digest = hashlib.sha256()
         while chunk := stored.read(CHUNK):
             digest.update(chunk)
     growth = max(after[p] - before[p] for p in pids)
     print(
-        f"\nB7 {size_mb:.0f} MB video through the report form — gunicorn + PostgreSQL, "
+        f"\nB7 {size_mb:.0f} MB video "
+        f"{'resumably through the API, cut at half' if args.resumable else 'through the form'}"
+        " — gunicorn + PostgreSQL, "
         f"{os.cpu_count()} cores"
     )
     print(

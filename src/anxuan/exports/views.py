@@ -70,10 +70,8 @@ def export_status(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(_status(selectors.get_job_for(request.user, pk)))
 
 
-@login_required
-@require_GET
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
-    job = selectors.get_job_for(request.user, pk)
+def file_response(job: ExportJob) -> FileResponse:
+    """The finished file as a download; 404 while it is being made and after it expired."""
     if job.state != JobState.DONE:
         raise Http404
     return FileResponse(
@@ -82,6 +80,12 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=services.download_name(job),
     )
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    return file_response(selectors.get_job_for(request.user, pk))
 
 
 @login_required

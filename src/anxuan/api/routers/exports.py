@@ -4,8 +4,7 @@ download the file. The same jobs, rules and files as the pages' exports."""
 from datetime import datetime
 from typing import Literal
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
@@ -15,6 +14,7 @@ from anxuan.exports import selectors, services
 from anxuan.exports.enums import JobState
 from anxuan.exports.exporters import EXPORTERS
 from anxuan.exports.models import ExportJob
+from anxuan.exports.views import file_response
 
 router = Router(tags=["exports"])
 
@@ -95,12 +95,4 @@ def get_export(request: HttpRequest, export_id: int):
 )
 def export_file(request: HttpRequest, export_id: int):
     """The finished file (404 while it is being made, and after it expired)."""
-    job = selectors.get_job_for(request.user, export_id)
-    if job.state != JobState.DONE:
-        raise Http404
-    return FileResponse(
-        default_storage.open(job.file_name, "rb"),
-        content_type=EXPORTERS[job.kind].content_type,
-        as_attachment=True,
-        filename=services.download_name(job),
-    )
+    return file_response(selectors.get_job_for(request.user, export_id))
