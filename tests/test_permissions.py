@@ -19,10 +19,12 @@ from django.urls import get_resolver, reverse
 
 from anxuan.api import services as api_services
 from anxuan.api.models import ApiToken
+from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
 from anxuan.exports import services as export_services
 from anxuan.exports.models import ExportJob
+from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as report_services
 from anxuan.reports.enums import State
@@ -46,6 +48,34 @@ PERSONAS = [
 
 def shared_indicator(c) -> int:
     return Indicator.objects.filter(owner__isnull=True).first().pk
+
+
+def city_campaign(c) -> Campaign:
+    """The city's Safety Month with the county taking part (made once per test)."""
+    city = c.county.parent
+    found = Campaign.objects.filter(owner=city).first()
+    if found is None:
+        office = factories.person(city, Role.OFFICE_ADMIN, "city")
+        found = factories.safety_month(office, city)
+        campaign_services.add_participants(
+            actor=office, campaign=found, organizations=[c.county], joined_on=found.starts_on
+        )
+    return found
+
+
+def linked_campaign(c) -> Campaign:
+    """The county's campaign under the city's."""
+    return Campaign.objects.filter(parent__isnull=False).first() or (
+        campaign_services.create_linked_campaign(
+            actor=c.office_admin, parent=city_campaign(c), owner=c.county
+        )
+    )
+
+
+def upward_sent(c) -> bool:
+    return Submission.objects.filter(
+        requirement__campaign=city_campaign(c), participant__organization=c.county
+    ).exists()
 
 
 def office_export(c) -> int:
@@ -139,6 +169,7 @@ GET = {
     "completeness_board": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "statistics_table": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "export_list": (lambda c: [], "200 200 200 200 200 200 200"),
+    "report_upward": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
     "export_job": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
     "export_status": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
     "export_download": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
@@ -251,6 +282,18 @@ POST = {
         {"highlight": "1"},
         "302 302 403 404 302 404 404",
         lambda c: Attachment.objects.filter(highlight=True).exists(),
+    ),
+    "campaign_link": (
+        lambda c: [city_campaign(c).pk],
+        lambda c: {"owner": c.county.pk},
+        "302 302 404 404 403 403 404",
+        lambda c: Campaign.objects.filter(parent__isnull=False).exists(),
+    ),
+    "report_upward": (
+        lambda c: [linked_campaign(c).pk],
+        lambda c: {"period": city_campaign(c).requirements.get(kind="statistics").periods.get().pk},
+        "302 302 404 404 403 403 404",
+        upward_sent,
     ),
     "export_start": (
         lambda c: [c.campaign.pk],

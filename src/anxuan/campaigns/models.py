@@ -239,6 +239,11 @@ class Requirement(models.Model):
         Indicator, blank=True, related_name="+", verbose_name=_("indicators collected")
     )
     order = models.PositiveSmallIntegerField(default=0)
+    # The parent campaign's requirement this one carries down (a linked campaign): it may
+    # not be dropped, and its deadlines may only be earlier than the parent's.
+    inherited_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="inherited_by"
+    )
 
     class Meta:
         ordering = ["order", "id"]

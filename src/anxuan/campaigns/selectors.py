@@ -31,7 +31,11 @@ def campaigns_visible_to(person: Person) -> QuerySet:
 
 def get_campaign_for(person: Person, pk: int) -> Campaign:
     """A campaign the person may see, or 404 (never reveal that it exists)."""
-    campaign = Campaign.objects.select_related("owner", "copied_from").filter(pk=pk).first()
+    campaign = (
+        Campaign.objects.select_related("owner", "copied_from", "parent__owner")
+        .filter(pk=pk)
+        .first()
+    )
     if campaign is None or not person.has_perm("campaigns.view_campaign", campaign):
         raise Http404
     return campaign
@@ -121,4 +125,14 @@ def next_deadlines(campaign_ids: list[int], *, limit: int = 10) -> QuerySet:
         Period.objects.filter(requirement__campaign_id__in=campaign_ids, due_at__gte=timezone.now())
         .select_related("requirement", "requirement__campaign")
         .order_by("due_at")[:limit]
+    )
+
+
+def linkable_for(person: Person, campaign: Campaign) -> QuerySet:
+    """The person's own offices that take part in the campaign and have not yet set up their
+    campaign under it."""
+    return (
+        campaign.participants.filter(organization_id__in=own_org_ids(person, OFFICE_ROLES))
+        .exclude(organization__campaigns__parent=campaign)
+        .select_related("organization")
     )

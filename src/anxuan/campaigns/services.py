@@ -24,8 +24,9 @@ from anxuan.campaigns.models import (
 )
 from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
 from anxuan.core.audit import record
+from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
-from anxuan.orgs.rules import is_office_over
+from anxuan.orgs.rules import is_office_over, own_org_ids
 
 CAMPAIGN_FIELDS = (
     "title",
@@ -265,6 +266,8 @@ def save_requirement(
     if indicators is not None:
         requirement.indicators.set(indicators)
     sync_periods(requirement)
+    if requirement.inherited_from_id:
+        _check_inherited(requirement)
     record(
         actor=actor,
         action="requirement.save",
@@ -275,9 +278,47 @@ def save_requirement(
     return requirement
 
 
+def _check_inherited(requirement: Requirement) -> None:
+    """A requirement carried down from the parent campaign keeps its kind, rule, periods and
+    indicators; each deadline may be earlier than the parent's, never later."""
+    parent = requirement.inherited_from
+    if (requirement.kind, requirement.schedule) != (parent.kind, parent.schedule):
+        raise ValidationError(
+            {"schedule": _("An inherited requirement keeps its kind and deadline rule.")}
+        )
+    missing = set(parent.indicators.values_list("name", flat=True)) - set(
+        requirement.indicators.values_list("name", flat=True)
+    )
+    if missing:
+        raise ValidationError(
+            {
+                "indicators": _("The parent campaign collects these too: %(names)s.")
+                % {"names": "、".join(sorted(missing))}
+            }
+        )
+    mine = dict(requirement.periods.values_list("number", "due_at"))
+    for number, due_at in parent.periods.values_list("number", "due_at"):
+        if number not in mine or mine[number] > due_at:
+            field = "due_at" if requirement.schedule == Schedule.ONCE else "due_time"
+            raise ValidationError(
+                {
+                    field: _(
+                        "The parent campaign's deadline is %(when)s: this one may be earlier, "
+                        "not later, and may not drop a period."
+                    )
+                    % {"when": f"{timezone.localtime(due_at):%Y-%m-%d %H:%M}"}
+                }
+            )
+
+
 @transaction.atomic
 def delete_requirement(*, actor: Person, requirement: Requirement) -> None:
     _require_manager(actor, requirement.campaign)
+    if requirement.inherited_from_id:
+        raise ValidationError(
+            _("“%(title)s” comes from the parent campaign and cannot be dropped.")
+            % {"title": requirement.title}
+        )
     record(
         actor=actor,
         action="requirement.delete",
@@ -287,29 +328,32 @@ def delete_requirement(*, actor: Person, requirement: Requirement) -> None:
     requirement.delete()
 
 
-@transaction.atomic
-def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
-    """Repeat a campaign in another year: phases and requirements shifted by whole years,
-    indicators, activity types, domains and participants (liaisons to be registered again)."""
-    _require_manager(actor, source)
+def _clone(
+    actor: Person,
+    source: Campaign,
+    *,
+    owner: Organization,
+    year: int,
+    title: str,
+    inherit: bool = False,
+) -> Campaign:
+    """A new campaign like `source`, moved by whole years: phases, requirements with their
+    periods, indicators, activity types and domains. With `inherit`, each requirement is
+    carried down from the source's (a linked campaign)."""
     years = year - source.year
-    if years == 0:
-        raise ValidationError({"year": _("Choose a year other than the campaign's own.")})
     campaign = create_campaign(
         actor=actor,
-        owner=source.owner,
+        owner=owner,
         kind=source.kind,
-        title=source.title.replace(str(source.year), str(year)),
+        title=title,
         theme=source.theme,
         year=year,
         starts_on=shift_year(source.starts_on, years),
         ends_on=shift_year(source.ends_on, years),
-        office_name=source.office_name,
-        committee=source.committee,
+        office_name=source.office_name if owner == source.owner else "",
+        committee=source.committee if owner == source.owner else "",
         description=source.description,
     )
-    campaign.copied_from = source
-    campaign.save(update_fields=["copied_from"])
     phases = {}
     for phase in source.phases.all():
         phases[phase.pk] = Phase.objects.create(
@@ -332,6 +376,7 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
             evidence=req.evidence,
             order=req.order,
             phase=phases.get(req.phase_id),
+            inherited_from=req if inherit else None,
         )
         if req.due_at:
             local = timezone.localtime(req.due_at)
@@ -346,6 +391,25 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
     _set_indicators(campaign, list(source.indicators.order_by("campaignindicator__order")))
     _set_named(ActivityType, campaign, list(source.activity_types.values_list("name", flat=True)))
     _set_named(TargetDomain, campaign, list(source.domains.values_list("name", flat=True)))
+    return campaign
+
+
+@transaction.atomic
+def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
+    """Repeat a campaign in another year: phases and requirements shifted by whole years,
+    indicators, activity types, domains and participants (liaisons to be registered again)."""
+    _require_manager(actor, source)
+    if year == source.year:
+        raise ValidationError({"year": _("Choose a year other than the campaign's own.")})
+    campaign = _clone(
+        actor,
+        source,
+        owner=source.owner,
+        year=year,
+        title=source.title.replace(str(source.year), str(year)),
+    )
+    campaign.copied_from = source
+    campaign.save(update_fields=["copied_from"])
     Participant.objects.bulk_create(
         Participant(campaign=campaign, organization_id=org_id, joined_on=work_starts_on(campaign))
         for org_id in source.participants.filter(organization__archived=False).values_list(
@@ -358,6 +422,43 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
         target=campaign,
         summary=campaign.title,
         source=source.pk,
+    )
+    return campaign
+
+
+@transaction.atomic
+def create_linked_campaign(*, actor: Person, parent: Campaign, owner: Organization) -> Campaign:
+    """A participant office's own campaign under the parent's ("上下联动"): the parent's
+    phases, requirements (deadlines and indicators), activity types and domains, which the
+    office may tighten but not drop; it then adds its own units. Side effects: audit row."""
+    if owner.pk not in own_org_ids(actor, OFFICE_ROLES):
+        raise PermissionDenied
+    if not parent.participants.filter(organization=owner).exists():
+        raise ValidationError(
+            _("%(unit)s does not take part in “%(title)s”.")
+            % {"unit": owner.name, "title": parent.title}
+        )
+    if parent.children.filter(owner=owner, archived=False).exists():
+        raise ValidationError(
+            _("%(unit)s already has its campaign under “%(title)s”.")
+            % {"unit": owner.name, "title": parent.title}
+        )
+    campaign = _clone(
+        actor,
+        parent,
+        owner=owner,
+        year=parent.year,
+        title=f"{parent.title}（{owner.name}）",
+        inherit=True,
+    )
+    campaign.parent = parent
+    campaign.save(update_fields=["parent"])
+    record(
+        actor=actor,
+        action="campaign.link",
+        target=campaign,
+        summary=campaign.title,
+        parent=parent.pk,
     )
     return campaign
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/copy/", views.campaign_copy, name="campaign_copy"),
     path("campaigns/<int:pk>/archive/", views.campaign_archive, name="campaign_archive"),
+    path("campaigns/<int:pk>/link/", views.campaign_link, name="campaign_link"),
     path("campaigns/<int:pk>/calendar/", views.campaign_calendar, name="campaign_calendar"),
     path("campaigns/<int:pk>/phases/new/", views.phase_edit, name="phase_create"),
     path("campaigns/<int:pk>/phases/<int:phase_pk>/", views.phase_edit, name="phase_edit"),

@@ -24,7 +24,7 @@ from anxuan.campaigns.forms import (
     PhaseForm,
     RequirementForm,
 )
-from anxuan.campaigns.models import Campaign, Period, Phase, Requirement
+from anxuan.campaigns.models import Campaign, Participant, Period, Phase, Requirement
 from anxuan.core.views import add_service_errors, render_form
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.rules import subtree_q
@@ -120,6 +120,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "participant_count": campaign.participants.count(),
             "unregistered": campaign.participants.filter(registered_at__isnull=True).count(),
             "my_participants": mine,
+            "linkable": selectors.linkable_for(request.user, campaign),
+            "children": campaign.children.filter(archived=False).select_related("owner"),
         },
     )
 
@@ -297,9 +299,39 @@ def requirement_edit(
 def requirement_delete(request: HttpRequest, pk: int, requirement_pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     requirement = get_object_or_404(Requirement, pk=requirement_pk, campaign=campaign)
-    services.delete_requirement(actor=request.user, requirement=requirement)
-    messages.success(request, _("Requirement removed."))
+    try:
+        services.delete_requirement(actor=request.user, requirement=requirement)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Requirement removed."))
     return redirect("campaign_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A participant office sets up its own campaign under this one."""
+    parent = selectors.get_campaign_for(request.user, pk)
+    owner = get_object_or_404(
+        Participant.objects.select_related("organization"),
+        campaign=parent,
+        organization_id=request.POST.get("owner") if request.POST.get("owner", "").isdigit() else 0,
+    ).organization
+    try:
+        child = services.create_linked_campaign(actor=request.user, parent=parent, owner=owner)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("campaign_detail", pk=parent.pk)
+    messages.success(
+        request,
+        _(
+            "Your campaign under “%(title)s” is set up with its requirements and deadlines: "
+            "add your units; a deadline may be made earlier, not later."
+        )
+        % {"title": parent.title},
+    )
+    return redirect("participants", pk=child.pk)
 
 
 @login_required

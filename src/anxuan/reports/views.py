@@ -14,7 +14,7 @@ from anxuan.campaigns import selectors as campaign_selectors
 from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
 from anxuan.core.views import add_service_errors
-from anxuan.reports import selectors, services
+from anxuan.reports import selectors, services, upward
 from anxuan.reports.board import campaign_board
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
@@ -403,3 +403,43 @@ def attachment_highlight(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user, attachment=attachment, highlight=request.POST.get("highlight") == "1"
     )
     return redirect("report_detail", pk=attachment.submission_id)
+
+
+@login_required
+def upward_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's reports to the parent campaign, produced from this campaign's data: the
+    draft it would send, and one button per period of the parent's requirements."""
+    campaign = _overseen(request, pk)
+    try:
+        participant = upward.upward_participant(campaign)
+    except ValidationError:
+        raise Http404 from None
+    periods = list(
+        Period.objects.filter(requirement__campaign=participant.campaign)
+        .exclude(requirement__schedule="anytime")
+        .exclude(requirement__kind="liaison_form")
+        .select_related("requirement")
+        .order_by("due_at", "requirement__order")
+    )
+    if request.method == "POST":
+        period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
+        if period is None:
+            raise Http404
+        try:
+            version = upward.report_upward(actor=request.user, campaign=campaign, period=period)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("report_upward", pk=campaign.pk)
+        messages.success(request, _("Reported to “%(title)s”.") % {"title": participant.campaign})
+        return redirect("report_detail", pk=version.submission_id)
+    sent = selectors.submissions_by_period([participant.pk], [p.pk for p in periods])
+    return render(
+        request,
+        "reports/upward.html",
+        {
+            "campaign": campaign,
+            "parent": participant.campaign,
+            "rows": [(p, sent.get((participant.pk, p.pk))) for p in periods],
+            "preview": upward.upward_draft(campaign, periods[0])["text"] if periods else "",
+        },
+    )

@@ -1,0 +1,95 @@
+"""Reporting upward ("上下联动"): a county office's submission to the city's campaign, made
+from its own campaign's data instead of retyped: the statistics table's totals, its
+reporting and timely rates, and the photos it marked for the summary. It is a report like
+any other: a draft, submitted as a new immutable version, reviewed by the city."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anxuan.campaigns.models import Campaign, Participant, Period
+from anxuan.campaigns.selectors import participants_of
+from anxuan.core.files import inspect_upload
+from anxuan.orgs.models import Person
+from anxuan.reports import services
+from anxuan.reports.board import campaign_board
+from anxuan.reports.models import Attachment, SubmissionVersion
+from anxuan.reports.statistics import statistics_table
+
+MAX_PHOTOS = 8
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def upward_participant(campaign: Campaign) -> Participant:
+    """The campaign's organising office as a participant of the parent campaign."""
+    found = (
+        Participant.objects.filter(campaign=campaign.parent_id, organization=campaign.owner_id)
+        .select_related("campaign", "organization")
+        .first()
+    )
+    if found is None:
+        raise ValidationError(_("This campaign has no parent campaign to report to."))
+    return found
+
+
+def upward_draft(campaign: Campaign, period: Period) -> dict:
+    """The report's text and figures for the parent's `period`, from accepted reports."""
+    table = statistics_table(campaign, list(participants_of(campaign)), basis="accepted")
+    wanted = set(period.requirement.indicators.values_list("pk", flat=True))
+    values = {
+        str(indicator.pk): str(total)
+        for indicator, total in zip(table.indicators, table.totals, strict=True)
+        if indicator.pk in wanted
+    }
+    board = campaign_board(campaign)
+    overall = board.overall
+    figures = "；".join(
+        f"{i.name}{total.normalize():f}{i.unit}"
+        for i, total in zip(table.indicators, table.totals, strict=True)
+    )
+    text = (
+        f"{campaign.owner.name}：参加单位 {len(board.rows)} 个，应报送 {overall.expected} 份，"
+        f"已报送 {overall.reported} 份，报送率 {_percent(overall.reporting)}，"
+        f"及时率 {_percent(overall.timeliness)}。"
+        f"已采用报告合计：{figures or '无'}。"
+    )
+    return {"text": text, "values": values}
+
+
+@transaction.atomic
+def report_upward(*, actor: Person, campaign: Campaign, period: Period) -> SubmissionVersion:
+    """Submit the campaign's figures, rates and highlighted photos as the office's report for
+    a period of the parent campaign. Side effects: the draft, attachments, the submitted
+    version and their audit rows (through the report services)."""
+    if not actor.has_perm("reports.oversee", campaign):
+        raise PermissionDenied
+    participant = upward_participant(campaign)
+    if period.requirement.campaign_id != participant.campaign_id:
+        raise ValidationError(_("That period is not one of the parent campaign's."))
+    submission = services.save_draft(
+        actor=actor,
+        participant=participant,
+        requirement=period.requirement,
+        period=period,
+        draft=upward_draft(campaign, period),
+    )
+    have = set(submission.attachments.filter(in_draft=True).values_list("sha256", flat=True))
+    photos = (
+        Attachment.objects.filter(submission__requirement__campaign=campaign, highlight=True)
+        .exclude(sha256__in=have)
+        .order_by("taken_at", "id")[:MAX_PHOTOS]
+    )
+    for photo in photos:
+        with default_storage.open(photo.storage_name, "rb") as stored:
+            services.attach_files(
+                actor=actor,
+                submission=submission,
+                uploads=[
+                    (stored, photo.original_name, inspect_upload(stored, photo.original_name))
+                ],
+            )
+    return services.submit_report(actor=actor, submission=submission)

@@ -1,0 +1,139 @@
+"""Reporting upward: the county's figures, rates and highlighted photos become its
+versioned report to the city's campaign, produced from the data, never retyped."""
+
+import pytest
+from django.test import TestCase
+from django.urls import reverse
+
+from anxuan.campaigns import services as campaign_services
+from anxuan.campaigns.enums import RequirementKind
+from anxuan.campaigns.selectors import participants_of
+from anxuan.reports import services
+from anxuan.reports.statistics import statistics_table
+from anxuan.reports.upward import report_upward
+from tests.campaigns.test_linked import city, linked  # noqa: F401 - fixtures
+from tests.reports.test_views import new_url, report_form
+
+pytestmark = pytest.mark.usefixtures("city")
+
+
+@pytest.fixture
+def county_campaign(county, linked):  # noqa: F811
+    """The county's linked campaign with its two towns taking part."""
+    campaign_services.add_participants(
+        actor=county.office_admin,
+        campaign=linked,
+        organizations=[county.town, county.other_town],
+        joined_on=campaign_services.work_starts_on(linked),
+    )
+    return linked
+
+
+def accepted_statistics(county, campaign, organization, liaison, figures: dict[str, str]):
+    requirement = campaign.requirements.get(kind=RequirementKind.STATISTICS)
+    by_name = {i.name: str(i.pk) for i in requirement.indicators.all()}
+    participant = campaign.participants.get(organization=organization)
+    submission = services.save_draft(
+        actor=liaison,
+        participant=participant,
+        requirement=requirement,
+        period=requirement.periods.get(),
+        draft={"text": "统计", "values": {by_name[k]: v for k, v in figures.items()}},
+    )
+    services.submit_report(actor=liaison, submission=submission)
+    services.accept_submission(actor=county.office_admin, submission=submission)
+
+
+def city_statistics_period(city):  # noqa: F811
+    return city.requirements.get(kind=RequirementKind.STATISTICS).periods.get()
+
+
+def test_the_upward_report_carries_the_county_table_totals(county, city, county_campaign):  # noqa: F811
+    accepted_statistics(
+        county,
+        county_campaign,
+        county.town,
+        county.town_liaison,
+        {"宣传展板": "6", "培训人数": "50"},
+    )
+    accepted_statistics(
+        county,
+        county_campaign,
+        county.other_town,
+        county.other_liaison,
+        {"宣传展板": "4", "培训人数": "30"},
+    )
+    table = statistics_table(
+        county_campaign, list(participants_of(county_campaign)), basis="accepted"
+    )
+
+    version = report_upward(
+        actor=county.office_admin, campaign=county_campaign, period=city_statistics_period(city)
+    )
+
+    sent = {v.indicator.name: v.value for v in version.values.all()}
+    assert sent == {i.name: total for i, total in zip(table.indicators, table.totals, strict=True)}
+    assert (sent["宣传展板"], sent["培训人数"]) == (10, 80)
+    assert version.submission.participant.organization == county.county
+    assert version.submission.requirement.campaign == city
+    assert "参加单位 2 个" in version.text
+    assert "报送率" in version.text
+
+
+def test_highlighted_photos_go_up_with_the_report(county, city, county_campaign, login):  # noqa: F811
+    from tests.reports import evidence
+
+    week1 = county_campaign.requirements.get(kind=RequirementKind.WEEKLY).periods.get(number=1)
+    participant = county_campaign.participants.get(organization=county.town)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        login(county.town_liaison).post(
+            new_url(participant, week1), {**report_form(submit="1"), "files": [evidence.jpeg()]}
+        )
+    photo = participant.submissions.get().attachments.get()
+    services.set_highlight(actor=county.office_admin, attachment=photo, highlight=True)
+
+    version = report_upward(
+        actor=county.office_admin, campaign=county_campaign, period=city_statistics_period(city)
+    )
+
+    assert [a.sha256 for a in version.attachments.all()] == [photo.sha256]
+
+
+def test_a_returned_upward_report_is_sent_again_as_version_two(county, city, county_campaign):  # noqa: F811
+    period = city_statistics_period(city)
+    first = report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
+    city_office = city.owner.memberships.get().person
+
+    with pytest.raises(services.StateConflict):  # submitted, not yet reviewed
+        report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
+    services.return_submission(actor=city_office, submission=first.submission, reason="补充数据")
+    second = report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
+
+    assert second.submission == first.submission
+    assert [v.number for v in second.submission.versions.order_by("number")] == [1, 2]
+
+
+def test_only_the_county_office_reports_upward(county, city, county_campaign):  # noqa: F811
+    from django.core.exceptions import PermissionDenied
+
+    for person in (county.town_liaison, county.reviewer):
+        with pytest.raises(PermissionDenied):
+            report_upward(
+                actor=person, campaign=county_campaign, period=city_statistics_period(city)
+            )
+
+
+def test_the_office_reports_upward_from_its_page(county, city, county_campaign, login):  # noqa: F811
+    office = login(county.office_admin)
+    page = office.get(reverse("report_upward", args=[county_campaign.pk])).content.decode()
+    period = city_statistics_period(city)
+
+    response = office.post(
+        reverse("report_upward", args=[county_campaign.pk]), {"period": period.pk}
+    )
+
+    submission = period.submissions.get()
+    assert "高台县：参加单位 2 个" in page
+    assert response.url == reverse("report_detail", args=[submission.pk])
+    assert submission.state == "submitted"
+    assert submission.participant.organization == county.county
