@@ -18,7 +18,7 @@ def test_demo_builds_a_county_with_a_login_for_each_role(db):
         below.filter(kind__in=[OrgKind.DEPARTMENT, OrgKind.STATIONED, OrgKind.MEDIA]).count() == 30
     )
     assert below.filter(kind=OrgKind.ENTERPRISE).count() == 20
-    month = Campaign.objects.get(kind="safety_month", copied_from__isnull=True)
+    month = Campaign.objects.get(kind="safety_month", copied_from__isnull=True, owner=county)
     assert month.participants.filter(registered_at__isnull=True).count() == 5
     assert month.participants.filter(registered_at__isnull=False).count() == 57
     for username, _label in demo.LOGIN_HELP:
@@ -27,6 +27,8 @@ def test_demo_builds_a_county_with_a_login_for_each_role(db):
         assert response.status_code == 302, username
         assert client.get(reverse("home")).status_code == 200
     assert demo.is_loaded()
+    city_month = Campaign.objects.get(kind="safety_month", owner=county.parent)
+    assert list(city_month.participants.values_list("organization__name", flat=True)) == ["高台县"]
     states = set(Submission.objects.values_list("state", flat=True))
     assert states == {"draft", "submitted", "returned", "accepted"}
     assert set(Submission.objects.values_list("timeliness", flat=True)) == {"", "on_time", "late"}

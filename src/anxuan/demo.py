@@ -126,6 +126,7 @@ LOGIN_HELP = [
     *[(username, label) for username, label, _role in LOGINS],
     ("liaison", "城关镇联络员 (a town liaison; or mobile 13900000000)"),
     ("13900000001", "宣化镇联络员 (another town's liaison, by mobile)"),
+    ("city", "市安委办管理员 (the city office: its Safety Month, with the county taking part)"),
 ]
 
 
@@ -219,6 +220,27 @@ def build(*, seed: int = 2021) -> None:
     )
     campaigns.copy_campaign(actor=office, source=month, year=year + 1)
     _reports(month, liaisons, Person.objects.get(username="reviewer"), rng)
+    _city(city, county, year)
+
+
+def _city(city: Organization, county: Organization, year: int) -> None:
+    """The city's Safety Month with the demo county taking part: the county office can set
+    up its linked campaign from it and report upward."""
+    office, _password = orgs.create_person(
+        actor=None,
+        username="city",
+        full_name="市安委办管理员",
+        mobile=None,
+        organization=city,
+        role=Role.OFFICE_ADMIN,
+        password=PASSWORD,
+    )
+    month = campaigns.create_campaign_from_blueprint(
+        actor=office, owner=city, blueprint_key="safety_month", year=year
+    )
+    campaigns.add_participants(
+        actor=office, campaign=month, organizations=[county], joined_on=month.starts_on
+    )
 
 
 RETURN_REASONS = [
