@@ -128,3 +128,26 @@ def close_response(response) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def city(county):
+    """The city's Safety Month, with the county (and its neighbour) taking part."""
+    city_org = county.county.parent
+    office = factories.person(city_org, Role.OFFICE_ADMIN, "city")
+    campaign = factories.safety_month(office, city_org)
+    neighbour = county.outsider.memberships.get().organization
+    campaign_services.add_participants(
+        actor=office,
+        campaign=campaign,
+        organizations=[county.county, neighbour],
+        joined_on=campaign_services.work_starts_on(campaign),
+    )
+    return campaign
+
+
+@pytest.fixture
+def linked(county, city):
+    return campaign_services.create_linked_campaign(
+        actor=county.office_admin, parent=city, owner=county.county
+    )

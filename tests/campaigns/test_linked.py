@@ -15,29 +15,6 @@ from anxuan.orgs.enums import OrgKind, Role
 from tests import factories
 
 
-@pytest.fixture
-def city(county):
-    """The city's Safety Month, with the county (and its neighbour) taking part."""
-    city_org = county.county.parent
-    office = factories.person(city_org, Role.OFFICE_ADMIN, "city")
-    campaign = factories.safety_month(office, city_org)
-    neighbour = county.outsider.memberships.get().organization
-    services.add_participants(
-        actor=office,
-        campaign=campaign,
-        organizations=[county.county, neighbour],
-        joined_on=services.work_starts_on(campaign),
-    )
-    return campaign
-
-
-@pytest.fixture
-def linked(county, city):
-    return services.create_linked_campaign(
-        actor=county.office_admin, parent=city, owner=county.county
-    )
-
-
 def weekly_of(campaign) -> Requirement:
     return campaign.requirements.get(kind=RequirementKind.WEEKLY)
 

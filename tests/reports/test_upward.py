@@ -11,14 +11,11 @@ from anxuan.campaigns.selectors import participants_of
 from anxuan.reports import services
 from anxuan.reports.statistics import statistics_table
 from anxuan.reports.upward import report_upward
-from tests.campaigns.test_linked import city, linked  # noqa: F401 - fixtures
 from tests.reports.test_views import new_url, report_form
-
-pytestmark = pytest.mark.usefixtures("city")
 
 
 @pytest.fixture
-def county_campaign(county, linked):  # noqa: F811
+def county_campaign(county, linked):
     """The county's linked campaign with its two towns taking part."""
     campaign_services.add_participants(
         actor=county.office_admin,
@@ -44,11 +41,11 @@ def accepted_statistics(county, campaign, organization, liaison, figures: dict[s
     services.accept_submission(actor=county.office_admin, submission=submission)
 
 
-def city_statistics_period(city):  # noqa: F811
+def city_statistics_period(city):
     return city.requirements.get(kind=RequirementKind.STATISTICS).periods.get()
 
 
-def test_the_upward_report_carries_the_county_table_totals(county, city, county_campaign):  # noqa: F811
+def test_the_upward_report_carries_the_county_table_totals(county, city, county_campaign):
     accepted_statistics(
         county,
         county_campaign,
@@ -80,7 +77,7 @@ def test_the_upward_report_carries_the_county_table_totals(county, city, county_
     assert "报送率" in version.text
 
 
-def test_highlighted_photos_go_up_with_the_report(county, city, county_campaign, login):  # noqa: F811
+def test_highlighted_photos_go_up_with_the_report(county, city, county_campaign, login):
     from tests.reports import evidence
 
     week1 = county_campaign.requirements.get(kind=RequirementKind.WEEKLY).periods.get(number=1)
@@ -99,7 +96,7 @@ def test_highlighted_photos_go_up_with_the_report(county, city, county_campaign,
     assert [a.sha256 for a in version.attachments.all()] == [photo.sha256]
 
 
-def test_a_returned_upward_report_is_sent_again_as_version_two(county, city, county_campaign):  # noqa: F811
+def test_a_returned_upward_report_is_sent_again_as_version_two(county, city, county_campaign):
     period = city_statistics_period(city)
     first = report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
     city_office = city.owner.memberships.get().person
@@ -113,7 +110,7 @@ def test_a_returned_upward_report_is_sent_again_as_version_two(county, city, cou
     assert [v.number for v in second.submission.versions.order_by("number")] == [1, 2]
 
 
-def test_only_the_county_office_reports_upward(county, city, county_campaign):  # noqa: F811
+def test_only_the_county_office_reports_upward(county, city, county_campaign):
     from django.core.exceptions import PermissionDenied
 
     for person in (county.town_liaison, county.reviewer):
@@ -123,7 +120,7 @@ def test_only_the_county_office_reports_upward(county, city, county_campaign):  
             )
 
 
-def test_the_office_reports_upward_from_its_page(county, city, county_campaign, login):  # noqa: F811
+def test_the_office_reports_upward_from_its_page(county, city, county_campaign, login):
     office = login(county.office_admin)
     page = office.get(reverse("report_upward", args=[county_campaign.pk])).content.decode()
     period = city_statistics_period(city)

@@ -20,6 +20,7 @@ from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Attachment, Submission
+from anxuan.reports.rollup import build_rollup
 from anxuan.reports.statistics import statistics_table
 
 
@@ -365,6 +366,25 @@ def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "only": request.GET.get("only", ""),
         },
+    )
+
+
+@login_required
+@require_GET
+def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Completeness and timeliness of every unit reporting below the campaign, a row per
+    participant (a county stands for its towns), drilling down to the level below."""
+    campaign = _overseen(request, pk)
+    rollup = build_rollup(campaign)
+    deeper = set(
+        Campaign.objects.filter(
+            parent__in=[r.child.pk for r in rollup.rows if r.child], archived=False
+        ).values_list("parent_id", flat=True)
+    )
+    return render(
+        request,
+        "reports/rollup.html",
+        {"campaign": campaign, "rollup": rollup, "deeper": deeper},
     )
 
 
