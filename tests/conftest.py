@@ -151,3 +151,15 @@ def linked(county, city):
     return campaign_services.create_linked_campaign(
         actor=county.office_admin, parent=city, owner=county.county
     )
+
+
+@pytest.fixture
+def county_campaign(county, linked):
+    """The county's campaign under the city's, with its two towns taking part."""
+    campaign_services.add_participants(
+        actor=county.office_admin,
+        campaign=linked,
+        organizations=[county.town, county.other_town],
+        joined_on=campaign_services.work_starts_on(linked),
+    )
+    return linked

@@ -8,7 +8,6 @@ import time_machine
 from django.db import connection
 from playwright.sync_api import expect
 
-from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.reports import services
@@ -30,14 +29,9 @@ WHERE c.parent_id = %s AND c.owner_id = %s AND r.kind = 'weekly' AND p.number = 
 
 
 def test_the_city_drills_from_counties_to_a_towns_report(
-    live_server, county, city, linked, browser
+    live_server, county, city, county_campaign, browser
 ):
-    campaign_services.add_participants(
-        actor=county.office_admin,
-        campaign=linked,
-        organizations=[county.town, county.other_town],
-        joined_on=campaign_services.work_starts_on(linked),
-    )
+    linked = county_campaign
     participant = linked.participants.get(organization=county.town)
     week1 = linked.requirements.get(kind=RequirementKind.WEEKLY).periods.get(number=1)
     report = factories.report(county.town_liaison, participant, week1, "城关镇第一周宣传活动")

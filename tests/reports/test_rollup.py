@@ -2,7 +2,6 @@
 
 from datetime import datetime, time
 
-import pytest
 import time_machine
 
 from anxuan.campaigns import services as campaign_services
@@ -13,17 +12,6 @@ from anxuan.reports.rollup import build_rollup
 from tests import factories
 
 AFTER_JUNE = datetime(2026, 7, 10, 9, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def county_campaign(county, linked):
-    campaign_services.add_participants(
-        actor=county.office_admin,
-        campaign=linked,
-        organizations=[county.town, county.other_town],
-        joined_on=campaign_services.work_starts_on(linked),
-    )
-    return linked
 
 
 def week(campaign, number: int = 1):
@@ -163,3 +151,43 @@ def test_the_rollup_page_has_constant_queries(
 
     with django_assert_num_queries(len(one.captured_queries)):
         city_office.get(url)
+
+
+def test_a_province_counts_the_towns_below_its_city_once(county):
+    """Three levels, each linked to the one above: the province's row for the city stands
+    for the county's two towns, not for the county as well."""
+    from anxuan.orgs.enums import Role
+
+    city_org = county.county.parent
+    province_office = factories.person(city_org.parent, Role.OFFICE_ADMIN, "province")
+    province = factories.safety_month(province_office, city_org.parent)
+    campaign_services.add_participants(
+        actor=province_office,
+        campaign=province,
+        organizations=[city_org],
+        joined_on=province.starts_on,
+    )
+    city_office = factories.person(city_org, Role.OFFICE_ADMIN, "city")
+    city = campaign_services.create_linked_campaign(
+        actor=city_office, parent=province, owner=city_org
+    )
+    campaign_services.add_participants(
+        actor=city_office, campaign=city, organizations=[county.county], joined_on=city.starts_on
+    )
+    mine = campaign_services.create_linked_campaign(
+        actor=county.office_admin, parent=city, owner=county.county
+    )
+    campaign_services.add_participants(
+        actor=county.office_admin,
+        campaign=mine,
+        organizations=[county.town, county.other_town],
+        joined_on=mine.starts_on,
+    )
+    send(county.town_liaison, mine, county.town, week(mine), day=4, hour=11)
+
+    rollup = build_rollup(province, now=AFTER_JUNE)
+
+    zhangye = rows_of(rollup)["张掖市"]
+    first = zhangye.rates[column(rollup, week(province).requirement.title)]
+    assert zhangye.units == 2
+    assert (first.expected, first.reported, first.timely) == (2, 1, 1)

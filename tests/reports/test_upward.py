@@ -5,25 +5,12 @@ import pytest
 from django.test import TestCase
 from django.urls import reverse
 
-from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.campaigns.selectors import participants_of
 from anxuan.reports import services
 from anxuan.reports.statistics import statistics_table
 from anxuan.reports.upward import report_upward
 from tests.reports.test_views import new_url, report_form
-
-
-@pytest.fixture
-def county_campaign(county, linked):
-    """The county's linked campaign with its two towns taking part."""
-    campaign_services.add_participants(
-        actor=county.office_admin,
-        campaign=linked,
-        organizations=[county.town, county.other_town],
-        joined_on=campaign_services.work_starts_on(linked),
-    )
-    return linked
 
 
 def accepted_statistics(county, campaign, organization, liaison, figures: dict[str, str]):

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from anxuan.campaigns.enums import RequirementKind, Schedule
@@ -82,6 +82,18 @@ def _period_map(campaign: Campaign, campaigns: list[int], periods: list[Period])
     return mapping
 
 
+def _reporting(participants: QuerySet) -> QuerySet:
+    """The participants that report themselves: not those that run a linked campaign under
+    theirs (they are counted through their own units)."""
+    return participants.exclude(
+        Exists(
+            Campaign.objects.filter(
+                parent=OuterRef("campaign"), owner=OuterRef("organization"), archived=False
+            )
+        )
+    )
+
+
 def _leaf_rates(
     campaign_ids: list[int], period_map: dict[int, Period], now: datetime
 ) -> dict[tuple[int, int], Rate]:
@@ -95,7 +107,7 @@ def _leaf_rates(
     }
     joined: dict[int, list] = defaultdict(list)
     for campaign, joined_on, count in (
-        Participant.objects.filter(campaign__in=campaign_ids)
+        _reporting(Participant.objects.filter(campaign__in=campaign_ids))
         .values_list("campaign_id", "joined_on")
         .annotate(n=Count("id"))
     ):
@@ -106,7 +118,10 @@ def _leaf_rates(
             n for joined_on, n in joined[campaign] if joined_on <= day
         )
     for pk, joined_on, reported, timely in (
-        Submission.objects.filter(period__in=due.keys())
+        Submission.objects.filter(
+            period__in=due.keys(),
+            participant__in=_reporting(Participant.objects.filter(campaign__in=campaign_ids)),
+        )
         .exclude(state=State.DRAFT)
         .values("period_id", "participant__joined_on")
         .annotate(
@@ -144,7 +159,7 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
     period_map = _period_map(campaign, leaf_campaigns, periods)
     below = _leaf_rates(leaf_campaigns, period_map, now)
     units = dict(
-        Participant.objects.filter(campaign__in=leaf_campaigns)
+        _reporting(Participant.objects.filter(campaign__in=leaf_campaigns))
         .values("campaign_id")
         .annotate(n=Count("id"))
         .values_list("campaign_id", "n")
