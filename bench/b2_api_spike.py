@@ -15,10 +15,8 @@ report (rate × seconds + burst reports); the files are deleted at the end.
 """
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -55,12 +53,7 @@ def main() -> None:
     photo_path = var / "base.jpg"
     photo_bytes = b2.base_photo(photo_path)
     baseline = b2.baseline_mb_s(photo_path.read_bytes(), 50)
-    slots = [(u, p, w) for u, p, weeks in slots_by_unit for w in weeks]
-    slots.sort(key=lambda s: (s[2], s[0]))  # week by week: one report per unit and week
-    steady_n = int(args.rate * args.seconds)
-    plan = {"steady": slots[:steady_n], "burst": slots[steady_n : steady_n + args.burst]}
-    if len(plan["burst"]) < args.burst:
-        raise SystemExit(f"only {len(slots)} unit-weeks for {steady_n + args.burst} reports")
+    plan = b2.plan_reports(slots_by_unit, args.rate, args.seconds, args.burst)
     token = tokens({u for part in plan.values() for u, _p, _w in part})
     port = b1.free_port()
     server = b1.start_server({**env, **UNTHROTTLED}, port, pool=True)
@@ -72,26 +65,15 @@ def main() -> None:
             jobs = [
                 {"port": port, "token": token[u], "participant": p, "period": w} for u, p, w in part
             ]
-            jobs_file = var / f"{name}.json"
-            jobs_file.write_text(json.dumps(jobs))
-            mode = ["--burst"] if name == "burst" else ["--rate", str(args.rate)]
-            out = subprocess.run(
-                [
-                    b1.PY,
-                    str(b1.ROOT / "bench" / "api_spike_client.py"),
-                    str(jobs_file),
-                    "--photo",
-                    str(photo_path),
-                    "--photos",
-                    str(PHOTOS),
-                    *mode,
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=args.seconds + 900,
+            run = b2.run_client(
+                "api_spike_client.py",
+                jobs,
+                var / f"{name}.json",
+                photo_path,
+                args,
+                "--photos",
+                str(PHOTOS),
             )
-            run = json.loads(out.stdout)
             runs[name] = {
                 **b2.summary(run, ok_status=200),
                 "resends": sum(r[4] for r in run["results"]),
@@ -110,19 +92,7 @@ def main() -> None:
         f"PostgreSQL; draft + {PHOTOS} photos of {photo_bytes / 2**20:.1f} MB + submit per "
         "report, keep-alive per liaison"
     )
-    print(
-        f"{'phase':<28} {'reports':>7} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'MB/s':>7}"
-    )
-    for name, label in (
-        ("steady", f"steady {args.rate:g}/s for {args.seconds:g} s"),
-        ("burst", f"burst of {args.burst} at once"),
-    ):
-        r = runs[name]
-        print(
-            f"{label:<28} {r['ok']:>7} {r['errors']:>6} {r['p50_ms']:>7} {r['p95_ms']:>7} "
-            f"{r['p99_ms']:>7} {r['mb_s']:>7}"
-        )
+    b2.print_phases(runs, args)
     print(
         f"storage backend writing the same bytes (baseline): {baseline:.0f} MB/s; "
         f"burst / baseline = {runs['burst']['mb_s'] / baseline:.2f}"

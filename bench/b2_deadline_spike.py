@@ -147,6 +147,51 @@ def verify() -> tuple[int, int, int]:
     return submitted, len(attachments), bad
 
 
+def plan_reports(slots_by_unit, rate: float, seconds: float, burst: int) -> dict:
+    """(username, participant, period) slots for the steady phase and the burst, week by
+    week: one report per unit and week."""
+    slots = [(u, p, w) for u, p, weeks in slots_by_unit for w in weeks]
+    slots.sort(key=lambda s: (s[2], s[0]))
+    steady_n = int(rate * seconds)
+    plan = {"steady": slots[:steady_n], "burst": slots[steady_n : steady_n + burst]}
+    if len(plan["burst"]) < burst:
+        raise SystemExit(f"only {len(slots)} unit-weeks for {steady_n + burst} reports")
+    return plan
+
+
+def run_client(
+    script: str, jobs: list[dict], jobs_file: Path, photo: Path, args, *extra: str
+) -> dict:
+    """One phase from the load generator `script`, in its own process; its JSON output."""
+    jobs_file.write_text(json.dumps(jobs))
+    mode = ["--burst"] if jobs_file.stem == "burst" else ["--rate", str(args.rate)]
+    command = [b1.PY, str(b1.ROOT / "bench" / script), str(jobs_file), "--photo", str(photo)]
+    out = subprocess.run(
+        [*command, *extra, *mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=args.seconds + 900,
+    )
+    return json.loads(out.stdout)
+
+
+def print_phases(runs: dict, args) -> None:
+    print(
+        f"{'phase':<28} {'reports':>7} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'p99 ms':>7} {'MB/s':>7}"
+    )
+    for name, label in (
+        ("steady", f"steady {args.rate:g}/s for {args.seconds:g} s"),
+        ("burst", f"burst of {args.burst} at once"),
+    ):
+        r = runs[name]
+        print(
+            f"{label:<28} {r['ok']:>7} {r['errors']:>6} {r['p50_ms']:>7} {r['p95_ms']:>7} "
+            f"{r['p99_ms']:>7} {r['mb_s']:>7}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60)
@@ -163,10 +208,7 @@ def main() -> None:
     runs = {}
     try:
         cookies = {}
-        slots = [(u, p, w) for u, p, weeks in slots_by_unit for w in weeks]
-        slots.sort(key=lambda s: (s[2], s[0]))  # week by week: one report per unit and week
-        steady_n = int(args.rate * args.seconds)
-        plan = {"steady": slots[:steady_n], "burst": slots[steady_n : steady_n + args.burst]}
+        plan = plan_reports(slots_by_unit, args.rate, args.seconds, args.burst)
         for username in {u for part in plan.values() for u, _p, _w in part}:
             cookies[username] = b1.session_cookie(port, username, PASSWORD)
         pids = workers(server.pid)
@@ -181,24 +223,8 @@ def main() -> None:
                 }
                 for u, p, w in part
             ]
-            jobs_file = var / f"{name}.json"
-            jobs_file.write_text(json.dumps(jobs))
-            mode = ["--burst"] if name == "burst" else ["--rate", str(args.rate)]
-            out = subprocess.run(
-                [
-                    b1.PY,
-                    str(b1.ROOT / "bench" / "spike_client.py"),
-                    str(jobs_file),
-                    "--photo",
-                    str(photo_path),
-                    *mode,
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=args.seconds + 900,
-            )
-            runs[name] = summary(json.loads(out.stdout))
+            run = run_client("spike_client.py", jobs, var / f"{name}.json", photo_path, args)
+            runs[name] = summary(run)
             print(f"  {name}: {runs[name]}", flush=True)
         after = {pid: vm_hwm(pid) for pid in pids}
     finally:
@@ -210,19 +236,7 @@ def main() -> None:
         f"\nB2 deadline spike — {os.cpu_count()} cores, gunicorn 2×4 threads, PostgreSQL; "
         f"5 photos of {photo_bytes / 2**20:.1f} MB per report"
     )
-    print(
-        f"{'phase':<28} {'reports':>7} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'MB/s':>7}"
-    )
-    for name, label in (
-        ("steady", f"steady {args.rate:g}/s for {args.seconds:g} s"),
-        ("burst", f"burst of {args.burst} at once"),
-    ):
-        r = runs[name]
-        print(
-            f"{label:<28} {r['ok']:>7} {r['errors']:>6} {r['p50_ms']:>7} {r['p95_ms']:>7} "
-            f"{r['p99_ms']:>7} {r['mb_s']:>7}"
-        )
+    print_phases(runs, args)
     print(
         f"storage backend writing the same bytes (baseline): {baseline:.0f} MB/s; "
         f"burst / baseline = {runs['burst']['mb_s'] / baseline:.2f}"

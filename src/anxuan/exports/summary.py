@@ -15,15 +15,11 @@ from docx.shared import Cm, Pt
 
 from anxuan.campaigns.models import Campaign
 from anxuan.exports.xlsx import Progress
-from anxuan.reports.board import campaign_board
+from anxuan.reports.board import campaign_board, percent_text
 from anxuan.reports.models import ActivityRecord, Attachment
 from anxuan.reports.selectors import latest_versions
 
 MAX_PHOTOS = 8
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def _table(document: Document, header: list[str], rows: list[list]) -> None:
@@ -64,8 +60,8 @@ def summary_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
     document.add_heading("一、总体情况", level=1)
     document.add_paragraph(
         f"参加单位 {len(board.rows)} 个；应报送 {board.overall.expected} 份，已报送 "
-        f"{board.overall.reported} 份，报送率 {_percent(board.overall.reporting)}，及时率 "
-        f"{_percent(board.overall.timeliness)}。各单位报告记录活动 {activities.count()} 场次，"
+        f"{board.overall.reported} 份，报送率 {percent_text(board.overall.reporting)}，及时率 "
+        f"{percent_text(board.overall.timeliness)}。各单位报告记录活动 {activities.count()} 场次，"
         f"覆盖 {people} 人次。相关资料未报送的，视为未开展活动。"
     )
     document.add_heading("二、活动开展情况", level=1)
@@ -82,8 +78,8 @@ def summary_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
                 r.participant.organization.name,
                 r.rate.expected,
                 r.rate.reported,
-                _percent(r.rate.reporting),
-                _percent(r.rate.timeliness),
+                percent_text(r.rate.reporting),
+                percent_text(r.rate.timeliness),
             ]
             for r in board.rows
         ],

@@ -45,6 +45,12 @@ class Rate:
         self.reported += cell.status != "missing"
         self.timely += cell.timely
 
+    def include(self, other: "Rate") -> None:
+        """Add another rate's counts (a roll-up of rates)."""
+        self.expected += other.expected
+        self.reported += other.reported
+        self.timely += other.timely
+
     @property
     def reporting(self) -> float | None:
         return self.reported / self.expected if self.expected else None
@@ -52,6 +58,11 @@ class Rate:
     @property
     def timeliness(self) -> float | None:
         return self.timely / self.expected if self.expected else None
+
+
+def percent_text(value: float | None) -> str:
+    """A rate as offices write it in their reports: 87.5%, or — when nothing was expected."""
+    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 @dataclass

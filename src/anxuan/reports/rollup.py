@@ -18,9 +18,8 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from anxuan.campaigns.enums import RequirementKind, Schedule
 from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
-from anxuan.reports.board import Rate, board_periods
+from anxuan.reports.board import Rate, board_periods, cell_for
 from anxuan.reports.enums import State, Timeliness
 from anxuan.reports.models import Submission
 
@@ -142,12 +141,7 @@ def _leaf_rates(
 def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
     """Every unit reporting below the campaign, counted towards its participants' rows."""
     now = now or timezone.now()
-    periods = [
-        p
-        for p in board_periods(campaign)
-        if p.requirement.kind not in (RequirementKind.LIAISON_FORM,)
-        and p.requirement.schedule != Schedule.ANYTIME
-    ]
+    periods = board_periods(campaign)
     branch = _tree(campaign)
     children = {c.owner_id: c for c in Campaign.objects.filter(pk__in=set(branch.values()))}
     participants = list(
@@ -174,32 +168,20 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
     for participant in participants:
         child = children.get(participant.organization_id)
         row = RollupRow(participant, child, [Rate() for _ in periods])
-        if child is None:
+        if child is None:  # reports itself, counted as on its board
             row.units = 1
             for i, period in enumerate(periods):
-                if period.due_at > now or timezone.localtime(period.due_at).date() < (
-                    participant.joined_on
-                ):
-                    continue
-                submission = own.get((participant.pk, period.pk))
-                sent = submission is not None and submission.state != State.DRAFT
-                row.rates[i].expected += 1
-                row.rates[i].reported += sent
-                row.rates[i].timely += sent and submission.timeliness == Timeliness.ON_TIME
+                row.rates[i].add(
+                    cell_for(participant, period, own.get((participant.pk, period.pk)), now)
+                )
         else:
             mine = [pk for pk, top in branch.items() if top == child.pk]
             row.units = sum(units.get(pk, 0) for pk in mine)
             for i, period in enumerate(periods):
                 for pk in mine:
-                    rate = below.get((pk, period.pk))
-                    if rate is not None:
-                        row.rates[i].expected += rate.expected
-                        row.rates[i].reported += rate.reported
-                        row.rates[i].timely += rate.timely
+                    row.rates[i].include(below.get((pk, period.pk), Rate()))
         for i, rate in enumerate(row.rates):
             for total in (row.rate, period_rates[i], overall):
-                total.expected += rate.expected
-                total.reported += rate.reported
-                total.timely += rate.timely
+                total.include(rate)
         rows.append(row)
     return Rollup(periods, rows, period_rates, overall)

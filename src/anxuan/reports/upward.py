@@ -13,15 +13,11 @@ from anxuan.campaigns.selectors import participants_of
 from anxuan.core.files import inspect_upload
 from anxuan.orgs.models import Person
 from anxuan.reports import services
-from anxuan.reports.board import campaign_board
+from anxuan.reports.board import campaign_board, percent_text
 from anxuan.reports.models import Attachment, SubmissionVersion
 from anxuan.reports.statistics import statistics_table
 
 MAX_PHOTOS = 8
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
 
 
 def upward_participant(campaign: Campaign) -> Participant:
@@ -53,8 +49,8 @@ def upward_draft(campaign: Campaign, period: Period) -> dict:
     )
     text = (
         f"{campaign.owner.name}：参加单位 {len(board.rows)} 个，应报送 {overall.expected} 份，"
-        f"已报送 {overall.reported} 份，报送率 {_percent(overall.reporting)}，"
-        f"及时率 {_percent(overall.timeliness)}。"
+        f"已报送 {overall.reported} 份，报送率 {percent_text(overall.reporting)}，"
+        f"及时率 {percent_text(overall.timeliness)}。"
         f"已采用报告合计：{figures or '无'}。"
     )
     return {"text": text, "values": values}

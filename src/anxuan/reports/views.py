@@ -15,7 +15,7 @@ from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services, upward
-from anxuan.reports.board import campaign_board
+from anxuan.reports.board import board_periods, campaign_board
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
@@ -434,13 +434,7 @@ def upward_page(request: HttpRequest, pk: int) -> HttpResponse:
         participant = upward.upward_participant(campaign)
     except ValidationError:
         raise Http404 from None
-    periods = list(
-        Period.objects.filter(requirement__campaign=participant.campaign)
-        .exclude(requirement__schedule="anytime")
-        .exclude(requirement__kind="liaison_form")
-        .select_related("requirement")
-        .order_by("due_at", "requirement__order")
-    )
+    periods = board_periods(participant.campaign)
     if request.method == "POST":
         period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
         if period is None:
