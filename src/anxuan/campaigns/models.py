@@ -22,6 +22,9 @@ def evidence_labels(codes: list[str]) -> str:
     return "、".join(str(labels.get(code, code)) for code in codes)
 
 
+LINEAGE_WIDTH = 10
+
+
 class Indicator(models.Model):
     """A column of a statistics table, from a catalogue shared by all (owner empty) or kept
     by one office."""
@@ -114,6 +117,9 @@ class Campaign(models.Model):
         help_text=_("DingTalk or WeCom group robot address; reminders are posted there too."),
     )
     archived = models.BooleanField(_("archived"), default=False)
+    # The ids from the top campaign down to this one, each as LINEAGE_WIDTH digits and a
+    # dot: roll-ups find everything below a campaign by prefix and group by the next id.
+    lineage = models.CharField(max_length=255, db_index=True, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -131,6 +137,13 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if not self.lineage:
+            above = Campaign.objects.get(pk=self.parent_id).lineage if self.parent_id else ""
+            self.lineage = f"{above}{self.pk:0{LINEAGE_WIDTH}d}."
+            Campaign.objects.filter(pk=self.pk).update(lineage=self.lineage)
 
     def get_absolute_url(self) -> str:
         return reverse("campaign_detail", args=[self.pk])
