@@ -140,10 +140,11 @@ class Campaign(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        if not self.lineage:
-            above = Campaign.objects.get(pk=self.parent_id).lineage if self.parent_id else ""
-            self.lineage = f"{above}{self.pk:0{LINEAGE_WIDTH}d}."
-            Campaign.objects.filter(pk=self.pk).update(lineage=self.lineage)
+        above = Campaign.objects.get(pk=self.parent_id).lineage if self.parent_id else ""
+        lineage = f"{above}{self.pk:0{LINEAGE_WIDTH}d}."
+        if lineage != self.lineage:
+            self.lineage = lineage
+            Campaign.objects.filter(pk=self.pk).update(lineage=lineage)
 
     def get_absolute_url(self) -> str:
         return reverse("campaign_detail", args=[self.pk])
