@@ -1,15 +1,13 @@
 """Idempotency-Key: a client retrying over a bad mobile network never makes two versions."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from anxuan.api.models import IdempotencyRecord
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission, SubmissionVersion
 from tests import factories
 from tests.api.conftest import ApiClient, token_for
+from tests.concurrency import at_once
 from tests.reports import evidence
 
 
@@ -19,34 +17,14 @@ def _draft(county) -> Submission:
     )
 
 
-def _at_once(calls: int, request) -> list:
-    """Run `request()` in `calls` threads released together; their responses in order."""
-    start = threading.Barrier(calls)
-    responses: list = [None] * calls
-
-    def run(i: int) -> None:
-        try:
-            start.wait()
-            responses[i] = request()
-        finally:
-            connection.close()  # each thread has its own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
-
-
 @pytest.mark.django_db(transaction=True)
 def test_five_concurrent_replays_of_a_submit_make_one_version(county):
     draft = _draft(county)
     token = token_for(county.town_liaison)
 
-    responses = _at_once(
+    responses = at_once(
         5,
-        lambda: ApiClient(token).post(
+        lambda _: ApiClient(token).post(
             f"/submissions/{draft.pk}/submit", headers={"Idempotency-Key": "week1-submit"}
         ),
     )
@@ -70,7 +48,7 @@ def test_five_concurrent_replays_of_an_upload_store_one_attachment(county):
     token = token_for(county.town_liaison)
     photo = evidence.jpeg().read()
 
-    def upload():
+    def upload(_):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         file = SimpleUploadedFile("现场.jpg", photo, content_type="image/jpeg")
@@ -80,7 +58,7 @@ def test_five_concurrent_replays_of_an_upload_store_one_attachment(county):
             headers={"Idempotency-Key": "photo-1"},
         )
 
-    responses = _at_once(5, upload)
+    responses = at_once(5, upload)
 
     assert [r.status_code for r in responses] == [201] * 5
     assert Attachment.objects.filter(submission=draft).count() == 1

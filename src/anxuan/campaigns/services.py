@@ -23,6 +23,7 @@ from anxuan.campaigns.models import (
     TargetDomain,
 )
 from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
+from anxuan.campaigns.signals import expectations_changed
 from anxuan.core.audit import record
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
@@ -69,6 +70,10 @@ def _require_manager(actor: Person, campaign: Campaign) -> None:
         raise PermissionDenied
 
 
+def _expectations_changed(*campaign_ids: int) -> None:
+    expectations_changed.send(sender=Campaign, campaign_ids=campaign_ids)
+
+
 def sync_periods(requirement: Requirement) -> None:
     """Expand the requirement's rule into periods: update those that remain by number, add new
     ones, drop the ones the rule no longer yields."""
@@ -96,6 +101,7 @@ def sync_periods(requirement: Requirement) -> None:
             period.save()
     if existing:
         Period.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+    _expectations_changed(requirement.campaign_id)
 
 
 def _set_named(model: type, campaign: Campaign, names: list[str]) -> None:
@@ -229,6 +235,8 @@ def archive_campaign(*, actor: Person, campaign: Campaign) -> None:
     _require_manager(actor, campaign)
     campaign.archived = True
     campaign.save(update_fields=["archived"])
+    if campaign.parent_id:
+        _expectations_changed(campaign.parent_id)
     record(actor=actor, action="campaign.archive", target=campaign, summary=campaign.title)
 
 
@@ -416,6 +424,7 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
             "organization_id", flat=True
         )
     )
+    _expectations_changed(campaign.pk)
     record(
         actor=actor,
         action="campaign.copy",
@@ -453,6 +462,7 @@ def create_linked_campaign(*, actor: Person, parent: Campaign, owner: Organizati
     )
     campaign.parent = parent
     campaign.save(update_fields=["parent"])
+    _expectations_changed(parent.pk, campaign.pk)
     record(
         actor=actor,
         action="campaign.link",
@@ -484,6 +494,7 @@ def add_participants(
         if o.pk not in present
     ]
     Participant.objects.bulk_create(new)
+    _expectations_changed(campaign.pk)
     if new:
         record(
             actor=actor,
@@ -506,6 +517,7 @@ def remove_participant(*, actor: Person, participant: Participant) -> None:
         organization=participant.organization_id,
     )
     participant.delete()
+    _expectations_changed(participant.campaign_id)
 
 
 @transaction.atomic

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "anxuan.reports"
     label = "reports"
+
+    def ready(self) -> None:
+        from anxuan.campaigns.signals import expectations_changed
+        from anxuan.reports import tally
+
+        expectations_changed.connect(tally.on_expectations_changed, dispatch_uid="tally")

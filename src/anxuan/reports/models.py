@@ -243,3 +243,66 @@ class ResumableUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} {self.offset}/{self.length}"
+
+
+class PeriodTally(models.Model):
+    """Maintained roll-up counts of one period of one campaign, over the participants that
+    report themselves (not those running a linked campaign below it): kept current by the
+    report and campaign services (reports.tally), read by roll-ups of campaigns above.
+
+    `chain` and `number` say which period of any campaign above this one it counts towards
+    (the top of its requirement's inherited chain, and the period number); `lineage` is the
+    campaign's, so everything below a campaign is one indexed prefix range."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, primary_key=True)
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, related_name="+")
+    lineage = models.CharField(max_length=255)
+    chain = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField()
+    units = models.PositiveIntegerField(default=0)  # reporting themselves, joined or not
+    expected = models.PositiveIntegerField(default=0)  # joined by the due date
+    reported = models.PositiveIntegerField(default=0)
+    timely = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Pattern operators so PostgreSQL serves `lineage LIKE 'prefix%'` whatever the collation.
+        indexes = [
+            models.Index(
+                fields=["lineage", "due_at"],
+                name="tally_lineage_due",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lineage} #{self.number}: {self.reported}/{self.expected}"
+
+
+class FigureTally(models.Model):
+    """Maintained figures of one period of one campaign, beside PeriodTally: indicator totals
+    of accepted reports ("i:<indicator id>"), and activities ("a"), people reached ("p"),
+    activities by type ("t:<type>") and by domain ("d:<domain>") of submitted reports, each
+    from the latest version."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    lineage = models.CharField(max_length=255)
+    chain = models.ForeignKey(Requirement, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField()
+    metric = models.CharField(max_length=60)
+    value = models.DecimalField(max_digits=18, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "metric"], name="figure_once_per_period")
+        ]
+        indexes = [
+            models.Index(
+                fields=["lineage", "metric"],
+                name="figure_lineage_metric",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lineage} #{self.number} {self.metric}={self.value}"

@@ -7,21 +7,23 @@ turn; a participant without one stands for itself. A child's period counts towar
 parent's period it was inherited from (same requirement chain, same number), so the
 county's earlier Thursday deadline still adds up into the city's week 1.
 
-Computed at query time in a fixed number of queries per level of the tree (the scale
-design for a province or the nation is issue 5's next step: see docs/decisions).
+The campaign's own participants are counted from their submissions, as on its board;
+everything below comes from the maintained tallies (reports.tally, decision 0009) in two
+grouped queries over one lineage range, whatever the depth or size of the tree.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import IntegerField, QuerySet, Sum
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
+from anxuan.campaigns.models import LINEAGE_WIDTH, Campaign, Participant, Period
 from anxuan.reports.board import Rate, board_periods, cell_for
-from anxuan.reports.enums import State, Timeliness
-from anxuan.reports.models import Submission
+from anxuan.reports.models import PeriodTally, Submission
+from anxuan.reports.tally import chain_tops
 
 
 @dataclass
@@ -41,123 +43,73 @@ class Rollup:
     overall: Rate
 
 
-def _tree(campaign: Campaign) -> dict[int, int]:
-    """{campaign id: id of the top campaign's child it sits under (itself for the children)}
-    for every linked campaign below `campaign`, level by level."""
-    branch: dict[int, int] = {}
-    frontier = {campaign.pk: None}
-    while frontier:
-        found = Campaign.objects.filter(parent__in=frontier, archived=False).values_list(
-            "pk", "parent_id"
-        )
-        frontier = {}
-        for pk, parent in found:
-            branch[pk] = branch.get(parent, pk) if parent != campaign.pk else pk
-            frontier[pk] = parent
-    return branch
-
-
-def _period_map(campaign: Campaign, campaigns: list[int], periods: list[Period]) -> dict:
-    """{period id of any campaign below: the top campaign's period it counts towards}."""
-    top = {(p.requirement_id, p.number): p for p in periods}
-    root_of: dict[int, int] = {}
-    requirements = dict(
-        Requirement.objects.filter(campaign__in=[campaign.pk, *campaigns]).values_list(
-            "pk", "inherited_from_id"
-        )
+def below(campaign: Campaign, model: type = PeriodTally) -> QuerySet:
+    """The tallies of every campaign below this one (not its own), archived branches left
+    out: one prefix range of the lineage index."""
+    tallies = model.objects.filter(lineage__startswith=campaign.lineage).exclude(
+        lineage=campaign.lineage
     )
-    for pk in requirements:
-        seen, at = 0, pk
-        while requirements.get(at) and seen < 8:  # follow the chain up to the top campaign
-            at, seen = requirements[at], seen + 1
-        root_of[pk] = at
-    mapping = {}
-    for pk, requirement, number in Period.objects.filter(
-        requirement__campaign__in=campaigns
-    ).values_list("pk", "requirement_id", "number"):
-        target = top.get((root_of.get(requirement), number))
-        if target is not None:
-            mapping[pk] = target
-    return mapping
+    for lineage in Campaign.objects.filter(
+        lineage__startswith=campaign.lineage, archived=True
+    ).values_list("lineage", flat=True):
+        tallies = tallies.exclude(lineage__startswith=lineage)
+    return tallies
 
 
-def _reporting(participants: QuerySet) -> QuerySet:
-    """The participants that report themselves: not those that run a linked campaign under
-    theirs (they are counted through their own units)."""
-    return participants.exclude(
-        Exists(
-            Campaign.objects.filter(
-                parent=OuterRef("campaign"), owner=OuterRef("organization"), archived=False
-            )
-        )
-    )
+def branch_of(campaign: Campaign) -> Cast:
+    """The id of this campaign's child that a tally's campaign sits under (or is)."""
+    start = len(campaign.lineage) + 1
+    return Cast(Substr("lineage", start, LINEAGE_WIDTH), IntegerField())
 
 
-def _leaf_rates(
-    campaign_ids: list[int], period_map: dict[int, Period], now: datetime
-) -> dict[tuple[int, int], Rate]:
-    """{(campaign id, top period id): Rate} over the campaigns' own participants."""
-    rates: dict[tuple[int, int], Rate] = defaultdict(Rate)
-    due = {
-        pk: (campaign, due_at)
-        for pk, campaign, due_at in Period.objects.filter(
-            pk__in=period_map, due_at__lte=now
-        ).values_list("pk", "requirement__campaign_id", "due_at")
-    }
-    joined: dict[int, list] = defaultdict(list)
-    for campaign, joined_on, count in (
-        _reporting(Participant.objects.filter(campaign__in=campaign_ids))
-        .values_list("campaign_id", "joined_on")
-        .annotate(n=Count("id"))
+def columns(periods: list[Period]) -> dict[tuple[int, int], int]:
+    """{(top of the requirement chain, period number): index among `periods`}: where a
+    tally of any campaign below counts."""
+    tops = chain_tops({p.requirement_id for p in periods})
+    return {(tops[p.requirement_id], p.number): i for i, p in enumerate(periods)}
+
+
+def _branch_rates(
+    campaign: Campaign, periods: list[Period], now: datetime
+) -> tuple[dict[int, list[Rate]], dict[int, int]]:
+    """({child campaign id: a Rate per period}, {child campaign id: units at the bottom})."""
+    where = columns(periods)
+    rates: dict[int, list[Rate]] = defaultdict(lambda: [Rate() for _ in periods])
+    for branch, chain, number, expected, reported, timely in (
+        below(campaign)
+        .filter(due_at__lte=now)
+        .values("chain_id", "number", branch=branch_of(campaign))
+        .annotate(expected=Sum("expected"), reported=Sum("reported"), timely=Sum("timely"))
+        .values_list("branch", "chain_id", "number", "expected", "reported", "timely")
+        .order_by()
     ):
-        joined[campaign].append((joined_on, count))
-    for pk, (campaign, due_at) in due.items():
-        day = timezone.localtime(due_at).date()
-        rates[campaign, period_map[pk].pk].expected += sum(
-            n for joined_on, n in joined[campaign] if joined_on <= day
+        if (chain, number) in where:
+            rates[branch][where[chain, number]].include(Rate(expected, reported, timely))
+    units: dict[int, int] = {}
+    if periods:
+        first = next(iter(where))
+        units = dict(
+            below(campaign)
+            .filter(chain_id=first[0], number=first[1])
+            .values(branch=branch_of(campaign))
+            .annotate(units=Sum("units"))
+            .values_list("branch", "units")
+            .order_by()
         )
-    for pk, joined_on, reported, timely in (
-        Submission.objects.filter(
-            period__in=due.keys(),
-            participant__in=_reporting(Participant.objects.filter(campaign__in=campaign_ids)),
-        )
-        .exclude(state=State.DRAFT)
-        .values("period_id", "participant__joined_on")
-        .annotate(
-            reported=Count("id"),
-            timely=Count("id", filter=Q(timeliness=Timeliness.ON_TIME)),
-        )
-        .values_list("period_id", "participant__joined_on", "reported", "timely")
-    ):
-        campaign, due_at = due[pk]
-        if joined_on > timezone.localtime(due_at).date():
-            continue  # joined after the deadline: not expected, so not counted
-        rate = rates[campaign, period_map[pk].pk]
-        rate.reported += reported
-        rate.timely += timely
-    return rates
+    return rates, units
 
 
 def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
     """Every unit reporting below the campaign, counted towards its participants' rows."""
     now = now or timezone.now()
     periods = board_periods(campaign)
-    branch = _tree(campaign)
-    children = {c.owner_id: c for c in Campaign.objects.filter(pk__in=set(branch.values()))}
+    children = {c.owner_id: c for c in Campaign.objects.filter(parent=campaign, archived=False)}
     participants = list(
         campaign.participants.select_related("organization").order_by("organization__path")
     )
     # A participant without a linked campaign reports itself, in this campaign.
     direct = [p for p in participants if p.organization_id not in children]
-    leaf_campaigns = list(branch)
-    period_map = _period_map(campaign, leaf_campaigns, periods)
-    below = _leaf_rates(leaf_campaigns, period_map, now)
-    units = dict(
-        _reporting(Participant.objects.filter(campaign__in=leaf_campaigns))
-        .values("campaign_id")
-        .annotate(n=Count("id"))
-        .values_list("campaign_id", "n")
-    )
+    below_rates, units = _branch_rates(campaign, periods, now)
     own = {
         (s.participant_id, s.period_id): s
         for s in Submission.objects.filter(participant__in=direct, period__in=periods).only(
@@ -175,11 +127,8 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
                     cell_for(participant, period, own.get((participant.pk, period.pk)), now)
                 )
         else:
-            mine = [pk for pk, top in branch.items() if top == child.pk]
-            row.units = sum(units.get(pk, 0) for pk in mine)
-            for i, period in enumerate(periods):
-                for pk in mine:
-                    row.rates[i].include(below.get((pk, period.pk), Rate()))
+            row.units = units.get(child.pk, 0)
+            row.rates = below_rates[child.pk]
         for i, rate in enumerate(row.rates):
             for total in (row.rate, period_rates[i], overall):
                 total.include(rate)

@@ -16,7 +16,7 @@ from anxuan.core import files
 from anxuan.core.audit import record
 from anxuan.core.files import Inspected
 from anxuan.orgs.models import Person
-from anxuan.reports import tasks
+from anxuan.reports import tally, tasks
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, ReviewKind, State, Timeliness
 from anxuan.reports.models import (
     ActivityRecord,
@@ -143,7 +143,7 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
     """Freeze the draft into a new version. The first submit decides timeliness against the
     period's due time, by the server's clock. Submitting again what was just submitted (a
     double click, a retry) returns the existing version instead of making another.
-    Side effects: version, activity and value rows; audit row."""
+    Side effects: version, activity and value rows; the period's tally; audit row."""
     submission = _locked(submission)
     if not can_report_for(actor, submission):
         raise PermissionDenied
@@ -181,6 +181,7 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
     submission.state = State.RESUBMITTED if submission.state == State.RETURNED else State.SUBMITTED
     submission.draft = {**draft, "frozen_as": version.number}
     submission.save()
+    tally.refresh_submission(submission)
     record(
         actor=actor,
         action="report.submit",
@@ -206,6 +207,7 @@ def _review(actor: Person, submission: Submission, kind: str, reason: str) -> Su
     review.save()
     submission.state = State.ACCEPTED if kind == ReviewKind.ACCEPT else State.RETURNED
     submission.save(update_fields=["state", "updated_at"])
+    tally.refresh_submission(submission)
     record(
         actor=actor,
         action=f"report.{kind}",

@@ -1,0 +1,215 @@
+"""Maintained roll-up tallies (decision 0009): per period of every campaign, the counts and
+figures of the participants that report themselves, so a province or the nation adds up a
+few thousand rows instead of every submission below it.
+
+A tally is never adjusted by a delta: `refresh` recounts its periods from the submissions,
+holding the periods' rows locked so two submits in one period recount one after the other.
+The report services refresh a period on every change of a submission's state; the campaign
+services signal changes to participants, periods and linked campaigns (campaigns.signals),
+and `anxuan rollup --rebuild` recounts everything in the same few set-based queries.
+"""
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+
+from anxuan.campaigns.deadlines import SHANGHAI
+from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
+from anxuan.reports.enums import State, Timeliness
+from anxuan.reports.models import (
+    ActivityRecord,
+    FigureTally,
+    IndicatorValue,
+    PeriodTally,
+    Submission,
+    SubmissionVersion,
+)
+
+
+def reports_itself(prefix: str = "") -> Exists:
+    """Negate it (~) to keep participants that report themselves: those that do not run a
+    linked campaign under theirs (they are counted through their own units)."""
+    return Exists(
+        Campaign.objects.filter(
+            parent=OuterRef(f"{prefix}campaign"),
+            owner=OuterRef(f"{prefix}organization"),
+            archived=False,
+        )
+    )
+
+
+def chain_tops(requirement_ids: Iterable[int]) -> dict[int, int]:
+    """{requirement id: the top of its inherited chain}, one query per level above."""
+    parent: dict[int, int | None] = {}
+    frontier = set(requirement_ids)
+    while frontier:
+        found = dict(
+            Requirement.objects.filter(pk__in=frontier).values_list("pk", "inherited_from_id")
+        )
+        parent.update(found)
+        frontier = {up for up in found.values() if up is not None and up not in parent}
+    tops = {}
+    for pk in requirement_ids:
+        at = pk
+        while parent.get(at) is not None:
+            at = parent[at]
+        tops[pk] = at
+    return tops
+
+
+def _counts(period_ids: QuerySet) -> list[PeriodTally]:
+    mine = Participant.objects.filter(campaign=OuterRef("requirement__campaign")).filter(
+        ~reports_itself()
+    )
+
+    def count(participants: QuerySet) -> Coalesce:
+        counted = participants.order_by().values("campaign").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted), 0)
+
+    periods = (
+        Period.objects.filter(pk__in=period_ids)
+        .annotate(due_day=TruncDate("due_at", tzinfo=SHANGHAI))
+        .annotate(
+            units=count(mine), expected=count(mine.filter(joined_on__lte=OuterRef("due_day")))
+        )
+    )
+    reported = {}
+    for pk, n, timely in (
+        Submission.objects.filter(period__in=period_ids)
+        .exclude(state=State.DRAFT)
+        .filter(~reports_itself("participant__"))
+        .filter(
+            participant__joined_on__lte=TruncDate(
+                "period__due_at", tzinfo=SHANGHAI, output_field=DateField()
+            )
+        )
+        .values("period_id")
+        .annotate(n=Count("pk"), timely=Count("pk", filter=Q(timeliness=Timeliness.ON_TIME)))
+        .values_list("period_id", "n", "timely")
+    ):
+        reported[pk] = (n, timely)
+    rows = list(
+        periods.values_list(
+            "pk",
+            "requirement_id",
+            "requirement__campaign_id",
+            "requirement__campaign__lineage",
+            "number",
+            "due_at",
+            "units",
+            "expected",
+        )
+    )
+    tops = chain_tops({row[1] for row in rows})
+    return [
+        PeriodTally(
+            period_id=pk,
+            campaign_id=campaign,
+            lineage=lineage,
+            chain_id=tops[requirement],
+            number=number,
+            due_at=due_at,
+            units=units,
+            expected=expected,
+            reported=reported.get(pk, (0, 0))[0],
+            timely=reported.get(pk, (0, 0))[1],
+        )
+        for pk, requirement, campaign, lineage, number, due_at, units, expected in rows
+    ]
+
+
+def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTally]:
+    latest = (
+        SubmissionVersion.objects.filter(submission__period__in=period_ids)
+        .exclude(submission__state=State.DRAFT)
+        .filter(~reports_itself("submission__participant__"))
+        .values("submission_id")
+        .annotate(latest=Max("id"))
+        .values("latest")
+    )
+    period = "version__submission__period_id"
+    activities = ActivityRecord.objects.filter(version_id__in=latest)
+    found: list[tuple[int, str, Decimal]] = []
+    for pk, n, people in (
+        activities.values(period)
+        .annotate(n=Count("pk"), people=Sum("people_reached"))
+        .values_list(period, "n", "people")
+    ):
+        found += [(pk, "a", n), (pk, "p", people)]
+    for prefix, field in (("t:", "activity_type"), ("d:", "domain")):
+        found += (
+            activities.exclude(**{field: ""})
+            .values(period)
+            .annotate(metric=Concat(Value(prefix), field), n=Count("pk"))
+            .values_list(period, "metric", "n")
+        )
+    found += (
+        IndicatorValue.objects.filter(
+            version_id__in=latest, version__submission__state=State.ACCEPTED
+        )
+        .values(period)
+        .annotate(
+            metric=Concat(Value("i:"), Cast("indicator_id", output_field=CharField())),
+            total=Sum("value"),
+        )
+        .values_list(period, "metric", "total")
+    )
+    by_period = {t.period_id: t for t in tallies}
+    return [
+        FigureTally(
+            period_id=pk,
+            lineage=by_period[pk].lineage,
+            chain_id=by_period[pk].chain_id,
+            number=by_period[pk].number,
+            metric=metric[:60],
+            value=value,
+        )
+        for pk, metric, value in found
+        if value
+    ]
+
+
+@transaction.atomic
+def refresh(periods: QuerySet) -> int:
+    """Recount the tallies of these periods; returns how many periods were recounted."""
+    ids = Period.objects.filter(pk__in=periods.values("pk")).select_for_update().order_by("pk")
+    period_ids = Period.objects.filter(pk__in=list(ids.values_list("pk", flat=True)))
+    tallies = _counts(period_ids)
+    figures = _figures(period_ids, tallies)
+    PeriodTally.objects.filter(period__in=period_ids).delete()
+    FigureTally.objects.filter(period__in=period_ids).delete()
+    PeriodTally.objects.bulk_create(tallies, batch_size=2000)
+    FigureTally.objects.bulk_create(figures, batch_size=2000)
+    return len(tallies)
+
+
+def refresh_campaigns(campaign_ids: Iterable[int]) -> int:
+    return refresh(Period.objects.filter(requirement__campaign__in=list(campaign_ids)))
+
+
+def refresh_submission(submission: Submission) -> None:
+    refresh(Period.objects.filter(pk=submission.period_id))
+
+
+def rebuild() -> int:
+    """Recount every tally (after a bulk load, or to check nothing drifted)."""
+    return refresh(Period.objects.all())
+
+
+def on_expectations_changed(sender, campaign_ids: Iterable[int], **kwargs) -> None:
+    refresh_campaigns(campaign_ids)
