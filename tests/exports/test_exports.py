@@ -20,6 +20,8 @@ from openpyxl import load_workbook
 from anxuan.exports import services
 from anxuan.exports.enums import JobState
 from anxuan.exports.models import ExportJob
+from anxuan.exports.summary import add_charts, summary_docx
+from anxuan.reports.charts import Chart, Series
 from anxuan.reports.models import Attachment
 from tests import factories
 from tests.conftest import close_response
@@ -116,6 +118,35 @@ def test_summary_docx_has_the_figures_tables_and_highlighted_photos(county, logi
     assert set(units) == {"城关镇", "宣化镇", "县交通运输局"}
     assert len(document.inline_shapes) == 1
     assert Attachment.objects.get().highlight
+
+
+def test_add_charts_puts_a_picture_and_a_caption_per_chart():
+    rates = Chart("rates", "各镇报送率", "bar", ["城关镇"], [Series("报送率", [87.5])], "%")
+    types = Chart("types", "七进活动场次", "hbar", ["进企业"], [Series("场次", [42])], "场")
+    document = Document()
+
+    add_charts(document, [rates, types])
+
+    assert len(document.inline_shapes) == 2
+    assert [round(shape.width.cm, 1) for shape in document.inline_shapes] == [15.0, 15.0]
+    assert [p.text for p in document.paragraphs if p.text] == [
+        "图1　各镇报送率",
+        "图2　七进活动场次",
+    ]
+
+
+def test_summary_docx_places_given_charts_after_the_headline_figures(county):
+    towns = ["城关镇", "宣化镇"]
+    rates = Chart("rates", "各单位报送率", "bar", towns, [Series("报送率", [50, 0])], "%")
+    out = io.BytesIO()
+
+    summary_docx(county.campaign, out, charts=[rates])
+
+    document = Document(io.BytesIO(out.getvalue()))
+    texts = [p.text for p in document.paragraphs]
+    figures = texts.index("一、总体情况") + 1
+    assert texts[figures + 1 : figures + 4] == ["", "图1　各单位报送率", "二、活动开展情况"]
+    assert len(document.inline_shapes) == 1
 
 
 def test_evidence_package_holds_every_file_with_a_manifest_of_checksums(county, login):

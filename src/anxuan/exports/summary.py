@@ -1,5 +1,6 @@
-"""The campaign summary as .docx: headline figures, activities by type and domain, each
-unit's reporting rates and the photos the office marked as highlights."""
+"""The campaign summary as .docx: headline figures (and the dashboard's charts, when given),
+activities by type and domain, each unit's reporting rates and the photos the office marked
+as highlights."""
 
 import io
 from collections import Counter
@@ -16,6 +17,7 @@ from docx.shared import Cm, Pt
 from anxuan.campaigns.models import Campaign
 from anxuan.exports.xlsx import Progress
 from anxuan.reports.board import campaign_board, percent_text
+from anxuan.reports.charts import Chart, chart_png
 from anxuan.reports.models import ActivityRecord, Attachment
 from anxuan.reports.selectors import latest_versions
 
@@ -33,7 +35,25 @@ def _table(document: Document, header: list[str], rows: list[list]) -> None:
             cell.text = str(value)
 
 
-def summary_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda *_: None) -> None:
+def add_charts(document: Document, charts: list[Chart]) -> None:
+    """Each chart as a picture 15 cm wide with its caption below (图1　title), kept together on
+    one page."""
+    for number, chart in enumerate(charts, 1):
+        document.add_picture(io.BytesIO(chart_png(chart, width=15, height=7.5)), width=Cm(15))
+        picture = document.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.keep_with_next = True
+        caption = document.add_paragraph(f"图{number}　{chart.title}")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def summary_docx(
+    campaign: Campaign,
+    out: BinaryIO,
+    progress: Progress = lambda *_: None,
+    *,
+    charts: list[Chart] | None = None,
+) -> None:
     board = campaign_board(campaign)
     version_ids = list(latest_versions(campaign).values_list("id", flat=True))
     activities = ActivityRecord.objects.filter(version_id__in=version_ids)
@@ -64,6 +84,7 @@ def summary_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
         f"{percent_text(board.overall.timeliness)}。各单位报告记录活动 {activities.count()} 场次，"
         f"覆盖 {people} 人次。相关资料未报送的，视为未开展活动。"
     )
+    add_charts(document, charts or [])
     document.add_heading("二、活动开展情况", level=1)
     _table(document, ["活动类型", "场次"], [[t, n] for t, n in by_type.most_common()])
     document.add_paragraph()
