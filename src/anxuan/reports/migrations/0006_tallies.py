@@ -4,46 +4,111 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+def count_existing(apps, schema_editor):
+    # Tallies for reports made before this release. This uses the current code rather than
+    # historical models, so it is only valid while the tally tables look as they do here.
+    from anxuan.reports import tally
 
+    tally.rebuild()
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('campaigns', '0006_campaign_lineage'),
-        ('reports', '0005_resumable_uploads'),
+        ("campaigns", "0006_campaign_lineage"),
+        ("reports", "0005_resumable_uploads"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FigureTally',
+            name="FigureTally",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lineage', models.CharField(max_length=255)),
-                ('number', models.PositiveSmallIntegerField()),
-                ('metric', models.CharField(max_length=60)),
-                ('value', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.requirement')),
-                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.period')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lineage", models.CharField(max_length=255)),
+                ("number", models.PositiveSmallIntegerField()),
+                ("metric", models.CharField(max_length=60)),
+                ("value", models.DecimalField(decimal_places=2, max_digits=18)),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.requirement",
+                    ),
+                ),
+                (
+                    "period",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.period",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['lineage', 'metric'], name='figure_lineage_metric', opclasses=['varchar_pattern_ops', 'varchar_pattern_ops'])],
-                'constraints': [models.UniqueConstraint(fields=('period', 'metric'), name='figure_once_per_period')],
+                "indexes": [
+                    models.Index(
+                        fields=["lineage", "metric"],
+                        name="figure_lineage_metric",
+                        opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("period", "metric"), name="figure_once_per_period"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PeriodTally',
+            name="PeriodTally",
             fields=[
-                ('period', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, serialize=False, to='campaigns.period')),
-                ('lineage', models.CharField(max_length=255)),
-                ('number', models.PositiveSmallIntegerField()),
-                ('due_at', models.DateTimeField()),
-                ('units', models.PositiveIntegerField(default=0)),
-                ('expected', models.PositiveIntegerField(default=0)),
-                ('reported', models.PositiveIntegerField(default=0)),
-                ('timely', models.PositiveIntegerField(default=0)),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.campaign')),
-                ('chain', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.requirement')),
+                (
+                    "period",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        serialize=False,
+                        to="campaigns.period",
+                    ),
+                ),
+                ("lineage", models.CharField(max_length=255)),
+                ("number", models.PositiveSmallIntegerField()),
+                ("due_at", models.DateTimeField()),
+                ("units", models.PositiveIntegerField(default=0)),
+                ("expected", models.PositiveIntegerField(default=0)),
+                ("reported", models.PositiveIntegerField(default=0)),
+                ("timely", models.PositiveIntegerField(default=0)),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "chain",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.requirement",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['lineage', 'due_at'], name='tally_lineage_due', opclasses=['varchar_pattern_ops', 'timestamptz_ops'])],
+                "indexes": [
+                    models.Index(
+                        fields=["lineage", "due_at"],
+                        name="tally_lineage_due",
+                        opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                    )
+                ],
             },
         ),
+        migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]
