@@ -171,6 +171,12 @@ GET = {
     "export_list": (lambda c: [], "200 200 200 200 200 200 200"),
     "report_upward": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
     "rollup": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
+    "dashboard": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
+    "dashboard_screen": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
+    "dashboard_chart_xlsx": (
+        lambda c: [linked_campaign(c).pk, "units"],
+        "200 200 404 404 200 403 404",
+    ),
     "export_job": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
     "export_status": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
     "export_download": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),

@@ -16,6 +16,7 @@ from anxuan.orgs import services as orgs
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as reports
+from anxuan.reports import tally
 from anxuan.reports.enums import Timeliness
 from anxuan.reports.models import Submission, SubmissionVersion
 
@@ -126,7 +127,8 @@ LOGIN_HELP = [
     *[(username, label) for username, label, _role in LOGINS],
     ("liaison", "城关镇联络员 (a town liaison; or mobile 13900000000)"),
     ("13900000001", "宣化镇联络员 (another town's liaison, by mobile)"),
-    ("city", "市安委办管理员 (the city office: its Safety Month, with the county taking part)"),
+    ("city", "市安委办管理员 (the city office: its Safety Month over two counties' campaigns)"),
+    ("linze", "临泽县安委办管理员 (the other county's office)"),
 ]
 
 
@@ -185,9 +187,10 @@ def build(*, seed: int = 2021) -> None:
     office = Person.objects.get(username="office")
 
     year = timezone.localdate().year
-    month = campaigns.create_campaign_from_blueprint(
-        actor=office, owner=county, blueprint_key="safety_month", year=year
-    )
+    neighbour = new("临泽县", OrgKind.COUNTY, city, "620723")
+    city_month = _city(city, [county, neighbour], year)
+    # The county runs its Safety Month under the city's ("上下联动"), tightening nothing.
+    month = campaigns.create_linked_campaign(actor=office, parent=city_month, owner=county)
     campaigns.add_participants(
         actor=office,
         campaign=month,
@@ -220,12 +223,51 @@ def build(*, seed: int = 2021) -> None:
     )
     campaigns.copy_campaign(actor=office, source=month, year=year + 1)
     _reports(month, liaisons, Person.objects.get(username="reviewer"), rng)
-    _city(city, county, year)
+    _neighbour(neighbour, city_month, rng)
 
 
-def _city(city: Organization, county: Organization, year: int) -> None:
-    """The city's Safety Month with the demo county taking part: the county office can set
-    up its linked campaign from it and report upward."""
+def _neighbour(county: Organization, city_month, rng: random.Random) -> None:
+    """A second county under the city, with its own campaign and four towns' reports, so
+    the city's dashboard compares two counties."""
+    office, _password = orgs.create_person(
+        actor=None,
+        username="linze",
+        full_name="临泽县安委办管理员",
+        mobile=None,
+        organization=county,
+        role=Role.OFFICE_ADMIN,
+        password=PASSWORD,
+    )
+    towns = [
+        orgs.create_organization(
+            actor=None, name=name, kind=OrgKind.TOWN, parent=county, region_code=None
+        )
+        for name in ("沙河镇", "新华镇", "蓼泉镇", "平川镇")
+    ]
+    liaisons = {
+        town.pk: orgs.create_person(
+            actor=None,
+            username=f"1380000000{i}",
+            full_name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            mobile=f"1380000000{i}",
+            organization=town,
+            role=Role.LIAISON,
+            password=PASSWORD,
+        )[0]
+        for i, town in enumerate(towns)
+    }
+    month = campaigns.create_linked_campaign(actor=office, parent=city_month, owner=county)
+    campaigns.add_participants(
+        actor=office,
+        campaign=month,
+        organizations=towns,
+        joined_on=campaigns.work_starts_on(month),
+    )
+    _reports(month, liaisons, office, rng)
+
+
+def _city(city: Organization, counties: list[Organization], year: int):
+    """The city's Safety Month with two counties taking part; each runs its own under it."""
     office, _password = orgs.create_person(
         actor=None,
         username="city",
@@ -239,8 +281,9 @@ def _city(city: Organization, county: Organization, year: int) -> None:
         actor=office, owner=city, blueprint_key="safety_month", year=year
     )
     campaigns.add_participants(
-        actor=office, campaign=month, organizations=[county], joined_on=month.starts_on
+        actor=office, campaign=month, organizations=counties, joined_on=month.starts_on
     )
+    return month
 
 
 RETURN_REASONS = [
@@ -273,6 +316,7 @@ def _backdate(submission: Submission, at: datetime, due: datetime) -> None:
         first_submitted_at=at, timeliness=Timeliness.ON_TIME if at <= due else Timeliness.LATE
     )
     SubmissionVersion.objects.filter(submission=submission).update(submitted_at=at)
+    tally.refresh_submission(submission)  # timeliness changed behind the services' back
 
 
 def _reports(month, liaisons, reviewer: Person, rng: random.Random) -> None:

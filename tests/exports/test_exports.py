@@ -116,7 +116,17 @@ def test_summary_docx_has_the_figures_tables_and_highlighted_photos(county, logi
     assert types == [["活动类型", "场次"], ["安全宣传咨询日", "1"]]
     units = {row.cells[0].text: row.cells[3].text for row in document.tables[2].rows[1:]}
     assert set(units) == {"城关镇", "宣化镇", "县交通运输局"}
-    assert len(document.inline_shapes) == 1
+    captions = [p.text for p in document.paragraphs if p.text.startswith("图")]
+    assert captions == [
+        "图1　各期报送率与及时率",
+        "图2　各单位报送率排名",
+        "图3　未报送份数",
+        "图4　活动开展场次排名",
+        "图5　活动类型分布",
+        "图6　“七进”领域分布",
+        "图7　逐周活动与指标走势",
+    ]
+    assert len(document.inline_shapes) == len(captions) + 1  # the charts and the photo
     assert Attachment.objects.get().highlight
 
 

@@ -13,6 +13,7 @@ from anxuan.exports.evidence import evidence_zip
 from anxuan.exports.summary import summary_docx
 from anxuan.exports.xlsx import Progress, board_xlsx, statistics_xlsx
 from anxuan.reports.board import campaign_board
+from anxuan.reports.dashboard import build_dashboard
 from anxuan.reports.statistics import statistics_table
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -60,7 +61,9 @@ EXPORTERS: dict[str, Exporter] = {
     ExportKind.SUMMARY: Exporter(
         DOCX,
         "总结.docx",
-        lambda campaign, options, out, progress: summary_docx(campaign, out, progress),
+        lambda campaign, options, out, progress: summary_docx(
+            campaign, out, progress, charts=[c for c in build_dashboard(campaign).charts if c.has_data]
+        ),
     ),
     ExportKind.EVIDENCE: Exporter(
         "application/zip",

@@ -77,6 +77,22 @@ class Chart:
         if self.kind == "pie" and len(self.series) != 1:
             raise ValueError("a pie chart has exactly one series")
 
+    @property
+    def has_data(self) -> bool:
+        return any(v for s in self.series for v in s.values)
+
+    def rows(self) -> list[dict]:
+        """Category by category, for the table view: its name, values as text and link."""
+        links = self.links or [None] * len(self.categories)
+        return [
+            {
+                "category": category,
+                "values": [value_text(s.values[i], self.unit) for s in self.series],
+                "link": links[i],
+            }
+            for i, category in enumerate(self.categories)
+        ]
+
     def payload(self) -> dict:
         """What charts.js draws, JSON-safe (Decimals as floats); put it in the page with
         `{{ chart.payload|json_script:id }}`."""

@@ -15,6 +15,7 @@ grouped queries over one lineage range, whatever the depth or size of the tree.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import IntegerField, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
@@ -22,7 +23,7 @@ from django.utils import timezone
 
 from anxuan.campaigns.models import LINEAGE_WIDTH, Campaign, Participant, Period
 from anxuan.reports.board import Rate, board_periods, cell_for
-from anxuan.reports.models import PeriodTally, Submission
+from anxuan.reports.models import FigureTally, PeriodTally, Submission
 from anxuan.reports.tally import chain_tops
 
 
@@ -43,12 +44,12 @@ class Rollup:
     overall: Rate
 
 
-def below(campaign: Campaign, model: type = PeriodTally) -> QuerySet:
-    """The tallies of every campaign below this one (not its own), archived branches left
-    out: one prefix range of the lineage index."""
-    tallies = model.objects.filter(lineage__startswith=campaign.lineage).exclude(
-        lineage=campaign.lineage
-    )
+def below(campaign: Campaign, model: type = PeriodTally, *, own: bool = False) -> QuerySet:
+    """The tallies of every campaign below this one (and its own with `own`), archived
+    branches left out: one prefix range of the lineage index."""
+    tallies = model.objects.filter(lineage__startswith=campaign.lineage)
+    if not own:
+        tallies = tallies.exclude(lineage=campaign.lineage)
     for lineage in Campaign.objects.filter(
         lineage__startswith=campaign.lineage, archived=True
     ).values_list("lineage", flat=True):
@@ -103,7 +104,10 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
     """Every unit reporting below the campaign, counted towards its participants' rows."""
     now = now or timezone.now()
     periods = board_periods(campaign)
-    children = {c.owner_id: c for c in Campaign.objects.filter(parent=campaign, archived=False)}
+    children = {
+        c.owner_id: c
+        for c in Campaign.objects.filter(parent=campaign, archived=False).select_related("owner")
+    }
     participants = list(
         campaign.participants.select_related("organization").order_by("organization__path")
     )
@@ -134,3 +138,39 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
                 total.include(rate)
         rows.append(row)
     return Rollup(periods, rows, period_rates, overall)
+
+
+@dataclass
+class Figures:
+    """Figures of every unit reporting in and below a campaign (decision 0009): totals per
+    metric (see FigureTally), per period of the campaign, and per child campaign."""
+
+    totals: dict[str, Decimal]
+    by_period: dict[str, list[Decimal]]
+    by_child: dict[int, dict[str, Decimal]]
+
+
+def build_figures(campaign: Campaign, periods: list[Period]) -> Figures:
+    where = columns(periods)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    by_period: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0) for _ in periods])
+    for chain, number, metric, value in (
+        below(campaign, FigureTally, own=True)
+        .values("chain_id", "number", "metric")
+        .annotate(value=Sum("value"))
+        .values_list("chain_id", "number", "metric", "value")
+        .order_by()
+    ):
+        totals[metric] += value
+        if (chain, number) in where:
+            by_period[metric][where[chain, number]] += value
+    by_child: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for branch, metric, value in (
+        below(campaign, FigureTally)
+        .values("metric", branch=branch_of(campaign))
+        .annotate(value=Sum("value"))
+        .values_list("branch", "metric", "value")
+        .order_by()
+    ):
+        by_child[branch][metric] = value
+    return Figures(dict(totals), dict(by_period), dict(by_child))

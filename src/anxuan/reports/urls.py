@@ -15,6 +15,18 @@ urlpatterns = [
     path("campaigns/<int:pk>/statistics/", views.statistics_page, name="statistics_table"),
     path("campaigns/<int:pk>/upward/", views.upward_page, name="report_upward"),
     path("campaigns/<int:pk>/rollup/", views.rollup_page, name="rollup"),
+    path("campaigns/<int:pk>/dashboard/", views.dashboard_page, name="dashboard"),
+    path(
+        "campaigns/<int:pk>/dashboard/screen/",
+        views.dashboard_page,
+        {"screen": True},
+        name="dashboard_screen",
+    ),
+    path(
+        "campaigns/<int:pk>/dashboard/<slug:key>.xlsx",
+        views.dashboard_chart_xlsx,
+        name="dashboard_chart_xlsx",
+    ),
     path("reports/attachments/<int:pk>/", views.attachment_file, name="attachment_file"),
     path(
         "reports/attachments/<int:pk>/thumb/",

@@ -1,3 +1,4 @@
+from io import BytesIO
 from itertools import pairwise
 
 from django.contrib import messages
@@ -16,6 +17,8 @@ from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services, upward
 from anxuan.reports.board import board_periods, campaign_board
+from anxuan.reports.charts import chart_xlsx
+from anxuan.reports.dashboard import Dashboard, build_dashboard
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
@@ -385,6 +388,45 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reports/rollup.html",
         {"campaign": campaign, "rollup": rollup, "deeper": deeper},
+    )
+
+
+def _dashboard(request: HttpRequest, pk: int) -> Dashboard:
+    campaign = _overseen(request, pk)
+    children = Campaign.objects.filter(parent=campaign, archived=False).select_related("owner")
+    allowed = {c.pk for c in children if request.user.has_perm("reports.oversee", c)}
+    return build_dashboard(campaign, child_ok=allowed)
+
+
+@login_required
+@require_GET
+def dashboard_page(request: HttpRequest, pk: int, screen: bool = False) -> HttpResponse:
+    """Charts of the roll-up and the figures, each with its table and .xlsx; `screen` is
+    the full-screen display for the command centre (大屏), refreshing itself."""
+    dashboard = _dashboard(request, pk)
+    return render(
+        request,
+        "reports/screen.html" if screen else "reports/dashboard.html",
+        {"campaign": dashboard.campaign, "dashboard": dashboard},
+    )
+
+
+@login_required
+@require_GET
+def dashboard_chart_xlsx(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """One chart's numbers as .xlsx."""
+    dashboard = _dashboard(request, pk)
+    chart = dashboard.chart(key)
+    if chart is None:
+        raise Http404
+    out = BytesIO()
+    chart_xlsx(chart, out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"{dashboard.campaign.title}-{chart.title}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 

@@ -96,6 +96,9 @@
   function draw(box) {
     var data = JSON.parse(document.getElementById(box.dataset.chart).textContent);
     var screen = document.body.classList.contains("screen");
+    if (data.kind === "hbar") {  // a ranking grows with its units, a row each, to stay legible
+      box.style.height = Math.max(box.clientHeight, data.categories.length * (screen ? 34 : 26) + 80) + "px";
+    }
     var chart = echarts.init(box, screen ? "dark" : null, { renderer: RENDERER });
     chart.setOption(option(data, box.clientWidth, screen));
     // Marks the box once drawn and the entry animation is over (what browser tests wait for).

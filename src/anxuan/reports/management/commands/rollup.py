@@ -10,7 +10,9 @@ from anxuan.reports.models import FigureTally, PeriodTally
 
 def _snapshot() -> tuple[set, set]:
     return (
-        set(PeriodTally.objects.values_list("period_id", "units", "expected", "reported", "timely")),
+        set(
+            PeriodTally.objects.values_list("period_id", "units", "expected", "reported", "timely")
+        ),
         set(FigureTally.objects.values_list("period_id", "metric", "value")),
     )
 
