@@ -53,6 +53,10 @@ def _write_board(campaign: Campaign, options: dict, out: BinaryIO, progress: Pro
     board_xlsx(campaign, board, out, progress)
 
 
+def _drawn_charts(campaign: Campaign) -> list:
+    return [c for c in build_dashboard(campaign).charts if c.has_data]
+
+
 EXPORTERS: dict[str, Exporter] = {
     ExportKind.STATISTICS: Exporter(
         XLSX, "-进展情况统计表.xlsx", _write_statistics, _statistics_options
@@ -62,7 +66,7 @@ EXPORTERS: dict[str, Exporter] = {
         DOCX,
         "总结.docx",
         lambda campaign, options, out, progress: summary_docx(
-            campaign, out, progress, charts=[c for c in build_dashboard(campaign).charts if c.has_data]
+            campaign, out, progress, charts=_drawn_charts(campaign)
         ),
     ),
     ExportKind.EVIDENCE: Exporter(

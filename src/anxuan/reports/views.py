@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from anxuan.campaigns import selectors as campaign_selectors
 from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
-from anxuan.core.views import add_service_errors
+from anxuan.core.views import XLSX, add_service_errors
 from anxuan.reports import selectors, services, upward
 from anxuan.reports.board import board_periods, campaign_board
 from anxuan.reports.charts import chart_xlsx
@@ -426,7 +426,7 @@ def dashboard_chart_xlsx(request: HttpRequest, pk: int, key: str) -> HttpRespons
         out,
         as_attachment=True,
         filename=f"{dashboard.campaign.title}-{chart.title}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX,
     )
 
 
