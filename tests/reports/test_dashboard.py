@@ -42,9 +42,7 @@ def test_a_towns_bar_opens_its_latest_report(county, city, county_campaign, logi
     office = login(county.office_admin)
 
     with time_machine.travel(AFTER_JUNE, tick=False):
-        dashboard = office.get(reverse("dashboard", args=[county_campaign.pk])).context[
-            "dashboard"
-        ]
+        dashboard = office.get(reverse("dashboard", args=[county_campaign.pk])).context["dashboard"]
 
     units = dashboard.chart("units")
     links = dict(zip(units.categories, units.links, strict=True))
