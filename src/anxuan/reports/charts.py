@@ -79,7 +79,7 @@ class Chart:
 
     @property
     def has_data(self) -> bool:
-        return any(v for s in self.series for v in s.values)
+        return any(v is not None for s in self.series for v in s.values)
 
     def rows(self) -> list[dict]:
         """Category by category, for the table view: its name, values as text and link."""
