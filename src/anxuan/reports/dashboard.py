@@ -3,10 +3,11 @@ table of its numbers and an .xlsx of the same (reports.charts). A bar for a unit
 its own campaign opens that campaign's dashboard; a bar for a unit that reports itself
 opens its latest report."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,12 @@ from anxuan.campaigns.models import Campaign, Indicator
 from anxuan.reports.board import percent_text
 from anxuan.reports.charts import Chart, Series
 from anxuan.reports.enums import State
-from anxuan.reports.models import ActivityRecord, Submission, SubmissionVersion
+from anxuan.reports.models import (
+    ActivityRecord,
+    IndicatorValue,
+    Submission,
+    SubmissionVersion,
+)
 from anxuan.reports.rollup import Figures, Rollup, RollupRow, build_figures, build_rollup
 
 
@@ -25,6 +31,8 @@ class Dashboard:
     rollup: Rollup
     figures: Figures
     charts: list[Chart]
+    indicators: list[Indicator]  # those with figures, in the statistics' columns
+    statistics: list[tuple[RollupRow, list[Decimal]]]  # activities, people, indicators
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)
@@ -46,8 +54,9 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def _own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
-    """For the participants that report themselves: ({participant id: activities in their
-    latest versions}, {participant id: their latest report's id})."""
+    """For the participants that report themselves: ({participant id: {metric: value}} in
+    the metrics of FigureTally, from their latest versions}, {participant id: their latest
+    report's id})."""
     direct = [r.participant.pk for r in rows if r.child is None]
     reports = Submission.objects.filter(
         participant__in=direct, requirement__campaign=campaign
@@ -63,13 +72,25 @@ def _own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
         .annotate(latest=Max("id"))
         .values("latest")
     )
-    activities = dict(
+    unit = "version__submission__participant_id"
+    figures: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for pk, n, people in (
         ActivityRecord.objects.filter(version__in=latest_versions)
-        .values("version__submission__participant_id")
-        .annotate(n=Count("pk"))
-        .values_list("version__submission__participant_id", "n")
-    )
-    return activities, latest_report
+        .values(unit)
+        .annotate(n=Count("pk"), people=Sum("people_reached"))
+        .values_list(unit, "n", "people")
+    ):
+        figures[pk].update(a=Decimal(n), p=Decimal(people))
+    for pk, indicator, total in (
+        IndicatorValue.objects.filter(
+            version__in=latest_versions, version__submission__state=State.ACCEPTED
+        )
+        .values(unit, "indicator_id")
+        .annotate(total=Sum("value"))
+        .values_list(unit, "indicator_id", "total")
+    ):
+        figures[pk][f"i:{indicator}"] = total
+    return figures, latest_report
 
 
 def _links(rows: list[RollupRow], latest_report: dict, child_ok: set[int]) -> list[str | None]:
@@ -103,7 +124,7 @@ def build_dashboard(campaign: Campaign, *, child_ok: set[int] | None = None) -> 
     rollup = build_rollup(campaign)
     periods = rollup.periods
     figures = build_figures(campaign, periods)
-    activities, latest_report = _own_units(campaign, rollup.rows)
+    own, latest_report = _own_units(campaign, rollup.rows)
     rows = rollup.rows
     names = [r.participant.organization.name for r in rows]
     links = _links(rows, latest_report, child_ok or set())
@@ -118,7 +139,7 @@ def build_dashboard(campaign: Campaign, *, child_ok: set[int] | None = None) -> 
 
     def row_figure(row: RollupRow, metric: str) -> Decimal:
         if row.child is None:
-            return Decimal(activities.get(row.participant.pk, 0)) if metric == "a" else Decimal(0)
+            return own.get(row.participant.pk, {}).get(metric, Decimal(0))
         return figures.by_child.get(row.child.pk, {}).get(metric, Decimal(0))
 
     charts = [
@@ -207,4 +228,5 @@ def build_dashboard(campaign: Campaign, *, child_ok: set[int] | None = None) -> 
             series=[Series(name, weekly[m]) for m, name in trend if any(weekly.get(m, []))],
         )
     )
-    return Dashboard(campaign, rollup, figures, charts)
+    statistics = [(row, [row_figure(row, m) for m in ("a", "p", *indicators)]) for row in rows]
+    return Dashboard(campaign, rollup, figures, charts, list(indicators.values()), statistics)

@@ -23,7 +23,6 @@ from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Attachment, Submission
-from anxuan.reports.rollup import build_rollup
 from anxuan.reports.statistics import statistics_table
 
 
@@ -376,9 +375,10 @@ def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Completeness and timeliness of every unit reporting below the campaign, a row per
-    participant (a county stands for its towns), drilling down to the level below."""
-    campaign = _overseen(request, pk)
-    rollup = build_rollup(campaign)
+    participant (a county stands for its towns), drilling down to the level below; then the
+    same rows' activities and indicator totals."""
+    dashboard = _dashboard(request, pk)
+    rollup = dashboard.rollup
     deeper = set(
         Campaign.objects.filter(
             parent__in=[r.child.pk for r in rollup.rows if r.child], archived=False
@@ -387,7 +387,12 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reports/rollup.html",
-        {"campaign": campaign, "rollup": rollup, "deeper": deeper},
+        {
+            "campaign": dashboard.campaign,
+            "rollup": rollup,
+            "deeper": deeper,
+            "dashboard": dashboard,
+        },
     )
 
 
