@@ -163,3 +163,15 @@ def county_campaign(county, linked):
         joined_on=campaign_services.work_starts_on(linked),
     )
     return linked
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked `postgresql` are not collected on SQLite: reported as deselected."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    keep = [item for item in items if "postgresql" not in item.keywords]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep

@@ -18,7 +18,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -133,17 +132,23 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
     ]
 
 
-def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTally]:
-    latest = (
-        SubmissionVersion.objects.filter(submission__period__in=period_ids)
-        .exclude(submission__state=State.DRAFT)
-        .filter(~reports_itself("submission__participant__"))
-        .values("submission_id")
-        .annotate(latest=Max("id"))
-        .values("latest")
+def _latest_versions(model: type, period_ids: QuerySet) -> QuerySet:
+    """Rows of `model` (hanging off a version) in the latest version of each submitted
+    report of these periods, from units that report themselves. "No later version exists"
+    rather than a grouped max: an anti-join the planner runs in one pass."""
+    later = SubmissionVersion.objects.filter(
+        submission=OuterRef("version__submission"), pk__gt=OuterRef("version_id")
     )
+    return (
+        model.objects.filter(version__submission__period__in=period_ids)
+        .exclude(version__submission__state=State.DRAFT)
+        .filter(~reports_itself("version__submission__participant__"), ~Exists(later))
+    )
+
+
+def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTally]:
     period = "version__submission__period_id"
-    activities = ActivityRecord.objects.filter(version_id__in=latest)
+    activities = _latest_versions(ActivityRecord, period_ids)
     found: list[tuple[int, str, Decimal]] = []
     for pk, n, people in (
         activities.values(period)
@@ -159,9 +164,8 @@ def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTal
             .values_list(period, "metric", "n")
         )
     found += (
-        IndicatorValue.objects.filter(
-            version_id__in=latest, version__submission__state=State.ACCEPTED
-        )
+        _latest_versions(IndicatorValue, period_ids)
+        .filter(version__submission__state=State.ACCEPTED)
         .values(period)
         .annotate(
             metric=Concat(Value("i:"), Cast("indicator_id", output_field=CharField())),
