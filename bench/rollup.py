@@ -221,7 +221,7 @@ def burst(n: int) -> dict:
 
 def first_render(port: int, cookie: str, path: str) -> float:
     """ms from navigation start until every chart on the page has drawn, in Chromium."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -240,9 +240,7 @@ def first_render(port: int, cookie: str, path: str) -> float:
         times = []
         for _ in range(3):
             page.goto(f"http://127.0.0.1:{port}{path}")
-            page.wait_for_function(
-                "[...document.querySelectorAll('[data-chart]')].every(b => b.dataset.drawn)"
-            )
+            expect(page.locator("[data-chart]:not([data-drawn])")).to_have_count(0)
             times.append(page.evaluate("performance.now()"))
         browser.close()
     return round(statistics.median(times))
@@ -294,16 +292,14 @@ def main() -> None:
     if not args.no_rebuild:
         results["rebuild"] = rebuild()
         print("rebuild:", results["rebuild"])
-    ids = info["campaigns"]
     levels = {
-        "province": Campaign.objects.get(pk=ids["province"]),
-        "nation": Campaign.objects.get(pk=ids["national"]),
+        level: Campaign.objects.get(pk=info["campaigns"][level]) for level in ("province", "nation")
     }
     port = free_port()
     server = start_server({**os.environ, **env}, port, pool=True)
     try:
         cookies = {
-            level: session_cookie(port, info["users"][level], info["password"]) for level in levels
+            level: session_cookie(port, info["logins"][level], info["password"]) for level in levels
         }
         for level, campaign in levels.items():
             results[level] = measure_level(campaign, port, cookies[level], args.requests)

@@ -206,6 +206,11 @@ else:
     HUEY["huey_class"] = "huey.SqliteHuey"
     HUEY["filename"] = str(VAR_DIR / "queue.sqlite3")
 
+# Roll-ups of trees with at least this many period tallies below (a province, the nation)
+# are read from a snapshot the worker refreshes every minute, while it is this many seconds
+# old at most; smaller trees are counted live (decision 0009).
+ROLLUP_SNAPSHOT_FROM = int(os.environ.get("ROLLUP_SNAPSHOT_FROM", "2000"))
+ROLLUP_SNAPSHOT_MAX_AGE = 300
 EXPORT_KEEP_DAYS = 7  # an export's file is deleted this long after it was made
 # The API's rate-limit counters live in the cache: Redis when several machines serve (one
 # count across workers), else memory per process.

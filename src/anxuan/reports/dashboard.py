@@ -123,7 +123,7 @@ def build_dashboard(campaign: Campaign, *, child_ok: set[int] | None = None) -> 
     """`child_ok`: ids of the child campaigns the viewer may open (their bars link)."""
     rollup = build_rollup(campaign)
     periods = rollup.periods
-    figures = build_figures(campaign, periods)
+    figures = build_figures(rollup)
     own, latest_report = _own_units(campaign, rollup.rows)
     rows = rollup.rows
     names = [r.participant.organization.name for r in rows]

@@ -14,16 +14,17 @@ grouped queries over one lineage range, whatever the depth or size of the tree.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import IntegerField, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from anxuan.campaigns.models import LINEAGE_WIDTH, Campaign, Participant, Period
 from anxuan.reports.board import Rate, board_periods, cell_for
-from anxuan.reports.models import FigureTally, PeriodTally, Submission
+from anxuan.reports.models import FigureTally, PeriodTally, RollupSnapshot, Submission
 from anxuan.reports.tally import chain_tops
 
 
@@ -42,6 +43,7 @@ class Rollup:
     rows: list[RollupRow]
     period_rates: list[Rate]
     overall: Rate
+    tallies: "Tallies"
 
 
 def below(campaign: Campaign, model: type = PeriodTally, *, own: bool = False) -> QuerySet:
@@ -70,34 +72,115 @@ def columns(periods: list[Period]) -> dict[tuple[int, int], int]:
     return {(tops[p.requirement_id], p.number): i for i, p in enumerate(periods)}
 
 
-def _branch_rates(
-    campaign: Campaign, periods: list[Period], now: datetime
-) -> tuple[dict[int, list[Rate]], dict[int, int]]:
-    """({child campaign id: a Rate per period}, {child campaign id: units at the bottom})."""
-    where = columns(periods)
-    rates: dict[int, list[Rate]] = defaultdict(lambda: [Rate() for _ in periods])
-    for branch, chain, number, expected, reported, timely in (
+@dataclass
+class Tallies:
+    """What the tallies say below a campaign, by child campaign ("branch"), chain and period
+    number: counted live, or read from the campaign's snapshot (`as_of`)."""
+
+    rates: list[tuple[int, int, int, int, int, int]]  # branch, chain, number, e, r, t
+    units: dict[int, int]  # branch: units reporting at the bottom
+    figures: list[tuple[int | None, int, int, str, Decimal]]  # branch (None: own), ...
+    as_of: datetime | None = None
+
+    def as_json(self) -> dict:
+        return {
+            "rates": self.rates,
+            "units": list(self.units.items()),
+            "figures": [[*f[:4], str(f[4])] for f in self.figures],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, as_of: datetime) -> "Tallies":
+        return cls(
+            [tuple(r) for r in data["rates"]],
+            dict(data["units"]),
+            [(*f[:4], Decimal(f[4])) for f in data["figures"]],
+            as_of,
+        )
+
+
+def count_tallies(campaign: Campaign, now: datetime) -> Tallies:
+    """Three grouped queries over the campaign's lineage range, whatever the tree's size."""
+    due = Q(due_at__lte=now)
+    rates, units = [], defaultdict(int)
+    for branch, chain, number, n, expected, reported, timely in (
         below(campaign)
-        .filter(due_at__lte=now)
         .values("chain_id", "number", branch=branch_of(campaign))
-        .annotate(expected=Sum("expected"), reported=Sum("reported"), timely=Sum("timely"))
-        .values_list("branch", "chain_id", "number", "expected", "reported", "timely")
+        .annotate(
+            n=Sum("units"),
+            expected=Sum("expected", filter=due, default=0),
+            reported=Sum("reported", filter=due, default=0),
+            timely=Sum("timely", filter=due, default=0),
+        )
+        .values_list("branch", "chain_id", "number", "n", "expected", "reported", "timely")
         .order_by()
     ):
-        if (chain, number) in where:
-            rates[branch][where[chain, number]].include(Rate(expected, reported, timely))
-    units: dict[int, int] = {}
-    if periods:
-        first = next(iter(where))
-        units = dict(
-            below(campaign)
-            .filter(chain_id=first[0], number=first[1])
-            .values(branch=branch_of(campaign))
-            .annotate(units=Sum("units"))
-            .values_list("branch", "units")
+        rates.append((branch, chain, number, expected, reported, timely))
+        units[branch] = max(units[branch], n)  # every period of a branch has the same units
+    figures = list(
+        below(campaign, FigureTally)
+        .values("chain_id", "number", "metric", branch=branch_of(campaign))
+        .annotate(value=Sum("value"))
+        .values_list("branch", "chain_id", "number", "metric", "value")
+        .order_by()
+    )
+    figures += [
+        (None, *row)
+        for row in FigureTally.objects.filter(lineage=campaign.lineage)
+        .values("chain_id", "number", "metric")
+        .annotate(value=Sum("value"))
+        .values_list("chain_id", "number", "metric", "value")
+        .order_by()
+    ]
+    return Tallies(rates, dict(units), figures)
+
+
+def tallies_for(campaign: Campaign, now: datetime) -> Tallies:
+    """The campaign's snapshot while fresh (kept for the largest trees by a background
+    task, decision 0009), else counted live."""
+    fresh = now - timedelta(seconds=settings.ROLLUP_SNAPSHOT_MAX_AGE)
+    snapshot = RollupSnapshot.objects.filter(campaign=campaign, as_of__gte=fresh).first()
+    if snapshot is not None:
+        return Tallies.from_json(snapshot.data, snapshot.as_of)
+    return count_tallies(campaign, now)
+
+
+def snapshot_campaigns() -> QuerySet:
+    """Campaigns at the top two levels of a tree with ROLLUP_SNAPSHOT_FROM tallies or more
+    in and below them."""
+    large = []
+    for depth in (1, 2):
+        large += (
+            PeriodTally.objects.values(prefix=Substr("lineage", 1, depth * (LINEAGE_WIDTH + 1)))
+            .annotate(n=Count("pk"))
+            .filter(n__gte=settings.ROLLUP_SNAPSHOT_FROM)
+            .values_list("prefix", flat=True)
             .order_by()
         )
-    return rates, units
+    return Campaign.objects.filter(lineage__in=large, archived=False)
+
+
+def refresh_snapshots(now: datetime | None = None) -> int:
+    """Count the largest campaigns' tallies afresh into their snapshots; drop the others."""
+    now = now or timezone.now()
+    campaigns = list(snapshot_campaigns())
+    for campaign in campaigns:
+        RollupSnapshot.objects.update_or_create(
+            campaign=campaign,
+            defaults={"as_of": now, "data": count_tallies(campaign, now).as_json()},
+        )
+    RollupSnapshot.objects.exclude(campaign__in=campaigns).delete()
+    return len(campaigns)
+
+
+def _branch_rates(tallies: Tallies, periods: list[Period]) -> dict[int, list[Rate]]:
+    """{child campaign id: a Rate per period}."""
+    where = columns(periods)
+    rates: dict[int, list[Rate]] = defaultdict(lambda: [Rate() for _ in periods])
+    for branch, chain, number, expected, reported, timely in tallies.rates:
+        if (chain, number) in where:
+            rates[branch][where[chain, number]].include(Rate(expected, reported, timely))
+    return rates
 
 
 def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
@@ -113,7 +196,8 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
     )
     # A participant without a linked campaign reports itself, in this campaign.
     direct = [p for p in participants if p.organization_id not in children]
-    below_rates, units = _branch_rates(campaign, periods, now)
+    tallies = tallies_for(campaign, now)
+    below_rates, units = _branch_rates(tallies, periods), tallies.units
     own = {
         (s.participant_id, s.period_id): s
         for s in Submission.objects.filter(participant__in=direct, period__in=periods).only(
@@ -137,7 +221,7 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
             for total in (row.rate, period_rates[i], overall):
                 total.include(rate)
         rows.append(row)
-    return Rollup(periods, rows, period_rates, overall)
+    return Rollup(periods, rows, period_rates, overall, tallies)
 
 
 @dataclass
@@ -150,27 +234,15 @@ class Figures:
     by_child: dict[int, dict[str, Decimal]]
 
 
-def build_figures(campaign: Campaign, periods: list[Period]) -> Figures:
-    where = columns(periods)
+def build_figures(rollup: Rollup) -> Figures:
+    where = columns(rollup.periods)
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    by_period: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0) for _ in periods])
-    for chain, number, metric, value in (
-        below(campaign, FigureTally, own=True)
-        .values("chain_id", "number", "metric")
-        .annotate(value=Sum("value"))
-        .values_list("chain_id", "number", "metric", "value")
-        .order_by()
-    ):
+    by_period: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0) for _ in rollup.periods])
+    by_child: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for branch, chain, number, metric, value in rollup.tallies.figures:
         totals[metric] += value
         if (chain, number) in where:
             by_period[metric][where[chain, number]] += value
-    by_child: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for branch, metric, value in (
-        below(campaign, FigureTally)
-        .values("metric", branch=branch_of(campaign))
-        .annotate(value=Sum("value"))
-        .values_list("branch", "metric", "value")
-        .order_by()
-    ):
-        by_child[branch][metric] = value
-    return Figures(dict(totals), dict(by_period), dict(by_child))
+        if branch is not None:
+            by_child[branch][metric] += value
+    return Figures(dict(totals), dict(by_period), {b: dict(m) for b, m in by_child.items()})

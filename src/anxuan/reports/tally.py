@@ -191,15 +191,14 @@ def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTal
 @transaction.atomic
 def refresh(periods: QuerySet) -> int:
     """Recount the tallies of these periods; returns how many periods were recounted."""
-    ids = Period.objects.filter(pk__in=periods.values("pk")).select_for_update().order_by("pk")
-    period_ids = Period.objects.filter(pk__in=list(ids.values_list("pk", flat=True)))
-    tallies = _counts(period_ids)
-    figures = _figures(period_ids, tallies)
-    PeriodTally.objects.filter(period__in=period_ids).delete()
-    FigureTally.objects.filter(period__in=period_ids).delete()
-    PeriodTally.objects.bulk_create(tallies, batch_size=2000)
-    FigureTally.objects.bulk_create(figures, batch_size=2000)
-    return len(tallies)
+    locked = list(periods.select_for_update().order_by("pk").values_list("pk", flat=True))
+    tallies = _counts(periods)
+    figures = _figures(periods, tallies)
+    PeriodTally.objects.filter(period__in=periods).delete()
+    FigureTally.objects.filter(period__in=periods).delete()
+    PeriodTally.objects.bulk_create(tallies, batch_size=5000)
+    FigureTally.objects.bulk_create(figures, batch_size=5000)
+    return len(locked)
 
 
 def refresh_campaigns(campaign_ids: Iterable[int]) -> int:

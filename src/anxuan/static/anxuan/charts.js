@@ -38,6 +38,8 @@
       });
     }
     var result = {
+      // No entry animation: numbers an office reads, shown at once (and a second sooner).
+      animation: false,
       textStyle: { fontSize: size },
       tooltip: { trigger: data.kind === "pie" ? "item" : "axis", textStyle: { fontSize: size },
                  valueFormatter: function (v) { return withUnit(v, unit); } },
@@ -101,7 +103,7 @@
     }
     var chart = echarts.init(box, screen ? "dark" : null, { renderer: RENDERER });
     chart.setOption(option(data, box.clientWidth, screen));
-    // Marks the box once drawn and the entry animation is over (what browser tests wait for).
+    // Marks the box once drawn (what browser tests and the B3 benchmark wait for).
     chart.on("finished", function () { box.dataset.drawn = "1"; });
     chart.on("click", function (p) {
       // A bar, point or slice gives its index; a category's name on the axis gives its text.
