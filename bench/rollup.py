@@ -1,7 +1,8 @@
 """B3 roll-ups on the national dataset: the provincial and national roll-up (board and
 statistics table) and dashboard over loopback, beside the bare SQL that computes the same
-numbers from the base tables; the full rebuild of the tallies; the cost of keeping them
-current through a burst of new submissions; the dashboard's first render in Chromium.
+numbers from the base tables; the full rebuild of the tallies and of the snapshots; the
+cost of keeping the tallies current through a burst of new submissions; the dashboard's
+first render in Chromium.
 
   .venv/bin/python bench/national_data.py          # once: builds anxuan_national
   .venv/bin/python bench/rollup.py [--requests 40] [--burst 10000] [--no-rebuild]
@@ -153,6 +154,15 @@ def rebuild() -> dict:
     }
 
 
+def snapshots() -> dict:
+    """What the worker does every minute: the largest trees' snapshots, counted afresh."""
+    from anxuan.reports.rollup import refresh_snapshots
+
+    started = time.perf_counter()
+    campaigns = refresh_snapshots()
+    return {"campaigns": campaigns, "seconds": round(time.perf_counter() - started, 3)}
+
+
 def burst(n: int) -> dict:
     """`n` new submissions through the services, each refreshing its period's tally, in one
     transaction rolled back at the end; the time spent refreshing tallies is measured apart."""
@@ -292,6 +302,8 @@ def main() -> None:
     if not args.no_rebuild:
         results["rebuild"] = rebuild()
         print("rebuild:", results["rebuild"])
+    results["snapshots"] = snapshots()
+    print("snapshots:", results["snapshots"])
     levels = {
         level: Campaign.objects.get(pk=info["campaigns"][level]) for level in ("province", "nation")
     }

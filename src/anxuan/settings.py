@@ -208,7 +208,7 @@ else:
 
 # Roll-ups of trees with at least this many period tallies below (a province, the nation)
 # are read from a snapshot the worker refreshes every minute, while it is this many seconds
-# old at most; smaller trees are counted live (decision 0009).
+# old at most; smaller trees are counted live (decision 0010).
 ROLLUP_SNAPSHOT_FROM = int(os.environ.get("ROLLUP_SNAPSHOT_FROM", "2000"))
 ROLLUP_SNAPSHOT_MAX_AGE = 300
 EXPORT_KEEP_DAYS = 7  # an export's file is deleted this long after it was made

@@ -8,8 +8,9 @@ parent's period it was inherited from (same requirement chain, same number), so 
 county's earlier Thursday deadline still adds up into the city's week 1.
 
 The campaign's own participants are counted from their submissions, as on its board;
-everything below comes from the maintained tallies (reports.tally, decision 0009) in two
-grouped queries over one lineage range, whatever the depth or size of the tree.
+everything below comes from the maintained tallies (reports.tally, decision 0010) in three
+grouped queries over one lineage range, whatever the depth or size of the tree, or from
+the campaign's snapshot when its tree is one of the largest.
 """
 
 from collections import defaultdict
@@ -137,7 +138,7 @@ def count_tallies(campaign: Campaign, now: datetime) -> Tallies:
 
 def tallies_for(campaign: Campaign, now: datetime) -> Tallies:
     """The campaign's snapshot while fresh (kept for the largest trees by a background
-    task, decision 0009), else counted live."""
+    task, decision 0010), else counted live."""
     fresh = now - timedelta(seconds=settings.ROLLUP_SNAPSHOT_MAX_AGE)
     snapshot = RollupSnapshot.objects.filter(campaign=campaign, as_of__gte=fresh).first()
     if snapshot is not None:
@@ -226,7 +227,7 @@ def build_rollup(campaign: Campaign, *, now: datetime | None = None) -> Rollup:
 
 @dataclass
 class Figures:
-    """Figures of every unit reporting in and below a campaign (decision 0009): totals per
+    """Figures of every unit reporting in and below a campaign (decision 0010): totals per
     metric (see FigureTally), per period of the campaign, and per child campaign."""
 
     totals: dict[str, Decimal]

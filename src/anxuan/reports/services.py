@@ -207,7 +207,8 @@ def _review(actor: Person, submission: Submission, kind: str, reason: str) -> Su
     review.save()
     submission.state = State.ACCEPTED if kind == ReviewKind.ACCEPT else State.RETURNED
     submission.save(update_fields=["state", "updated_at"])
-    tally.refresh_submission(submission)
+    if kind == ReviewKind.ACCEPT:  # its indicators now count; a returned report still does
+        tally.refresh_submission(submission)
     record(
         actor=actor,
         action=f"report.{kind}",

@@ -1,4 +1,4 @@
-"""Maintained roll-up tallies (decision 0009): per period of every campaign, the counts and
+"""Maintained roll-up tallies (decision 0010): per period of every campaign, the counts and
 figures of the participants that report themselves, so a province or the nation adds up a
 few thousand rows instead of every submission below it.
 

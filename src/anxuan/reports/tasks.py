@@ -56,7 +56,7 @@ def send_reminders() -> None:
 
 @db_periodic_task(crontab(minute="*"))
 def refresh_rollup_snapshots() -> None:
-    """Snapshots of the largest campaigns' roll-ups (decision 0009)."""
+    """Snapshots of the largest campaigns' roll-ups (decision 0010)."""
     from anxuan.reports.rollup import refresh_snapshots
 
     refresh_snapshots()
