@@ -28,6 +28,8 @@ def main(po_path: str, tsv_path: str) -> int:
     for line in Path(tsv_path).read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             source, target = line.split("\t", 1)
+            if source in memory:
+                sys.exit(f"{tsv_path}: {source!r} is listed twice")
             memory[source] = target
     blocks = Path(po_path).read_text(encoding="utf-8").split("\n\n")
     missing = []
