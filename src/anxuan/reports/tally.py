@@ -4,9 +4,9 @@ few thousand rows instead of every submission below it.
 
 A tally is never adjusted by a delta: `refresh` recounts its periods from the submissions,
 holding the periods' rows locked so two submits in one period recount one after the other.
-The report services refresh a period on every change of a submission's state; the campaign
-services signal changes to participants, periods and linked campaigns (campaigns.signals),
-and `anxuan rollup --rebuild` recounts everything in the same few set-based queries.
+The report services refresh a period on every submit and accept (a return changes no
+tally); the campaign services signal changes to participants, periods and linked campaigns
+(campaigns.signals); `anxuan rollup --rebuild` recounts everything in the same queries.
 """
 
 from collections.abc import Iterable
@@ -180,7 +180,7 @@ def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTal
             lineage=by_period[pk].lineage,
             chain_id=by_period[pk].chain_id,
             number=by_period[pk].number,
-            metric=metric[:60],
+            metric=metric,
             value=value,
         )
         for pk, metric, value in found
