@@ -145,7 +145,7 @@ def test_the_rollup_page_has_constant_queries(
     city_office = login(city.owner.memberships.get().person)
     url = reverse("rollup", args=[city.pk])
     city_office.get(url)
-    with django_assert_num_queries(21) as one:
+    with django_assert_num_queries(20) as one:
         city_office.get(url)
     more_counties(city, 2)
 

@@ -4,6 +4,7 @@ its own campaign opens that campaign's dashboard; a bar for a unit that reports 
 opens its latest report."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,9 +21,9 @@ from anxuan.reports.models import (
     ActivityRecord,
     IndicatorValue,
     Submission,
-    SubmissionVersion,
 )
 from anxuan.reports.rollup import Figures, Rollup, RollupRow, build_figures, build_rollup
+from anxuan.reports.selectors import latest_versions
 
 
 @dataclass
@@ -54,9 +55,8 @@ def percent(part: int, whole: int) -> float | None:
 
 
 def _own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
-    """For the participants that report themselves: ({participant id: {metric: value}} in
-    the metrics of FigureTally, from their latest versions}, {participant id: their latest
-    report's id})."""
+    """For the participants that report themselves: ({participant id: {metric: value}}, in
+    FigureTally's metrics, from their latest versions; {participant id: latest report id})."""
     direct = [r.participant.pk for r in rows if r.child is None]
     reports = Submission.objects.filter(
         participant__in=direct, requirement__campaign=campaign
@@ -66,16 +66,11 @@ def _own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
         .annotate(latest=Max("id"))
         .values_list("participant_id", "latest")
     )
-    latest_versions = (
-        SubmissionVersion.objects.filter(submission__in=reports)
-        .values("submission_id")
-        .annotate(latest=Max("id"))
-        .values("latest")
-    )
+    versions = latest_versions(campaign).filter(submission__participant__in=direct).values("id")
     unit = "version__submission__participant_id"
     figures: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for pk, n, people in (
-        ActivityRecord.objects.filter(version__in=latest_versions)
+        ActivityRecord.objects.filter(version__in=versions)
         .values(unit)
         .annotate(n=Count("pk"), people=Sum("people_reached"))
         .values_list(unit, "n", "people")
@@ -83,7 +78,7 @@ def _own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
         figures[pk].update(a=Decimal(n), p=Decimal(people))
     for pk, indicator, total in (
         IndicatorValue.objects.filter(
-            version__in=latest_versions, version__submission__state=State.ACCEPTED
+            version__in=versions, version__submission__state=State.ACCEPTED
         )
         .values(unit, "indicator_id")
         .annotate(total=Sum("value"))
@@ -93,11 +88,13 @@ def _own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
     return figures, latest_report
 
 
-def _links(rows: list[RollupRow], latest_report: dict, child_ok: set[int]) -> list[str | None]:
+def _links(
+    rows: list[RollupRow], latest_report: dict, can_open: Callable[[Campaign], bool]
+) -> list[str | None]:
     links = []
     for row in rows:
         if row.child is not None:
-            ok = row.child.pk in child_ok
+            ok = can_open(row.child)
             links.append(reverse("dashboard", args=[row.child.pk]) if ok else None)
         else:
             report = latest_report.get(row.participant.pk)
@@ -119,15 +116,17 @@ def _ranked(title: str, key: str, pairs: list, unit: str) -> Chart:
     )
 
 
-def build_dashboard(campaign: Campaign, *, child_ok: set[int] | None = None) -> Dashboard:
-    """`child_ok`: ids of the child campaigns the viewer may open (their bars link)."""
+def build_dashboard(
+    campaign: Campaign, *, can_open: Callable[[Campaign], bool] = lambda _child: False
+) -> Dashboard:
+    """`can_open`: whether the viewer may open a child campaign's dashboard (its bar links)."""
     rollup = build_rollup(campaign)
     periods = rollup.periods
     figures = build_figures(rollup)
     own, latest_report = _own_units(campaign, rollup.rows)
     rows = rollup.rows
     names = [r.participant.organization.name for r in rows]
-    links = _links(rows, latest_report, child_ok or set())
+    links = _links(rows, latest_report, can_open)
     labels = [p.label for p in periods]
     weeks = [i for i, p in enumerate(periods) if p.requirement.schedule == Schedule.WEEKLY]
     indicators = {

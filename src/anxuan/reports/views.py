@@ -397,10 +397,10 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _dashboard(request: HttpRequest, pk: int) -> Dashboard:
-    campaign = _overseen(request, pk)
-    children = Campaign.objects.filter(parent=campaign, archived=False).select_related("owner")
-    allowed = {c.pk for c in children if request.user.has_perm("reports.oversee", c)}
-    return build_dashboard(campaign, child_ok=allowed)
+    return build_dashboard(
+        _overseen(request, pk),
+        can_open=lambda child: request.user.has_perm("reports.oversee", child),
+    )
 
 
 @login_required
