@@ -131,7 +131,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_django()
     from anxuan.exports.xlsx import statistics_xlsx
-    from anxuan.reports.statistics import statistics_table
+    from anxuan.rollup.statistics import statistics_table
 
     t0 = time.perf_counter()
     campaign, participants = build(args.units)

@@ -20,7 +20,7 @@ tallies, so `anxuan rollup --rebuild` recounts them afterwards (skipped, with a 
 version of the app without it). The summary (counts, the campaigns to benchmark, the
 office logins) is printed and written to var/national.json.
 
---check compares the app's own board and roll-ups (anxuan.reports.board/rollup) for the
+--check compares the app's own board and roll-ups (anxuan.rollup.board/rollup) for the
 campaigns in var/national.json with counts computed here in plain SQL.
 """
 
@@ -1128,8 +1128,8 @@ def mismatches(level: str, campaign_id: int) -> list[tuple[str, tuple, tuple]]:
     overall, per week and per campaign one level down. Returns (what, app, SQL) that
     differ and prints a line."""
     from anxuan.campaigns.models import Campaign
-    from anxuan.reports.board import campaign_board
-    from anxuan.reports.rollup import build_rollup
+    from anxuan.rollup.board import campaign_board
+    from anxuan.rollup.rollups import build_rollup
 
     campaign = Campaign.objects.get(pk=campaign_id)
     counts = sql_counts(campaign.lineage)

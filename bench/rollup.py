@@ -115,7 +115,7 @@ def bare(campaign, sql: str):
 
 def check_equal(campaign) -> bool:
     """The page's numbers (through the tallies) against the bare SQL's, row by row."""
-    from anxuan.reports.dashboard import build_dashboard
+    from anxuan.dashboards.dashboard import build_dashboard
 
     dashboard = build_dashboard(campaign)
     rates: dict = {}
@@ -156,7 +156,7 @@ def rebuild() -> dict:
 
 def snapshots() -> dict:
     """What the worker does every minute: the largest trees' snapshots, counted afresh."""
-    from anxuan.reports.rollup import refresh_snapshots
+    from anxuan.rollup.rollups import refresh_snapshots
 
     started = time.perf_counter()
     campaigns = refresh_snapshots()

@@ -25,7 +25,7 @@ def test_demo_builds_a_county_with_a_login_for_each_role(db):
         client = Client()
         response = client.post(reverse("login"), {"username": username, "password": demo.PASSWORD})
         assert response.status_code == 302, username
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("dashboards:home")).status_code == 200
     assert demo.is_loaded()
     city_month = Campaign.objects.get(kind="safety_month", owner=county.parent)
     counties = set(city_month.participants.values_list("organization__name", flat=True))

@@ -124,83 +124,88 @@ def attached(c, *, submit: bool) -> Attachment:
 # url name -> (how to build its arguments from the county, expected GET status per persona in
 # PERSONAS order). Anonymous callers are checked separately.
 GET = {
-    "home": (lambda c: [], "200 200 200 200 200 200 200"),
-    "campaign_list": (lambda c: [], "200 200 200 200 200 200 200"),
-    "campaign_create": (lambda c: [], "200 200 403 403 403 403 200"),
-    "campaign_detail": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
-    "campaign_edit": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
-    "campaign_copy": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
-    "campaign_calendar": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
-    "phase_create": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
-    "phase_edit": (
+    "dashboards:home": (lambda c: [], "200 200 200 200 200 200 200"),
+    "campaigns:campaign_list": (lambda c: [], "200 200 200 200 200 200 200"),
+    "campaigns:campaign_create": (lambda c: [], "200 200 403 403 403 403 200"),
+    "campaigns:campaign_detail": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
+    "campaigns:campaign_edit": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "campaigns:campaign_copy": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "campaigns:campaign_calendar": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
+    "campaigns:phase_create": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "campaigns:phase_edit": (
         lambda c: [c.campaign.pk, c.campaign.phases.first().pk],
         "200 200 403 403 403 403 404",
     ),
-    "requirement_create": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
-    "requirement_edit": (
+    "campaigns:requirement_create": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "campaigns:requirement_edit": (
         lambda c: [c.campaign.pk, c.campaign.requirements.first().pk],
         "200 200 403 403 403 403 404",
     ),
-    "participants": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
-    "liaison_register": (
+    "campaigns:participants": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
+    "campaigns:liaison_register": (
         lambda c: [c.campaign.pk, c.participant.pk],
         "200 200 200 404 404 404 404",
     ),
-    "indicator_list": (lambda c: [], "200 200 403 403 403 403 200"),
-    "indicator_create": (lambda c: [], "200 200 403 403 403 403 200"),
-    "indicator_edit": (lambda c: [shared_indicator(c)], "200 200 403 403 403 403 200"),
-    "org_tree": (lambda c: [], "200 200 200 200 200 200 200"),
-    "org_detail": (lambda c: [c.county.pk], "200 200 404 404 200 200 404"),
-    "org_create": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
-    "org_edit": (lambda c: [c.town.pk], "200 403 403 404 403 403 404"),
-    "org_import": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
-    "org_export": (lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
-    "org_import_template": (lambda c: [], "200 403 403 403 403 403 200"),
-    "people_list": (lambda c: [], "200 200 403 403 403 403 200"),
-    "person_create": (lambda c: [], "200 403 403 403 403 403 200"),
-    "person_detail": (lambda c: [c.town_liaison.pk], "200 200 403 403 403 403 404"),
-    "report_new": (
-        lambda c: f"{reverse('report_new')}?participant={c.participant.pk}&period={week1(c).pk}",
+    "campaigns:indicator_list": (lambda c: [], "200 200 403 403 403 403 200"),
+    "campaigns:indicator_create": (lambda c: [], "200 200 403 403 403 403 200"),
+    "campaigns:indicator_edit": (lambda c: [shared_indicator(c)], "200 200 403 403 403 403 200"),
+    "orgs:org_tree": (lambda c: [], "200 200 200 200 200 200 200"),
+    "orgs:org_detail": (lambda c: [c.county.pk], "200 200 404 404 200 200 404"),
+    "orgs:org_create": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
+    "orgs:org_edit": (lambda c: [c.town.pk], "200 403 403 404 403 403 404"),
+    "orgs:org_import": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
+    "orgs:org_export": (lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
+    "orgs:org_import_template": (lambda c: [], "200 403 403 403 403 403 200"),
+    "orgs:people_list": (lambda c: [], "200 200 403 403 403 403 200"),
+    "orgs:person_create": (lambda c: [], "200 403 403 403 403 403 200"),
+    "orgs:person_detail": (lambda c: [c.town_liaison.pk], "200 200 403 403 403 403 404"),
+    "reports:report_new": (
+        lambda c: (
+            f"{reverse('reports:report_new')}?participant={c.participant.pk}&period={week1(c).pk}"
+        ),
         "200 200 200 404 404 404 404",
     ),
-    "report_inbox": (lambda c: [], "200 200 403 403 200 403 200"),
-    "report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
-    "report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
-    "completeness_board": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
-    "statistics_table": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
-    "export_list": (lambda c: [], "200 200 200 200 200 200 200"),
-    "report_upward": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
-    "rollup": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
-    "dashboard": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
-    "dashboard_screen": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
-    "dashboard_chart_xlsx": (
+    "reports:report_inbox": (lambda c: [], "200 200 403 403 200 403 200"),
+    "reports:report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
+    "reports:report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
+    "rollup:completeness_board": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "rollup:statistics_table": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "exports:export_list": (lambda c: [], "200 200 200 200 200 200 200"),
+    "rollup:report_upward": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
+    "rollup:rollup": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
+    "dashboards:dashboard": (lambda c: [linked_campaign(c).pk], "200 200 404 404 200 403 404"),
+    "dashboards:dashboard_screen": (
+        lambda c: [linked_campaign(c).pk],
+        "200 200 404 404 200 403 404",
+    ),
+    "dashboards:dashboard_chart_xlsx": (
         lambda c: [linked_campaign(c).pk, "units"],
         "200 200 404 404 200 403 404",
     ),
-    "export_job": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
-    "export_status": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
-    "export_download": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
-    "attachment_file": (
+    "exports:export_job": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
+    "exports:export_status": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
+    "exports:export_download": (lambda c: [office_export(c)], "200 404 404 404 404 404 404"),
+    "reports:attachment_file": (
         lambda c: [attached(c, submit=True).pk],
         "200 200 200 404 200 404 404",
     ),
-    "attachment_thumb": (
+    "reports:attachment_thumb": (
         lambda c: [attached(c, submit=True).pk],
         "200 200 200 404 200 404 404",
     ),
-    "api_tokens": (lambda c: [], "200 200 200 200 200 200 200"),
+    "api:api_tokens": (lambda c: [], "200 200 200 200 200 200 200"),
 }
 
 # Extra GET rows on other objects of the same views.
 GET_MORE = {
-    "liaison's own town": ("org_detail", lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
+    "liaison's own town": ("orgs:org_detail", lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
     "enterprise below the town": (
-        "org_detail",
+        "orgs:org_detail",
         lambda c: [c.enterprise.pk],
         "200 200 200 404 200 200 404",
     ),
     "other town's liaison form": (
-        "liaison_register",
+        "campaigns:liaison_register",
         lambda c: [c.campaign.pk, c.other_participant.pk],
         "200 200 404 200 404 404 404",
     ),
@@ -218,109 +223,109 @@ def participant_gone(c) -> bool:
 
 # url name -> (arguments, form data, expected status per persona, "did it happen?")
 POST = {
-    "org_archive": (
+    "orgs:org_archive": (
         lambda c: [c.enterprise.pk],
         {},
         "302 403 403 404 403 403 404",
         lambda c: Organization.objects.get(pk=c.enterprise.pk).archived,
     ),
-    "org_import_confirm": (
+    "orgs:org_import_confirm": (
         lambda c: [c.county.pk],
         {},
         "302 403 404 404 403 403 404",
         lambda c: False,  # nothing pending: the admin is sent back to the upload page
     ),
-    "person_add_membership": (
+    "orgs:person_add_membership": (
         lambda c: [c.town_liaison.pk],
         lambda c: {"organization": c.town.pk, "role": "reviewer"},
         "302 403 403 404 403 403 404",
         lambda c: Membership.objects.filter(person=c.town_liaison, role="reviewer").exists(),
     ),
-    "person_remove_membership": (
+    "orgs:person_remove_membership": (
         lambda c: [c.town_liaison.pk, c.town_liaison.memberships.get().pk],
         {},
         "302 403 403 404 403 403 404",
         lambda c: not Membership.objects.filter(person=c.town_liaison).exists(),
     ),
-    "person_reset_password": (
+    "orgs:person_reset_password": (
         lambda c: [c.town_liaison.pk],
         {},
         "200 403 403 404 403 403 404",
         lambda c: not Person.objects.get(pk=c.town_liaison.pk).check_password(PASSWORD),
     ),
-    "campaign_archive": (
+    "campaigns:campaign_archive": (
         lambda c: [c.campaign.pk],
         {},
         "302 302 403 403 403 403 404",
         lambda c: Campaign.objects.get(pk=c.campaign.pk).archived,
     ),
-    "phase_delete": (
+    "campaigns:phase_delete": (
         lambda c: [c.campaign.pk, c.campaign.phases.first().pk],
         {},
         "302 302 403 403 403 403 404",
         lambda c: Phase.objects.filter(campaign=c.campaign).count() == 2,
     ),
-    "requirement_delete": (
+    "campaigns:requirement_delete": (
         lambda c: [c.campaign.pk, c.campaign.requirements.first().pk],
         {},
         "302 302 403 403 403 403 404",
         lambda c: Requirement.objects.filter(campaign=c.campaign).count() == 5,
     ),
-    "report_accept": (
+    "reports:report_accept": (
         lambda c: [submitted(c).pk],
         {},
         "302 302 403 404 302 404 404",
         lambda c: submitted(c).state == State.ACCEPTED,
     ),
-    "report_return": (
+    "reports:report_return": (
         lambda c: [submitted(c).pk],
         {"reason": "请补充照片"},
         "302 302 403 404 302 404 404",
         lambda c: submitted(c).state == State.RETURNED,
     ),
-    "attachment_remove": (
+    "reports:attachment_remove": (
         lambda c: [attached(c, submit=False).pk],
         {},
         "302 302 302 404 403 404 404",
         lambda c: not Attachment.objects.filter(in_draft=True).exists(),
     ),
-    "attachment_highlight": (
+    "reports:attachment_highlight": (
         lambda c: [attached(c, submit=True).pk],
         {"highlight": "1"},
         "302 302 403 404 302 404 404",
         lambda c: Attachment.objects.filter(highlight=True).exists(),
     ),
-    "campaign_link": (
+    "campaigns:campaign_link": (
         lambda c: [city_campaign(c).pk],
         lambda c: {"owner": c.county.pk},
         "302 302 404 404 403 403 404",
         lambda c: Campaign.objects.filter(parent__isnull=False).exists(),
     ),
-    "report_upward": (
+    "rollup:report_upward": (
         lambda c: [linked_campaign(c).pk],
         lambda c: {"period": city_campaign(c).requirements.get(kind="statistics").periods.get().pk},
         "302 302 404 404 403 403 404",
         upward_sent,
     ),
-    "export_start": (
+    "exports:export_start": (
         lambda c: [c.campaign.pk],
         {"kind": "statistics"},
         "302 302 403 403 302 403 404",
         lambda c: ExportJob.objects.filter(campaign=c.campaign).exists(),
     ),
-    "participant_remove": (
+    "campaigns:participant_remove": (
         lambda c: [c.campaign.pk, c.other_participant.pk],
         {},
         "302 302 403 403 403 403 404",
         participant_gone,
     ),
-    "api_tokens": (  # everyone makes their own tokens; the page shows the new one once
+    "api:api_tokens": (  # everyone makes their own tokens; the page shows the new one once
         lambda c: [],
         {"name": "手机"},
         "200 200 200 200 200 200 200",
         lambda c: ApiToken.objects.exists(),
     ),
-    "api_token_revoke": (  # only the owner revokes; nobody else learns the token exists
+    "api:api_token_revoke": (  # only the owner revokes; nobody else learns the token exists
         lambda c: [liaisons_token(c).pk],
         {},
         "404 404 302 404 404 404 404",
@@ -382,7 +387,7 @@ def test_post_matrix(county, name, persona):
 
     status = expected(row)[persona]
     assert response.status_code == status
-    if status in (200, 302) and name != "org_import_confirm":
+    if status in (200, 302) and name != "orgs:org_import_confirm":
         assert happened(county)
     else:
         assert not happened(county)
@@ -410,16 +415,21 @@ def test_public_pages(db):
 def test_outsider_lists_show_nothing_of_this_county(county):
     client = as_persona(county, "outsider")
 
-    assert county.campaign.title not in client.get(reverse("campaign_list")).content.decode()
-    tree = client.get(reverse("org_tree")).content.decode()
+    assert (
+        county.campaign.title not in client.get(reverse("campaigns:campaign_list")).content.decode()
+    )
+    tree = client.get(reverse("orgs:org_tree")).content.decode()
     assert "城关镇" not in tree
     assert "高台县" not in tree
-    assert county.town_liaison.full_name not in client.get(reverse("people_list")).content.decode()
+    assert (
+        county.town_liaison.full_name
+        not in client.get(reverse("orgs:people_list")).content.decode()
+    )
 
 
 def test_liaison_sees_only_their_own_participant_rows(county):
     page = as_persona(county, "town_liaison").get(
-        reverse("participants", args=[county.campaign.pk])
+        reverse("campaigns:participants", args=[county.campaign.pk])
     )
 
     table = page.content.decode().split('id="participants"')[1].split("</table>")[0]
@@ -440,12 +450,14 @@ def test_every_url_is_in_the_matrix():
         "anxuan.orgs.urls",
         "anxuan.campaigns.urls",
         "anxuan.reports.urls",
+        "anxuan.rollup.urls",
+        "anxuan.dashboards.urls",
         "anxuan.exports.urls",
         "anxuan.api.urls",
     ):
-        names |= {p.name for p in get_resolver(module).url_patterns}
+        names |= {f"{module.split('.')[1]}:{p.name}" for p in get_resolver(module).url_patterns}
 
-    assert names == set(GET) | set(POST) | {"notices_read"}
+    assert names == set(GET) | set(POST) | {"dashboards:notices_read"}
 
 
 def test_marking_notices_read_touches_only_ones_own(county):
@@ -454,9 +466,11 @@ def test_marking_notices_read_touches_only_ones_own(county):
     mine = Notice.objects.create(recipient=county.town_liaison, text="提醒")
     theirs = Notice.objects.create(recipient=county.other_liaison, text="提醒")
 
-    response = as_persona(county, "town_liaison").post(reverse("notices_read"))
+    response = as_persona(county, "town_liaison").post(reverse("dashboards:notices_read"))
 
     assert response.status_code == 302
     assert Notice.objects.get(pk=mine.pk).read_at is not None
     assert Notice.objects.get(pk=theirs.pk).read_at is None
-    assert Client().post(reverse("notices_read")).status_code == 302  # anonymous: to login
+    assert (
+        Client().post(reverse("dashboards:notices_read")).status_code == 302
+    )  # anonymous: to login

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "anxuan.orgs",
     "anxuan.campaigns",
     "anxuan.reports",
+    "anxuan.rollup",
+    "anxuan.dashboards",
     "anxuan.exports",
     "anxuan.api",
 ]
@@ -128,7 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock an account+address out after repeated failed logins.

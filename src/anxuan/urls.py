@@ -25,5 +25,7 @@ urlpatterns = [
     path("", include("anxuan.orgs.urls")),
     path("", include("anxuan.campaigns.urls")),
     path("", include("anxuan.reports.urls")),
+    path("", include("anxuan.rollup.urls")),
+    path("", include("anxuan.dashboards.urls")),
     path("", include("anxuan.exports.urls")),
 ]

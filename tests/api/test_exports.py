@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from anxuan.exports.models import ExportJob
 from tests.api.conftest import token_for
-from tests.reports.test_board import statistics_submission
+from tests.rollup.test_board import statistics_submission
 
 
 def test_the_statistics_table_comes_out_of_the_api_adding_up(county, api_as):

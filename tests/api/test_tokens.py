@@ -18,9 +18,9 @@ from tests.api.conftest import API, ApiClient
 def test_the_raw_token_is_shown_once_and_only_its_hash_is_stored(county, login):
     client = login(county.town_liaison)
 
-    created = client.post(reverse("api_tokens"), {"name": "手机", "expires_in_days": "30"})
+    created = client.post(reverse("api:api_tokens"), {"name": "手机", "expires_in_days": "30"})
     raw = created.context["raw"]
-    listed = client.get(reverse("api_tokens")).content.decode()
+    listed = client.get(reverse("api:api_tokens")).content.decode()
 
     token = ApiToken.objects.get()
     assert created.status_code == 200
@@ -38,7 +38,7 @@ def test_the_raw_token_is_shown_once_and_only_its_hash_is_stored(county, login):
 
 def test_a_token_form_with_errors_is_shown_again(county, login):
     response = login(county.town_liaison).post(
-        reverse("api_tokens"), {"name": "", "expires_in_days": "0"}
+        reverse("api:api_tokens"), {"name": "", "expires_in_days": "0"}
     )
 
     assert response.status_code == 400
@@ -50,7 +50,7 @@ def test_a_revoked_token_stops_working_at_once(county, login):
     token, raw = services.create_token(actor=county.town_liaison, name="手机")
     before = ApiClient(raw).get("/me").status_code
 
-    response = login(county.town_liaison).post(reverse("api_token_revoke", args=[token.pk]))
+    response = login(county.town_liaison).post(reverse("api:api_token_revoke", args=[token.pk]))
     after = ApiClient(raw).get("/me")
 
     assert (before, response.status_code, after.status_code) == (200, 302, 401)
@@ -87,7 +87,7 @@ def test_a_disabled_persons_tokens_stop_working(county):
 def test_only_the_owner_revokes_a_token(county, login):
     token, raw = services.create_token(actor=county.town_liaison, name="手机")
 
-    response = login(county.office_admin).post(reverse("api_token_revoke", args=[token.pk]))
+    response = login(county.office_admin).post(reverse("api:api_token_revoke", args=[token.pk]))
 
     assert response.status_code == 404
     assert ApiClient(raw).get("/me").status_code == 200
@@ -104,7 +104,7 @@ def test_using_a_token_notes_when(county):
 def test_the_pages_session_reads_and_writes_with_the_csrf_token(county):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(county.office_admin, backend="anxuan.orgs.auth.UsernameOrMobileBackend")
-    browser.get(reverse("home"))  # sets the CSRF cookie, as a page would
+    browser.get(reverse("dashboards:home"))  # sets the CSRF cookie, as a page would
     csrf = browser.cookies["csrftoken"].value
     url = f"{API}/campaigns/{county.campaign.pk}/participants"
     body = {"organization_ids": [county.enterprise.pk]}
@@ -129,6 +129,6 @@ def test_anonymous_writes_are_401_not_a_csrf_failure(county):
 
 
 def test_the_account_area_links_to_the_tokens(county, login):
-    page = login(county.town_liaison).get(reverse("home")).content.decode()
+    page = login(county.town_liaison).get(reverse("dashboards:home")).content.decode()
 
-    assert f'href="{reverse("api_tokens")}"' in page
+    assert f'href="{reverse("api:api_tokens")}"' in page

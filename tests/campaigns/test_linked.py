@@ -96,23 +96,25 @@ def test_only_an_office_of_a_participant_links_once(county, city, linked):
 
 def test_the_county_office_sets_up_its_campaign_from_the_citys_page(county, city, login):
     office = login(county.office_admin)
-    page = office.get(reverse("campaign_detail", args=[city.pk])).content.decode()
+    page = office.get(reverse("campaigns:campaign_detail", args=[city.pk])).content.decode()
 
-    response = office.post(reverse("campaign_link", args=[city.pk]), {"owner": county.county.pk})
+    response = office.post(
+        reverse("campaigns:campaign_link", args=[city.pk]), {"owner": county.county.pk}
+    )
 
     child = city.children.get()
     assert "建立高台县的本级活动" in page
-    assert response.url == reverse("participants", args=[child.pk])
-    city_page = office.get(reverse("campaign_detail", args=[city.pk])).content.decode()
+    assert response.url == reverse("campaigns:participants", args=[child.pk])
+    city_page = office.get(reverse("campaigns:campaign_detail", args=[city.pk])).content.decode()
     assert "建立高台县的本级活动" not in city_page  # once
-    assert f'href="{reverse("campaign_detail", args=[child.pk])}"' in city_page
+    assert f'href="{reverse("campaigns:campaign_detail", args=[child.pk])}"' in city_page
 
 
 def test_deleting_an_inherited_requirement_says_why_on_the_page(county, linked, login):
     weekly = weekly_of(linked)
 
     response = login(county.office_admin).post(
-        reverse("requirement_delete", args=[linked.pk, weekly.pk]), follow=True
+        reverse("campaigns:requirement_delete", args=[linked.pk, weekly.pk]), follow=True
     )
 
     assert response.status_code == 200

@@ -13,13 +13,13 @@ from tests import factories
 
 def test_office_creates_a_safety_month_from_the_template(county, login):
     response = login(county.office_admin).post(
-        reverse("campaign_create"),
+        reverse("campaigns:campaign_create"),
         {"template": "safety_month", "owner": county.county.pk, "year": 2027},
     )
 
     campaign = Campaign.objects.get(year=2027)
     assert response.status_code == 302
-    assert response.url == reverse("campaign_detail", args=[campaign.pk])
+    assert response.url == reverse("campaigns:campaign_detail", args=[campaign.pk])
     page = login(county.office_admin).get(response.url).content.decode()
     for day in ("2027-06-03", "2027-06-10", "2027-06-17", "2027-06-24"):
         assert f'data-due="{day}T12:00:00+08:00"' in page
@@ -27,7 +27,7 @@ def test_office_creates_a_safety_month_from_the_template(county, login):
 
 def test_blank_campaign_without_dates_is_refused_in_chinese(county, login):
     response = login(county.office_admin).post(
-        reverse("campaign_create"),
+        reverse("campaigns:campaign_create"),
         {"template": "blank", "owner": county.county.pk, "year": 2027},
     )
 
@@ -37,7 +37,7 @@ def test_blank_campaign_without_dates_is_refused_in_chinese(county, login):
 
 
 def test_weekly_requirement_set_up_in_the_form(county, login):
-    url = reverse("requirement_create", args=[county.campaign.pk])
+    url = reverse("campaigns:requirement_create", args=[county.campaign.pk])
     form = {
         "kind": "weekly",
         "title": "每周五报送",
@@ -56,13 +56,13 @@ def test_weekly_requirement_set_up_in_the_form(county, login):
     assert (
         "每星期五 17:00 前"
         in login(county.office_admin)
-        .get(reverse("campaign_detail", args=[county.campaign.pk]))
+        .get(reverse("campaigns:campaign_detail", args=[county.campaign.pk]))
         .content.decode()
     )
 
 
 def test_requirement_form_names_the_missing_field(county, login):
-    url = reverse("requirement_create", args=[county.campaign.pk])
+    url = reverse("campaigns:requirement_create", args=[county.campaign.pk])
 
     response = login(county.office_admin).post(
         url, {"kind": "weekly", "title": "周报", "schedule": "weekly", "weekday": "3"}
@@ -75,7 +75,7 @@ def test_requirement_form_names_the_missing_field(county, login):
 
 
 def test_reversed_dates_are_refused(county, login):
-    url = reverse("requirement_create", args=[county.campaign.pk])
+    url = reverse("campaigns:requirement_create", args=[county.campaign.pk])
 
     response = login(county.office_admin).post(url, {
         "kind": "weekly", "title": "周报", "schedule": "weekly", "weekday": "3",
@@ -88,11 +88,11 @@ def test_reversed_dates_are_refused(county, login):
 
 def test_copy_page_makes_next_year(county, login):
     response = login(county.office_admin).post(
-        reverse("campaign_copy", args=[county.campaign.pk]), {"year": 2027}
+        reverse("campaigns:campaign_copy", args=[county.campaign.pk]), {"year": 2027}
     )
 
     copy = Campaign.objects.get(year=2027)
-    assert response.url == reverse("campaign_detail", args=[copy.pk])
+    assert response.url == reverse("campaigns:campaign_detail", args=[copy.pk])
     assert copy.copied_from == county.campaign
 
 
@@ -104,7 +104,7 @@ def test_participants_page_shows_who_has_not_registered(county, login):
 
     page = (
         login(county.office_admin)
-        .get(reverse("participants", args=[county.campaign.pk]) + "?show=unregistered")
+        .get(reverse("campaigns:participants", args=[county.campaign.pk]) + "?show=unregistered")
         .content.decode()
     )
 
@@ -114,17 +114,22 @@ def test_participants_page_shows_who_has_not_registered(county, login):
 
 
 def test_liaison_home_lists_the_liaison_form_and_the_weeks_due(county, login):
-    page = login(county.town_liaison).get(reverse("home")).content.decode()
+    page = login(county.town_liaison).get(reverse("dashboards:home")).content.decode()
 
-    assert reverse("liaison_register", args=[county.campaign.pk, county.participant.pk]) in page
     assert (
-        reverse("liaison_register", args=[county.campaign.pk, county.other_participant.pk])
+        reverse("campaigns:liaison_register", args=[county.campaign.pk, county.participant.pk])
+        in page
+    )
+    assert (
+        reverse(
+            "campaigns:liaison_register", args=[county.campaign.pk, county.other_participant.pk]
+        )
         not in page
     )
 
 
 def test_liaison_form_with_a_bad_mobile_saves_nothing(county, login):
-    url = reverse("liaison_register", args=[county.campaign.pk, county.participant.pk])
+    url = reverse("campaigns:liaison_register", args=[county.campaign.pk, county.participant.pk])
 
     response = login(county.town_liaison).post(
         url, {"name": "张三", "title": "安全员", "mobile": "1234"}
@@ -139,7 +144,7 @@ def test_liaison_form_with_a_bad_mobile_saves_nothing(county, login):
 def test_calendar_shows_every_due_time(county, login):
     page = (
         login(county.reviewer)
-        .get(reverse("campaign_calendar", args=[county.campaign.pk]))
+        .get(reverse("campaigns:campaign_calendar", args=[county.campaign.pk]))
         .content.decode()
     )
 
@@ -155,10 +160,10 @@ def test_campaign_list_queries_do_not_grow_with_rows(county, login, extra):
             actor=county.office_admin, owner=county.county, title=f"活动{i}", year=2026,
             starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31),
         )  # fmt: skip
-    client.get(reverse("campaign_list"))  # warm the session
+    client.get(reverse("campaigns:campaign_list"))  # warm the session
 
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("campaign_list")).status_code == 200
+        assert client.get(reverse("campaigns:campaign_list")).status_code == 200
 
     assert len(ctx.captured_queries) == 4
 
@@ -170,10 +175,10 @@ def test_participant_list_queries_do_not_grow_with_rows(county, login, extra):
     services.add_participants(
         actor=county.office_admin, campaign=county.campaign, organizations=units
     )
-    client.get(reverse("participants", args=[county.campaign.pk]))
+    client.get(reverse("campaigns:participants", args=[county.campaign.pk]))
 
     with CaptureQueriesContext(connection) as ctx:
-        client.get(reverse("participants", args=[county.campaign.pk]))
+        client.get(reverse("campaigns:participants", args=[county.campaign.pk]))
 
     assert len(ctx.captured_queries) == 6
 

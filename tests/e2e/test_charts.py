@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.utils.html import json_script
 from playwright.sync_api import expect
 
-from anxuan.reports.charts import Chart, Series
+from anxuan.dashboards.charts import Chart, Series
 from tests.e2e.browser import DESKTOP, open_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

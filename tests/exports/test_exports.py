@@ -17,16 +17,16 @@ from docx import Document
 from huey.contrib.djhuey import HUEY
 from openpyxl import load_workbook
 
+from anxuan.dashboards.charts import Chart, Series
 from anxuan.exports import services
 from anxuan.exports.enums import JobState
 from anxuan.exports.models import ExportJob
 from anxuan.exports.summary import add_charts, summary_docx
-from anxuan.reports.charts import Chart, Series
 from anxuan.reports.models import Attachment
 from tests import factories
 from tests.conftest import close_response
 from tests.reports import evidence
-from tests.reports.test_board import AFTER_JUNE, statistics_submission, submit, weekly  # noqa: F401
+from tests.rollup.test_board import AFTER_JUNE, statistics_submission, submit, weekly  # noqa: F401
 from tests.reports.test_views import new_url, report_form
 
 
@@ -35,11 +35,11 @@ def export(client, campaign, kind: str, **options) -> tuple[ExportJob, bytes]:
     download its file."""
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
-            reverse("export_start", args=[campaign.pk]), {"kind": kind, **options}
+            reverse("exports:export_start", args=[campaign.pk]), {"kind": kind, **options}
         )
     job = ExportJob.objects.get(pk=int(response.url.rstrip("/").rsplit("/", 1)[1]))
-    assert response.url == reverse("export_job", args=[job.pk])
-    download = client.get(reverse("export_download", args=[job.pk]))
+    assert response.url == reverse("exports:export_job", args=[job.pk])
+    download = client.get(reverse("exports:export_download", args=[job.pk]))
     assert download.status_code == 200
     content = b"".join(download.streaming_content)
     close_response(download)
@@ -104,7 +104,7 @@ def test_summary_docx_has_the_figures_tables_and_highlighted_photos(county, logi
     report_with_photo(county, login)
     photo = Attachment.objects.get()
     office = login(county.office_admin)
-    office.post(reverse("attachment_highlight", args=[photo.pk]), {"highlight": "1"})
+    office.post(reverse("reports:attachment_highlight", args=[photo.pk]), {"highlight": "1"})
 
     _, content = export(office, county.campaign, "summary")
 
@@ -185,11 +185,11 @@ def test_the_worker_makes_the_file_and_the_page_follows_its_progress(county, log
     office = login(county.office_admin)
 
     started = office.post(
-        reverse("export_start", args=[county.campaign.pk]), {"kind": "statistics"}
+        reverse("exports:export_start", args=[county.campaign.pk]), {"kind": "statistics"}
     )
     job = ExportJob.objects.get()
     page = office.get(started.url).content.decode()
-    waiting = office.get(reverse("export_status", args=[job.pk])).json()
+    waiting = office.get(reverse("exports:export_status", args=[job.pk])).json()
 
     assert HUEY.pending_count() == 1
     assert 'data-state="queued"' in page
@@ -201,14 +201,14 @@ def test_the_worker_makes_the_file_and_the_page_follows_its_progress(county, log
         "percent": 0,
         "download": None,
     }
-    assert office.get(reverse("export_download", args=[job.pk])).status_code == 404
+    assert office.get(reverse("exports:export_download", args=[job.pk])).status_code == 404
 
     HUEY.execute(HUEY.dequeue())
 
-    ready = office.get(reverse("export_status", args=[job.pk])).json()
+    ready = office.get(reverse("exports:export_status", args=[job.pk])).json()
     assert ready["state"] == "done"
     assert ready["percent"] == 100
-    assert ready["download"] == reverse("export_download", args=[job.pk])
+    assert ready["download"] == reverse("exports:export_download", args=[job.pk])
     job.refresh_from_db()
     assert default_storage.exists(job.file_name)
     services.run_job(job.pk)  # a second run leaves the finished job alone
@@ -220,7 +220,7 @@ def test_a_double_click_starts_one_job(county, login):
     HUEY.immediate = False
     HUEY.flush()
     office = login(county.office_admin)
-    url = reverse("export_start", args=[county.campaign.pk])
+    url = reverse("exports:export_start", args=[county.campaign.pk])
 
     first = office.post(url, {"kind": "evidence"})
     second = office.post(url, {"kind": "evidence"})
@@ -237,12 +237,12 @@ def test_a_failed_export_says_so_and_offers_to_try_again(county, login):
     report_with_photo(county, login)
     photo = Attachment.objects.get()
     office = login(county.office_admin)
-    office.post(reverse("attachment_highlight", args=[photo.pk]), {"highlight": "1"})
+    office.post(reverse("reports:attachment_highlight", args=[photo.pk]), {"highlight": "1"})
     default_storage.delete(photo.thumbnail)  # the thumbnail went missing from storage
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         started = office.post(
-            reverse("export_start", args=[county.campaign.pk]), {"kind": "summary"}
+            reverse("exports:export_start", args=[county.campaign.pk]), {"kind": "summary"}
         )
     response = office.get(started.url)
 
@@ -252,12 +252,14 @@ def test_a_failed_export_says_so_and_offers_to_try_again(county, login):
     assert "导出失败" in page
     assert 'name="kind" value="summary"' in page
     assert job.file_name == ""
-    assert office.get(reverse("export_download", args=[job.pk])).status_code == 404
+    assert office.get(reverse("exports:export_download", args=[job.pk])).status_code == 404
 
 
 def test_unknown_kinds_are_refused_with_a_message(county, login):
     response = login(county.office_admin).post(
-        reverse("export_start", args=[county.campaign.pk]), {"kind": "passwords"}, follow=True
+        reverse("exports:export_start", args=[county.campaign.pk]),
+        {"kind": "passwords"},
+        follow=True,
     )
 
     assert "没有这种导出" in response.content.decode()
@@ -274,7 +276,11 @@ def test_files_expire_after_the_retention_period(county, login, settings):
     job.refresh_from_db()
     assert job.state == JobState.EXPIRED
     assert not default_storage.exists(name)
-    page = login(county.office_admin).get(reverse("export_job", args=[job.pk])).content.decode()
+    page = (
+        login(county.office_admin)
+        .get(reverse("exports:export_job", args=[job.pk]))
+        .content.decode()
+    )
     assert "保留期" in page
 
 
@@ -282,22 +288,22 @@ def test_my_exports_lists_only_mine(county, login):
     mine, _ = export(login(county.office_admin), county.campaign, "statistics")
     theirs, _ = export(login(county.office_staff), county.campaign, "board")
 
-    page = login(county.office_admin).get(reverse("export_list")).content.decode()
+    page = login(county.office_admin).get(reverse("exports:export_list")).content.decode()
 
-    assert reverse("export_job", args=[mine.pk]) in page
-    assert reverse("export_job", args=[theirs.pk]) not in page
+    assert reverse("exports:export_job", args=[mine.pk]) in page
+    assert reverse("exports:export_job", args=[theirs.pk]) not in page
 
 
 def test_my_exports_list_has_constant_queries(county, login, django_assert_num_queries):
     office = login(county.office_admin)
     export(office, county.campaign, "statistics")
     with django_assert_num_queries(4):
-        office.get(reverse("export_list"))
+        office.get(reverse("exports:export_list"))
     export(office, county.campaign, "board")
     export(office, county.campaign, "summary")
 
     with django_assert_num_queries(4):
-        page = office.get(reverse("export_list"))
+        page = office.get(reverse("exports:export_list"))
 
     assert page.content.decode().count("export_download") == 0
     assert page.content.decode().count("/download") == 3

@@ -18,7 +18,7 @@ def test_log_in_by_username_or_by_mobile(county):
     response = post_login(Client(), county.town_liaison.mobile)
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("dashboards:home")
 
 
 def test_wrong_password_answers_in_chinese(county):
@@ -43,9 +43,9 @@ def test_interface_is_chinese_by_default_and_english_on_request(county, login):
     client = login(county.office_admin)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US,en;q=0.9"
 
-    assert "组织单位" in client.get(reverse("campaign_list")).content.decode()
+    assert "组织单位" in client.get(reverse("campaigns:campaign_list")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert "Organised by" in client.get(reverse("campaign_list")).content.decode()
+    assert "Organised by" in client.get(reverse("campaigns:campaign_list")).content.decode()
 
 
 def test_healthz_needs_no_login(db):
@@ -53,7 +53,7 @@ def test_healthz_needs_no_login(db):
 
 
 def test_office_adds_a_person_and_sees_the_password_once(county, login):
-    response = login(county.office_admin).post(reverse("person_create"), {
+    response = login(county.office_admin).post(reverse("orgs:person_create"), {
         "full_name": "周七", "mobile": "13966667777", "username": "",
         "organization": county.town.pk, "role": Role.LIAISON, "title": "安全员",
     })  # fmt: skip
@@ -66,7 +66,7 @@ def test_office_adds_a_person_and_sees_the_password_once(county, login):
 
 
 def test_a_duplicate_mobile_is_refused_on_the_field(county, login):
-    response = login(county.office_admin).post(reverse("person_create"), {
+    response = login(county.office_admin).post(reverse("orgs:person_create"), {
         "full_name": "重复", "mobile": county.town_liaison.mobile,
         "organization": county.town.pk, "role": Role.LIAISON,
     })  # fmt: skip
@@ -76,7 +76,7 @@ def test_a_duplicate_mobile_is_refused_on_the_field(county, login):
 
 
 def test_moving_a_unit_moves_its_subtree(county, login):
-    response = login(county.office_admin).post(reverse("org_edit", args=[county.town.pk]), {
+    response = login(county.office_admin).post(reverse("orgs:org_edit", args=[county.town.pk]), {
         "name": "城关镇", "parent": county.other_town.pk, "kind": OrgKind.TOWN,
         "region_code": "620724100",
     })  # fmt: skip
@@ -87,7 +87,7 @@ def test_moving_a_unit_moves_its_subtree(county, login):
 
 
 def test_a_unit_cannot_move_under_itself(county, login):
-    response = login(county.office_admin).post(reverse("org_edit", args=[county.town.pk]), {
+    response = login(county.office_admin).post(reverse("orgs:org_edit", args=[county.town.pk]), {
         "name": "城关镇", "parent": county.enterprise.pk, "kind": OrgKind.TOWN,
     })  # fmt: skip
 
@@ -96,7 +96,8 @@ def test_a_unit_cannot_move_under_itself(county, login):
 
 
 def test_duplicate_sibling_name_is_refused(county, login):
-    response = login(county.office_admin).post(reverse("org_create", args=[county.county.pk]), {
+    url = reverse("orgs:org_create", args=[county.county.pk])
+    response = login(county.office_admin).post(url, {
         "name": "宣化镇", "parent": county.county.pk, "kind": OrgKind.TOWN,
     })  # fmt: skip
 
@@ -111,7 +112,7 @@ def test_org_tree_and_people_queries_do_not_grow(county, login, extra):
         unit = factories.org(f"新单位{i}", OrgKind.ENTERPRISE, county.town)
         factories.person(unit, Role.LIAISON)
     counts = []
-    for name in ("org_tree", "people_list"):
+    for name in ("orgs:org_tree", "orgs:people_list"):
         client.get(reverse(name))
         with CaptureQueriesContext(connection) as ctx:
             client.get(reverse(name))
@@ -121,7 +122,7 @@ def test_org_tree_and_people_queries_do_not_grow(county, login, extra):
 
 
 def test_the_office_renames_its_own_county_keeping_its_parent(county, login):
-    response = login(county.office_admin).post(reverse("org_edit", args=[county.county.pk]), {
+    response = login(county.office_admin).post(reverse("orgs:org_edit", args=[county.county.pk]), {
         "name": "高台县（新）", "parent": county.county.parent_id, "kind": OrgKind.COUNTY,
         "region_code": "620724",
     })  # fmt: skip

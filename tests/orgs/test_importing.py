@@ -215,7 +215,7 @@ def test_a_file_with_any_error_writes_nothing(county, rows):
 
 def test_import_page_previews_then_confirms(county, login):
     client = login(county.office_admin)
-    url = reverse("org_import", args=[county.county.pk])
+    url = reverse("orgs:org_import", args=[county.county.pk])
     bad = io.BytesIO(xlsx([["", "", "企业", "", "", ""]]))
     bad.name = "units.xlsx"
 
@@ -223,13 +223,15 @@ def test_import_page_previews_then_confirms(county, login):
 
     assert response.status_code == 400
     assert "单位名称为空。" in response.content.decode()
-    assert reverse("org_import_confirm", args=[county.county.pk]) not in response.content.decode()
+    assert (
+        reverse("orgs:org_import_confirm", args=[county.county.pk]) not in response.content.decode()
+    )
     good = io.BytesIO(xlsx(GOOD))
     good.name = "units.xlsx"
     assert client.post(url, {"file": good}).status_code == 200
     assert not Organization.objects.filter(name="新坝镇").exists()
 
-    done = client.post(reverse("org_import_confirm", args=[county.county.pk]))
+    done = client.post(reverse("orgs:org_import_confirm", args=[county.county.pk]))
 
     assert done.status_code == 200
     assert Organization.objects.get(name="新坝镇中心小学").parent.name == "新坝镇"
@@ -241,7 +243,7 @@ def test_an_exe_renamed_xlsx_is_refused_on_the_page(county, login):
     fake.name = "units.xlsx"
 
     response = login(county.office_admin).post(
-        reverse("org_import", args=[county.county.pk]), {"file": fake}
+        reverse("orgs:org_import", args=[county.county.pk]), {"file": fake}
     )
 
     assert response.status_code == 400

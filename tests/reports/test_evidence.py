@@ -85,9 +85,9 @@ def test_returned_report_keeps_its_files_in_the_earlier_version(county, login):
     services.return_submission(actor=county.office_admin, submission=submission, reason="照片不清")
     photo = submission.attachments.get(kind="photo")
 
-    client.post(reverse("attachment_remove", args=[photo.pk]))
+    client.post(reverse("reports:attachment_remove", args=[photo.pk]))
     client.post(
-        reverse("report_edit", args=[submission.pk]),
+        reverse("reports:report_edit", args=[submission.pk]),
         {**report_form(submit="1"), "files": [evidence.jpeg("新照片.jpg", size=(800, 600))]},
     )
 
@@ -102,7 +102,7 @@ def test_returned_report_keeps_its_files_in_the_earlier_version(county, login):
 def test_files_are_served_only_to_those_who_may_see_the_report(county, login):
     post_report(login(county.town_liaison), county, [evidence.pdf()], submit="1")
     attachment = Attachment.objects.get()
-    url = reverse("attachment_file", args=[attachment.pk])
+    url = reverse("reports:attachment_file", args=[attachment.pk])
 
     response = login(county.office_admin).get(url)
     assert response.status_code == 200

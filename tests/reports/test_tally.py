@@ -15,7 +15,7 @@ from anxuan.reports import services, tally
 from anxuan.reports.models import FigureTally, PeriodTally
 from tests import factories
 from tests.concurrency import at_once
-from tests.reports.test_rollup import week
+from tests.rollup.test_rollup import week
 
 FIELDS = ("period_id", "chain_id", "number", "units", "expected", "reported", "timely")
 

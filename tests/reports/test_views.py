@@ -11,7 +11,7 @@ from tests import factories
 
 
 def new_url(participant, period) -> str:
-    return f"{reverse('report_new')}?participant={participant.pk}&period={period.pk}"
+    return f"{reverse('reports:report_new')}?participant={participant.pk}&period={period.pk}"
 
 
 def report_form(**extra) -> dict:
@@ -41,7 +41,7 @@ def test_liaison_submits_a_weekly_report_from_the_form(county, login):
 
     submission = Submission.objects.get(participant=county.participant, period=period)
     assert response.status_code == 302
-    assert response.url == reverse("report_detail", args=[submission.pk])
+    assert response.url == reverse("reports:report_detail", args=[submission.pk])
     assert submission.state == State.SUBMITTED
     version = submission.versions.get()
     assert version.activities.get().place == "中心广场"
@@ -57,9 +57,9 @@ def test_saving_a_draft_then_submitting_from_the_edit_page(county, login):
     submission = Submission.objects.get(period=period)
     assert submission.state == State.DRAFT
     assert client.get(new_url(county.participant, period)).url == reverse(
-        "report_edit", args=[submission.pk]
+        "reports:report_edit", args=[submission.pk]
     )
-    client.post(reverse("report_edit", args=[submission.pk]), report_form(submit="1"))
+    client.post(reverse("reports:report_edit", args=[submission.pk]), report_form(submit="1"))
 
     assert Submission.objects.get(pk=submission.pk).versions.count() == 1
 
@@ -101,12 +101,12 @@ def test_returned_report_shows_the_reason_to_the_liaison(county, login):
     services.submit_report(actor=county.town_liaison, submission=draft)
 
     login(county.office_admin).post(
-        reverse("report_return", args=[draft.pk]), {"reason": "请补充活动照片"}
+        reverse("reports:report_return", args=[draft.pk]), {"reason": "请补充活动照片"}
     )
 
-    home = login(county.town_liaison).get(reverse("home")).content.decode()
+    home = login(county.town_liaison).get(reverse("dashboards:home")).content.decode()
     assert "请补充活动照片" in home
-    form = login(county.town_liaison).get(reverse("report_edit", args=[draft.pk]))
+    form = login(county.town_liaison).get(reverse("reports:report_edit", args=[draft.pk]))
     assert "请补充活动照片" in form.content.decode()
 
 
@@ -121,7 +121,7 @@ def test_inbox_bulk_accepts_the_ticked_reports(county, login):
         services.submit_report(actor=liaison, submission=draft)
         ids.append(draft.pk)
 
-    response = login(county.office_staff).post(reverse("report_inbox"), {"ids": ids})
+    response = login(county.office_staff).post(reverse("reports:report_inbox"), {"ids": ids})
 
     assert response.status_code == 302
     assert set(Submission.objects.values_list("state", flat=True)) == {State.ACCEPTED}
@@ -144,10 +144,10 @@ def test_inbox_queries_do_not_grow_with_rows(county, login, units):
             actor=liaison, submission=factories.report(liaison, participant, period)
         )
     client = login(county.office_admin)
-    client.get(reverse("report_inbox"))
+    client.get(reverse("reports:report_inbox"))
 
     with CaptureQueriesContext(connection) as ctx:
-        page = client.get(reverse("report_inbox"))
+        page = client.get(reverse("reports:report_inbox"))
 
     assert page.content.decode().count('name="ids"') == units
     assert len(ctx.captured_queries) == 5
@@ -163,7 +163,7 @@ def test_the_office_sees_what_changed_between_versions(county, login):
     factories.report(county.town_liaison, county.participant, period, text="发放资料 800 份")
     services.submit_report(actor=county.town_liaison, submission=draft)
 
-    page = login(county.office_admin).get(reverse("report_detail", args=[draft.pk]))
+    page = login(county.office_admin).get(reverse("reports:report_detail", args=[draft.pk]))
 
     html = page.content.decode()
     assert "与第 1 版相比的修改" in html
@@ -178,10 +178,10 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
         campaign_services.add_participants(
             actor=county.office_admin, campaign=campaign, organizations=[county.town]
         )
-    client.get(reverse("home"))
+    client.get(reverse("dashboards:home"))
 
     with CaptureQueriesContext(connection) as ctx:
-        client.get(reverse("home"))
+        client.get(reverse("dashboards:home"))
 
     assert len(ctx.captured_queries) == 9
 
@@ -198,7 +198,7 @@ def test_inbox_filters_by_requirement_and_attachments(county, login):
     )
     with_files = Submission.objects.get(participant=county.participant)
     office = login(county.office_admin)
-    base = reverse("report_inbox") + f"?campaign={county.campaign.pk}"
+    base = reverse("reports:report_inbox") + f"?campaign={county.campaign.pk}"
 
     only_files = office.get(base + "&files=1").content.decode()
     weekly = office.get(base + f"&requirement={period.requirement_id}").content.decode()
@@ -219,8 +219,11 @@ def test_an_important_ad_hoc_item_goes_to_the_top_of_the_inbox(county, login):
     weekly = factories.report(county.other_liaison, county.other_participant, period)
     services.submit_report(actor=county.other_liaison, submission=weekly)
     client = login(county.town_liaison)
-    page = client.get(reverse("campaign_detail", args=[county.campaign.pk])).content.decode()
-    link = f"{reverse('report_new')}?participant={county.participant.pk}&amp;requirement={adhoc.pk}"
+    page = client.get(
+        reverse("campaigns:campaign_detail", args=[county.campaign.pk])
+    ).content.decode()
+    new = reverse("reports:report_new")
+    link = f"{new}?participant={county.participant.pk}&amp;requirement={adhoc.pk}"
     assert link in page
 
     response = client.post(
@@ -230,7 +233,7 @@ def test_an_important_ad_hoc_item_goes_to_the_top_of_the_inbox(county, login):
     item = Submission.objects.get(requirement=adhoc)
     assert response.status_code == 302
     assert (item.important, item.period, item.timeliness) == (True, None, "on_time")
-    inbox = login(county.office_admin).get(reverse("report_inbox")).content.decode()
+    inbox = login(county.office_admin).get(reverse("reports:report_inbox")).content.decode()
     assert inbox.index(f'name="ids" value="{item.pk}"') < inbox.index(
         f'name="ids" value="{weekly.pk}"'
     )

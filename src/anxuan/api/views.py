@@ -39,7 +39,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = selectors.get_token_for(request.user, pk)
     services.revoke_token(actor=request.user, token=token)
     messages.success(request, _("“%(name)s” was revoked.") % {"name": token.name})
-    return redirect("api_tokens")
+    return redirect("api:api_tokens")
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -147,7 +147,7 @@ class Campaign(models.Model):
             Campaign.objects.filter(pk=self.pk).update(lineage=lineage)
 
     def get_absolute_url(self) -> str:
-        return reverse("campaign_detail", args=[self.pk])
+        return reverse("campaigns:campaign_detail", args=[self.pk])
 
 
 class CampaignIndicator(models.Model):

@@ -3,7 +3,7 @@
 import rules
 
 from anxuan.campaigns.models import Campaign, Participant
-from anxuan.orgs.enums import OFFICE_ROLES, Role
+from anxuan.orgs.enums import OFFICE_ROLES, REVIEW_ROLES, Role
 from anxuan.orgs.rules import has_role_over, is_office_over, own_org_ids, roles_over, subtree_q
 
 
@@ -34,6 +34,14 @@ def can_register_liaison(person, participant: Participant | None) -> bool:
     )
 
 
+@rules.predicate
+def can_oversee(person, campaign: Campaign | None) -> bool:
+    """The organising office and its reviewers see the board, the statistics table, the
+    roll-up and the dashboard."""
+    return campaign is not None and has_role_over(person, campaign.owner, REVIEW_ROLES)
+
+
 rules.add_perm("campaigns.view_campaign", can_view_campaign)
 rules.add_perm("campaigns.manage_campaign", can_manage_campaign)
 rules.add_perm("campaigns.register_liaison", can_register_liaison)
+rules.add_perm("campaigns.oversee", can_oversee)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from anxuan.campaigns import views
 
+app_name = "campaigns"
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),

@@ -93,7 +93,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Campaign created. Add participants next."))
-            return redirect("campaign_detail", pk=campaign.pk)
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return render_form(
         request, form, title=_("New campaign"), submit=_("Create"), blueprints=BLUEPRINTS
     )
@@ -111,7 +111,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "campaign": campaign,
             "can_manage": can_manage,
-            "can_oversee": request.user.has_perm("reports.oversee", campaign),
             "phases": campaign.phases.all(),
             "requirements": selectors.requirements_with_periods(campaign),
             "indicators": campaign.indicators.order_by("campaignindicator__order"),
@@ -140,7 +139,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("campaign_detail", pk=campaign.pk)
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return render_form(
         request,
         form,
@@ -165,7 +164,7 @@ def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("Copied. Check the dates, then ask units to register their liaisons.")
             )
-            return redirect("campaign_detail", pk=campaign.pk)
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return render_form(
         request,
         form,
@@ -185,7 +184,7 @@ def campaign_archive(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     services.archive_campaign(actor=request.user, campaign=campaign)
     messages.success(request, _("Campaign archived."))
-    return redirect("campaign_list")
+    return redirect("campaigns:campaign_list")
 
 
 @login_required
@@ -236,14 +235,14 @@ def phase_edit(request: HttpRequest, pk: int, phase_pk: int | None = None) -> Ht
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("campaign_detail", pk=campaign.pk)
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return render_form(
         request,
         form,
         title=_("Phase of %(t)s") % {"t": campaign.title},
         submit=_("Save"),
         back=campaign.get_absolute_url(),
-        delete_url=reverse("phase_delete", args=[campaign.pk, phase.pk]) if phase else "",
+        delete_url=reverse("campaigns:phase_delete", args=[campaign.pk, phase.pk]) if phase else "",
     )
 
 
@@ -255,7 +254,7 @@ def phase_delete(request: HttpRequest, pk: int, phase_pk: int) -> HttpResponse:
         actor=request.user, phase=get_object_or_404(Phase, pk=phase_pk, campaign=campaign)
     )
     messages.success(request, _("Phase removed."))
-    return redirect("campaign_detail", pk=campaign.pk)
+    return redirect("campaigns:campaign_detail", pk=campaign.pk)
 
 
 @login_required
@@ -281,7 +280,7 @@ def requirement_edit(
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved: %(n)d periods.") % {"n": saved.periods.count()})
-            return redirect("campaign_detail", pk=campaign.pk)
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return render_form(
         request,
         form,
@@ -289,7 +288,9 @@ def requirement_edit(
         submit=_("Save"),
         back=campaign.get_absolute_url(),
         delete_url=(
-            reverse("requirement_delete", args=[campaign.pk, requirement.pk]) if requirement else ""
+            reverse("campaigns:requirement_delete", args=[campaign.pk, requirement.pk])
+            if requirement
+            else ""
         ),
     )
 
@@ -305,7 +306,7 @@ def requirement_delete(request: HttpRequest, pk: int, requirement_pk: int) -> Ht
         messages.error(request, exc.messages[0])
     else:
         messages.success(request, _("Requirement removed."))
-    return redirect("campaign_detail", pk=campaign.pk)
+    return redirect("campaigns:campaign_detail", pk=campaign.pk)
 
 
 @login_required
@@ -322,7 +323,7 @@ def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
         child = services.create_linked_campaign(actor=request.user, parent=parent, owner=owner)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-        return redirect("campaign_detail", pk=parent.pk)
+        return redirect("campaigns:campaign_detail", pk=parent.pk)
     messages.success(
         request,
         _(
@@ -331,7 +332,7 @@ def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"title": parent.title},
     )
-    return redirect("participants", pk=child.pk)
+    return redirect("campaigns:participants", pk=child.pk)
 
 
 @login_required
@@ -359,7 +360,7 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
                 joined_on=form.cleaned_data["joined_on"],
             )
             messages.success(request, _("%(n)d units added.") % {"n": added})
-            return redirect("participants", pk=campaign.pk)
+            return redirect("campaigns:participants", pk=campaign.pk)
     filter_ = request.GET.get("show", "")
     if filter_ == "unregistered":
         rows = rows.filter(registered_at__isnull=True)
@@ -384,7 +385,7 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
     participant = selectors.get_participant_for(request.user, campaign, participant_pk)
     services.remove_participant(actor=request.user, participant=participant)
     messages.success(request, _("“%(u)s” no longer takes part.") % {"u": participant.organization})
-    return redirect("participants", pk=campaign.pk)
+    return redirect("campaigns:participants", pk=campaign.pk)
 
 
 @login_required
@@ -406,7 +407,7 @@ def liaison_register(request: HttpRequest, pk: int, participant_pk: int) -> Http
         messages.success(
             request, _("Liaison registered for %(u)s.") % {"u": participant.organization}
         )
-        return redirect("campaign_detail", pk=campaign.pk)
+        return redirect("campaigns:campaign_detail", pk=campaign.pk)
     return render_form(
         request,
         form,
@@ -449,7 +450,7 @@ def indicator_edit(request: HttpRequest, indicator_pk: int | None = None) -> Htt
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("indicator_list")
+            return redirect("campaigns:indicator_list")
     intro = (
         _("Shared indicators are kept by the system administrators.")
         if (indicator and indicator.owner is None)

@@ -8,13 +8,13 @@ from typing import Any, BinaryIO
 from anxuan.campaigns.models import Campaign
 from anxuan.campaigns.selectors import participants_of
 from anxuan.core.views import XLSX
+from anxuan.dashboards.dashboard import build_dashboard
 from anxuan.exports.enums import ExportKind
 from anxuan.exports.evidence import evidence_zip
 from anxuan.exports.summary import summary_docx
 from anxuan.exports.xlsx import Progress, board_xlsx, statistics_xlsx
-from anxuan.reports.board import campaign_board
-from anxuan.reports.dashboard import build_dashboard
-from anxuan.reports.statistics import statistics_table
+from anxuan.rollup.board import campaign_board
+from anxuan.rollup.statistics import statistics_table
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -13,6 +13,6 @@ def jobs_of(person: Person) -> QuerySet:
 
 def get_job_for(person: Person, pk: int) -> ExportJob:
     job = jobs_of(person).filter(pk=pk).first()
-    if job is None or not person.has_perm("reports.oversee", job.campaign):
+    if job is None or not person.has_perm("campaigns.oversee", job.campaign):
         raise Http404
     return job

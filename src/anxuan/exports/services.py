@@ -31,7 +31,7 @@ def start_export(*, actor: Person, campaign: Campaign, kind: str, options: dict)
     Side effects: audit row; the worker's `run_export` after commit."""
     from anxuan.exports.tasks import run_export
 
-    if not actor.has_perm("reports.oversee", campaign):
+    if not actor.has_perm("campaigns.oversee", campaign):
         raise PermissionDenied
     Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialise starts
     job = ExportJob.objects.filter(

@@ -15,11 +15,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from anxuan.campaigns.models import Campaign
+from anxuan.dashboards.charts import Chart, chart_png
 from anxuan.exports.xlsx import Progress
-from anxuan.reports.board import campaign_board, percent_text
-from anxuan.reports.charts import Chart, chart_png
 from anxuan.reports.models import ActivityRecord, Attachment
 from anxuan.reports.selectors import latest_versions
+from anxuan.rollup.board import campaign_board, percent_text
 
 MAX_PHOTOS = 8
 

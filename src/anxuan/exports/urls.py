@@ -2,6 +2,7 @@ from django.urls import path
 
 from anxuan.exports import views
 
+app_name = "exports"
 urlpatterns = [
     path("campaigns/<int:pk>/exports/", views.export_start, name="export_start"),
     path("exports/", views.export_list, name="export_list"),

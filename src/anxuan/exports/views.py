@@ -23,20 +23,20 @@ from anxuan.exports.models import ExportJob
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue an export of the campaign; its page shows the progress."""
     campaign = get_campaign_for(request.user, pk)
-    if not request.user.has_perm("reports.oversee", campaign):
+    if not request.user.has_perm("campaigns.oversee", campaign):
         raise PermissionDenied
     kind = request.POST.get("kind", "")
     exporter = EXPORTERS.get(kind)
     if exporter is None:
         messages.error(request, _("There is no such export."))
-        return redirect("campaign_detail", pk=campaign.pk)
+        return redirect("campaigns:campaign_detail", pk=campaign.pk)
     job = services.start_export(
         actor=request.user,
         campaign=campaign,
         kind=kind,
         options=exporter.options(campaign, request.POST),
     )
-    return redirect("export_job", pk=job.pk)
+    return redirect("exports:export_job", pk=job.pk)
 
 
 def _status(job: ExportJob) -> dict:
@@ -46,7 +46,7 @@ def _status(job: ExportJob) -> dict:
         "done": job.done,
         "total": job.total,
         "percent": job.percent,
-        "download": reverse("export_download", args=[job.pk])
+        "download": reverse("exports:export_download", args=[job.pk])
         if job.state == JobState.DONE
         else None,
     }

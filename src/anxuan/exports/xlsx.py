@@ -10,8 +10,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from anxuan.campaigns.models import Campaign
-from anxuan.reports.board import Board
-from anxuan.reports.statistics import Table
+from anxuan.rollup.board import Board
+from anxuan.rollup.statistics import Table
 
 Progress = Callable[[int, int], None]  # (done, total)
 

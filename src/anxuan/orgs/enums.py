@@ -25,3 +25,4 @@ class Role(models.TextChoices):
 
 
 OFFICE_ROLES = frozenset({Role.OFFICE_ADMIN, Role.OFFICE_STAFF})
+REVIEW_ROLES = frozenset({*OFFICE_ROLES, Role.REVIEWER})  # the office and its reviewers

@@ -48,7 +48,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("org_detail", args=[self.pk])
+        return reverse("orgs:org_detail", args=[self.pk])
 
     @property
     def depth(self) -> int:

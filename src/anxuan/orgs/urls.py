@@ -2,6 +2,7 @@ from django.urls import path
 
 from anxuan.orgs import views
 
+app_name = "orgs"
 urlpatterns = [
     path("orgs/", views.org_tree, name="org_tree"),
     path("orgs/import-template.xlsx", views.import_template, name="org_import_template"),

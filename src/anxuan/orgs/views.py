@@ -80,7 +80,7 @@ def org_create(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("“%(name)s” was added.") % {"name": org.name})
-            return redirect("org_detail", pk=org.pk)
+            return redirect("orgs:org_detail", pk=org.pk)
     return render_form(
         request,
         form,
@@ -106,7 +106,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("org_detail", pk=org.pk)
+            return redirect("orgs:org_detail", pk=org.pk)
     return render_form(
         request,
         form,
@@ -122,7 +122,7 @@ def org_archive(request: HttpRequest, pk: int) -> HttpResponse:
     org = _managed_org(request, pk)
     services.archive_organization(actor=request.user, org=org)
     messages.success(request, _("“%(name)s” and its units were archived.") % {"name": org.name})
-    return redirect("org_tree")
+    return redirect("orgs:org_tree")
 
 
 @login_required
@@ -161,7 +161,7 @@ def org_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending["root"] != root.pk:
         messages.error(request, _("Nothing to import: upload the file again."))
-        return redirect("org_import", pk=root.pk)
+        return redirect("orgs:org_import", pk=root.pk)
     try:
         result = importing.apply_import(actor=request.user, root=root, rows=pending["rows"])
     except ValidationError:
@@ -172,7 +172,7 @@ def org_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 "Upload the file again to see why."
             ),
         )
-        return redirect("org_import", pk=root.pk)
+        return redirect("orgs:org_import", pk=root.pk)
     finally:
         request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, _("%(n)d units imported.") % {"n": result.organizations})
@@ -251,7 +251,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("person_detail", pk=person.pk)
+            return redirect("orgs:person_detail", pk=person.pk)
     elif request.method == "POST" and form is None:
         raise PermissionDenied
     membership_form = MembershipForm(organizations=selectors.organizations_managed_by(request.user))
@@ -290,7 +290,7 @@ def person_add_membership(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("This person already has that role there."))
     else:
         messages.error(request, _("Choose an organisation and a role."))
-    return redirect("person_detail", pk=person.pk)
+    return redirect("orgs:person_detail", pk=person.pk)
 
 
 @login_required
@@ -303,7 +303,7 @@ def person_remove_membership(request: HttpRequest, pk: int, membership_pk: int) 
         messages.success(request, _("Role removed."))
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-    return redirect("person_detail", pk=person.pk)
+    return redirect("orgs:person_detail", pk=person.pk)
 
 
 @login_required

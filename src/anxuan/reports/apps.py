@@ -7,6 +7,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from anxuan.campaigns.signals import expectations_changed
+        from anxuan.core import actions
         from anxuan.reports import tally
+        from anxuan.reports.actions import participant_actions
 
         expectations_changed.connect(tally.on_expectations_changed, dispatch_uid="tally")
+        actions.register("participant", participant_actions)

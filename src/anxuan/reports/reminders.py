@@ -101,7 +101,7 @@ def _remind(period: Period, kind: str, now: datetime) -> int:
     for participant in pending:
         if not _claim(f"{kind}:{period.pk}:{participant.pk}", period, participant):
             continue
-        link = f"{reverse('report_new')}?participant={participant.pk}&period={period.pk}"
+        link = f"{reverse('reports:report_new')}?participant={participant.pk}&period={period.pk}"
         notify(_liaisons(participant), text, link)
         sent += 1
     if campaign.webhook_url and pending and _claim(f"{kind}:{period.pk}:group", period, None):
@@ -152,4 +152,8 @@ def notify_returned(submission: Submission, reason: str) -> None:
         "unit": submission.participant.organization.name,
         "reason": reason,
     }
-    notify(_liaisons(submission.participant), text, reverse("report_edit", args=[submission.pk]))
+    notify(
+        _liaisons(submission.participant),
+        text,
+        reverse("reports:report_edit", args=[submission.pk]),
+    )

@@ -2,13 +2,10 @@
 
 import rules
 
-from anxuan.campaigns.models import Campaign
 from anxuan.campaigns.rules import can_register_liaison
-from anxuan.orgs.enums import OFFICE_ROLES, Role
+from anxuan.orgs.enums import REVIEW_ROLES
 from anxuan.orgs.rules import has_role_over, memberships_of
 from anxuan.reports.models import Submission
-
-REVIEW_ROLES = frozenset({*OFFICE_ROLES, Role.REVIEWER})
 
 
 @rules.predicate
@@ -32,14 +29,7 @@ def is_reviewer_somewhere(person) -> bool:
     )
 
 
-@rules.predicate
-def can_oversee(person, campaign: Campaign | None) -> bool:
-    """The organising office and its reviewers see the board and the statistics table."""
-    return campaign is not None and has_role_over(person, campaign.owner, REVIEW_ROLES)
-
-
 rules.add_perm("reports.report", can_report_for)
-rules.add_perm("reports.oversee", can_oversee)
 rules.add_perm("reports.review_somewhere", is_reviewer_somewhere)
 rules.add_perm("reports.review", can_review)
 rules.add_perm("reports.view", can_report_for | can_review)

@@ -4,12 +4,11 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from anxuan.campaigns.models import Campaign, Participant, Period
-from anxuan.orgs.enums import Role
+from anxuan.orgs.enums import REVIEW_ROLES, Role
 from anxuan.orgs.models import Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission, SubmissionVersion
-from anxuan.reports.rules import REVIEW_ROLES
 
 
 def _base() -> QuerySet:

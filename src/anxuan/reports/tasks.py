@@ -54,14 +54,6 @@ def send_reminders() -> None:
     send_due_reminders()
 
 
-@db_periodic_task(crontab(minute="*"))
-def refresh_rollup_snapshots() -> None:
-    """Snapshots of the largest campaigns' roll-ups (decision 0010)."""
-    from anxuan.reports.rollup import refresh_snapshots
-
-    refresh_snapshots()
-
-
 @db_task()
 def notify_returned(submission_id: int) -> None:
     from anxuan.reports import reminders

@@ -1,4 +1,3 @@
-from io import BytesIO
 from itertools import pairwise
 
 from django.contrib import messages
@@ -7,61 +6,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from anxuan.campaigns import selectors as campaign_selectors
-from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
+from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
-from anxuan.core.views import XLSX, add_service_errors
-from anxuan.reports import selectors, services, upward
-from anxuan.reports.board import board_periods, campaign_board
-from anxuan.reports.charts import chart_xlsx
-from anxuan.reports.dashboard import Dashboard, build_dashboard
+from anxuan.core.views import add_service_errors
+from anxuan.reports import selectors, services
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
 from anxuan.reports.models import Attachment, Submission
-from anxuan.reports.statistics import statistics_table
-
-
-@login_required
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """What is due for a liaison (with each report's state) and what came back from the
-    office; what needs attention for an office."""
-    user = request.user
-    is_office = user.has_perm("orgs.office_work")
-    office = (
-        list(campaign_selectors.office_campaigns(user).filter(ends_on__gte=timezone.localdate()))
-        if is_office
-        else []
-    )
-    due = campaign_selectors.due_for_liaison(user)
-    found = selectors.submissions_by_period(
-        [row["participant"].pk for row in due], [row["period"].pk for row in due]
-    )
-    for row in due:
-        row["submission"] = found.get((row["participant"].pk, row["period"].pk))
-    return render(
-        request,
-        "reports/home.html",
-        {
-            "due": due,
-            "returned": selectors.returned_for(user),
-            "registrations": campaign_selectors.liaison_registrations_for(user),
-            "office_campaigns": office,
-            "deadlines": campaign_selectors.next_deadlines([c.pk for c in office])
-            if office
-            else [],
-            "is_office": is_office,
-            "notices": list(user.notices.filter(read_at__isnull=True)[:10]),
-            "to_review": selectors.inbox_for(user, filters={}).count()
-            if user.has_perm("reports.review_somewhere")
-            else None,
-        },
-    )
 
 
 def _participant_for(request: HttpRequest, pk: str | None) -> Participant:
@@ -129,15 +84,15 @@ def _report_page(
             if "submit" in request.POST:
                 services.submit_report(actor=request.user, submission=submission)
                 messages.success(request, _("Submitted. The office has your report."))
-                return redirect("report_detail", pk=submission.pk)
+                return redirect("reports:report_detail", pk=submission.pk)
         except services.StateConflict as exc:
             messages.error(request, exc.messages[0])
-            return redirect("report_detail", pk=submission.pk)
+            return redirect("reports:report_detail", pk=submission.pk)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved."))
-            return redirect("report_edit", pk=submission.pk)
+            return redirect("reports:report_edit", pk=submission.pk)
     return render(
         request,
         "reports/form.html",
@@ -168,7 +123,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         )
         existing = selectors.find_submission(participant, period)
         if existing:
-            return redirect("report_edit", pk=existing.pk)
+            return redirect("reports:report_edit", pk=existing.pk)
         requirement = period.requirement
     else:
         requirement = get_object_or_404(
@@ -189,7 +144,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("reports.report", submission):
         raise PermissionDenied
     if submission.state not in EDITABLE:
-        return redirect("report_detail", pk=submission.pk)
+        return redirect("reports:report_detail", pk=submission.pk)
     return _report_page(
         request,
         participant=submission.participant,
@@ -249,7 +204,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Accepted."))
     except services.StateConflict as exc:
         messages.error(request, exc.messages[0])
-    return redirect("report_detail", pk=submission.pk)
+    return redirect("reports:report_detail", pk=submission.pk)
 
 
 @login_required
@@ -259,7 +214,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the report is returned."))
-        return redirect("report_detail", pk=submission.pk)
+        return redirect("reports:report_detail", pk=submission.pk)
     try:
         services.return_submission(
             actor=request.user, submission=submission, reason=form.cleaned_data["reason"]
@@ -267,7 +222,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Returned to the unit with your reason."))
     except services.StateConflict as exc:
         messages.error(request, exc.messages[0])
-    return redirect("report_detail", pk=submission.pk)
+    return redirect("reports:report_detail", pk=submission.pk)
 
 
 @login_required
@@ -336,130 +291,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except services.StateConflict as exc:
         messages.error(request, exc.messages[0])
-    return redirect("report_edit", pk=attachment.submission_id)
-
-
-def _overseen(request: HttpRequest, pk: int) -> Campaign:
-    campaign = campaign_selectors.get_campaign_for(request.user, pk)
-    if not request.user.has_perm("reports.oversee", campaign):
-        raise PermissionDenied
-    return campaign
-
-
-@login_required
-@require_GET
-def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
-    """Participants × periods: on time, late, missing, returned, accepted; with rates."""
-    campaign = _overseen(request, pk)
-    requirement = request.GET.get("requirement", "")
-    requirement_id = int(requirement) if requirement.isdigit() else None
-    board = campaign_board(
-        campaign, requirement_id=requirement_id, only_missing=request.GET.get("only") == "missing"
-    )
-    return render(
-        request,
-        "reports/board.html",
-        {
-            "campaign": campaign,
-            "board": board,
-            "requirement_id": requirement_id,
-            "requirements": campaign.requirements.exclude(schedule="anytime").exclude(
-                kind="liaison_form"
-            ),
-            "only": request.GET.get("only", ""),
-        },
-    )
-
-
-@login_required
-@require_GET
-def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Completeness and timeliness of every unit reporting below the campaign, a row per
-    participant (a county stands for its towns), drilling down to the level below; then the
-    same rows' activities and indicator totals."""
-    dashboard = _dashboard(request, pk)
-    rollup = dashboard.rollup
-    deeper = set(
-        Campaign.objects.filter(
-            parent__in=[r.child.pk for r in rollup.rows if r.child], archived=False
-        ).values_list("parent_id", flat=True)
-    )
-    return render(
-        request,
-        "reports/rollup.html",
-        {
-            "campaign": dashboard.campaign,
-            "rollup": rollup,
-            "deeper": deeper,
-            "dashboard": dashboard,
-        },
-    )
-
-
-def _dashboard(request: HttpRequest, pk: int) -> Dashboard:
-    return build_dashboard(
-        _overseen(request, pk),
-        can_open=lambda child: request.user.has_perm("reports.oversee", child),
-    )
-
-
-@login_required
-@require_GET
-def dashboard_page(request: HttpRequest, pk: int, screen: bool = False) -> HttpResponse:
-    """Charts of the roll-up and the figures, each with its table and .xlsx; `screen` is
-    the full-screen display for the command centre (大屏), refreshing itself."""
-    dashboard = _dashboard(request, pk)
-    return render(
-        request,
-        "reports/screen.html" if screen else "reports/dashboard.html",
-        {"campaign": dashboard.campaign, "dashboard": dashboard},
-    )
-
-
-@login_required
-@require_GET
-def dashboard_chart_xlsx(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    """One chart's numbers as .xlsx."""
-    dashboard = _dashboard(request, pk)
-    chart = dashboard.chart(key)
-    if chart is None:
-        raise Http404
-    out = BytesIO()
-    chart_xlsx(chart, out)
-    out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"{dashboard.campaign.title}-{chart.title}.xlsx",
-        content_type=XLSX,
-    )
-
-
-@login_required
-@require_GET
-def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """附件2 on screen and as .xlsx, from accepted or from all submitted reports."""
-    campaign = _overseen(request, pk)
-    basis = "submitted" if request.GET.get("basis") == "submitted" else "accepted"
-    table = statistics_table(
-        campaign, list(campaign_selectors.participants_of(campaign)), basis=basis
-    )
-    return render(
-        request,
-        "reports/statistics.html",
-        {
-            "campaign": campaign,
-            "table": table,
-            "basis": basis,
-        },
-    )
-
-
-@login_required
-@require_POST
-def notices_read(request: HttpRequest) -> HttpResponse:
-    request.user.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return redirect("home")
+    return redirect("reports:report_edit", pk=attachment.submission_id)
 
 
 @login_required
@@ -469,38 +301,4 @@ def attachment_highlight(request: HttpRequest, pk: int) -> HttpResponse:
     services.set_highlight(
         actor=request.user, attachment=attachment, highlight=request.POST.get("highlight") == "1"
     )
-    return redirect("report_detail", pk=attachment.submission_id)
-
-
-@login_required
-def upward_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The office's reports to the parent campaign, produced from this campaign's data: the
-    draft it would send, and one button per period of the parent's requirements."""
-    campaign = _overseen(request, pk)
-    try:
-        participant = upward.upward_participant(campaign)
-    except ValidationError:
-        raise Http404 from None
-    periods = board_periods(participant.campaign)
-    if request.method == "POST":
-        period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
-        if period is None:
-            raise Http404
-        try:
-            version = upward.report_upward(actor=request.user, campaign=campaign, period=period)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-            return redirect("report_upward", pk=campaign.pk)
-        messages.success(request, _("Reported to “%(title)s”.") % {"title": participant.campaign})
-        return redirect("report_detail", pk=version.submission_id)
-    sent = selectors.submissions_by_period([participant.pk], [p.pk for p in periods])
-    return render(
-        request,
-        "reports/upward.html",
-        {
-            "campaign": campaign,
-            "parent": participant.campaign,
-            "rows": [(p, sent.get((participant.pk, p.pk))) for p in periods],
-            "preview": upward.upward_draft(campaign, periods[0])["text"] if periods else "",
-        },
-    )
+    return redirect("reports:report_detail", pk=attachment.submission_id)

@@ -84,7 +84,7 @@ def get_campaign(request: HttpRequest, campaign_id: int):
         "activity_types": campaign.activity_types.values_list("name", flat=True),
         "domains": campaign.domains.values_list("name", flat=True),
         "can_manage": request.user.has_perm("campaigns.manage_campaign", campaign),
-        "can_oversee": request.user.has_perm("reports.oversee", campaign),
+        "can_oversee": request.user.has_perm("campaigns.oversee", campaign),
     }
 
 

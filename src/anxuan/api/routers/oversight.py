@@ -8,8 +8,8 @@ from ninja import Field, Query, Router, Schema
 
 from anxuan.api.schemas import BoardOut, StatisticsOut
 from anxuan.campaigns.selectors import get_campaign_for, participants_of
-from anxuan.reports.board import campaign_board
-from anxuan.reports.statistics import statistics_table
+from anxuan.rollup.board import campaign_board
+from anxuan.rollup.statistics import statistics_table
 
 router = Router(tags=["oversight"])
 
@@ -27,7 +27,7 @@ class StatisticsFilters(Schema):
 
 def overseen(request: HttpRequest, campaign_id: int):
     campaign = get_campaign_for(request.user, campaign_id)
-    if not request.user.has_perm("reports.oversee", campaign):
+    if not request.user.has_perm("campaigns.oversee", campaign):
         raise PermissionDenied
     return campaign
 

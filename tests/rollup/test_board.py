@@ -11,8 +11,8 @@ from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.reports import services
-from anxuan.reports.board import board_periods, build_board
-from anxuan.reports.statistics import statistics_table
+from anxuan.rollup.board import board_periods, build_board
+from anxuan.rollup.statistics import statistics_table
 from tests import factories
 
 AFTER_JUNE = datetime(2026, 7, 10, 9, 0, tzinfo=SHANGHAI)
@@ -135,7 +135,7 @@ def test_only_reviewers_mark_highlights(county, login, django_capture_on_commit_
     photo = Attachment.objects.get()
 
     response = login(county.town_liaison).post(
-        reverse("attachment_highlight", args=[photo.pk]), {"highlight": "1"}
+        reverse("reports:attachment_highlight", args=[photo.pk]), {"highlight": "1"}
     )
 
     assert response.status_code == 403

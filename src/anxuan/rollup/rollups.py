@@ -19,14 +19,23 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
-from anxuan.campaigns.models import LINEAGE_WIDTH, Campaign, Participant, Period
-from anxuan.reports.board import Rate, board_periods, cell_for
-from anxuan.reports.models import FigureTally, PeriodTally, RollupSnapshot, Submission
+from anxuan.campaigns.models import LINEAGE_WIDTH, Campaign, Indicator, Participant, Period
+from anxuan.reports.enums import State
+from anxuan.reports.models import (
+    ActivityRecord,
+    FigureTally,
+    IndicatorValue,
+    PeriodTally,
+    Submission,
+)
+from anxuan.reports.selectors import latest_versions
 from anxuan.reports.tally import chain_tops
+from anxuan.rollup.board import Rate, board_periods, cell_for
+from anxuan.rollup.models import RollupSnapshot
 
 
 @dataclass
@@ -247,3 +256,64 @@ def build_figures(rollup: Rollup) -> Figures:
         if branch is not None:
             by_child[branch][metric] += value
     return Figures(dict(totals), dict(by_period), {b: dict(m) for b, m in by_child.items()})
+
+
+def own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
+    """For the participants that report themselves: ({participant id: {metric: value}}, in
+    FigureTally's metrics, from their latest versions; {participant id: latest report id})."""
+    direct = [r.participant.pk for r in rows if r.child is None]
+    reports = Submission.objects.filter(
+        participant__in=direct, requirement__campaign=campaign
+    ).exclude(state=State.DRAFT)
+    latest_report = dict(
+        reports.values("participant_id")
+        .annotate(latest=Max("id"))
+        .values_list("participant_id", "latest")
+    )
+    versions = latest_versions(campaign).filter(submission__participant__in=direct).values("id")
+    unit = "version__submission__participant_id"
+    figures: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for pk, n, people in (
+        ActivityRecord.objects.filter(version__in=versions)
+        .values(unit)
+        .annotate(n=Count("pk"), people=Sum("people_reached"))
+        .values_list(unit, "n", "people")
+    ):
+        figures[pk].update(a=Decimal(n), p=Decimal(people))
+    for pk, indicator, total in (
+        IndicatorValue.objects.filter(
+            version__in=versions, version__submission__state=State.ACCEPTED
+        )
+        .values(unit, "indicator_id")
+        .annotate(total=Sum("value"))
+        .values_list(unit, "indicator_id", "total")
+    ):
+        figures[pk][f"i:{indicator}"] = total
+    return figures, latest_report
+
+
+@dataclass
+class Statistics:
+    """Activities, people reached and indicator totals per row of a roll-up."""
+
+    indicators: list[Indicator]  # those with figures
+    rows: list[tuple[RollupRow, list[Decimal]]]  # activities, people, each indicator
+    latest_report: dict[int, int]  # participant id: its latest report
+
+
+def rollup_statistics(campaign: Campaign, rollup: Rollup, figures: Figures) -> Statistics:
+    own, latest_report = own_units(campaign, rollup.rows)
+    indicators = {
+        f"i:{i.pk}": i
+        for i in Indicator.objects.filter(
+            pk__in=[int(m[2:]) for m in figures.totals if m.startswith("i:")]
+        )
+    }
+
+    def row_figure(row: RollupRow, metric: str) -> Decimal:
+        if row.child is None:
+            return own.get(row.participant.pk, {}).get(metric, Decimal(0))
+        return figures.by_child.get(row.child.pk, {}).get(metric, Decimal(0))
+
+    rows = [(row, [row_figure(row, m) for m in ("a", "p", *indicators)]) for row in rollup.rows]
+    return Statistics(list(indicators.values()), rows, latest_report)

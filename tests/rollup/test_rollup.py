@@ -8,7 +8,7 @@ from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.reports import services
-from anxuan.reports.rollup import build_rollup
+from anxuan.rollup.rollups import build_rollup
 from tests import factories
 
 AFTER_JUNE = datetime(2026, 7, 10, 9, 0, tzinfo=SHANGHAI)
@@ -127,13 +127,14 @@ def test_the_city_page_shows_each_county_and_drills_down(county, city, county_ca
     city_office = login(city.owner.memberships.get().person)
 
     with time_machine.travel(AFTER_JUNE, tick=False):
-        page = city_office.get(reverse("rollup", args=[city.pk])).content.decode()
+        page = city_office.get(reverse("rollup:rollup", args=[city.pk])).content.decode()
 
     row = page.split('data-unit="高台县"')[1].split("</tr>")[0]
-    assert f'href="{reverse("completeness_board", args=[county_campaign.pk])}"' in row
+    assert f'href="{reverse("rollup:completeness_board", args=[county_campaign.pk])}"' in row
     assert ">1/2<" in row
     assert (
-        city_office.get(reverse("completeness_board", args=[county_campaign.pk])).status_code == 200
+        city_office.get(reverse("rollup:completeness_board", args=[county_campaign.pk])).status_code
+        == 200
     )
 
 
@@ -143,7 +144,7 @@ def test_the_rollup_page_has_constant_queries(
     from django.urls import reverse
 
     city_office = login(city.owner.memberships.get().person)
-    url = reverse("rollup", args=[city.pk])
+    url = reverse("rollup:rollup", args=[city.pk])
     city_office.get(url)
     with django_assert_num_queries(20) as one:
         city_office.get(url)

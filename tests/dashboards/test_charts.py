@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
-from anxuan.reports import charts
-from anxuan.reports.charts import Chart, Series, chart_png, chart_xlsx
+from anxuan.dashboards import charts
+from anxuan.dashboards.charts import Chart, Series, chart_png, chart_xlsx
 
 NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 
@@ -151,7 +151,7 @@ def test_xlsx_of_counts_keeps_whole_numbers():
 
 
 def test_pages_that_only_describe_charts_do_not_load_matplotlib():
-    code = "import sys, anxuan.reports.charts; print('matplotlib' in sys.modules)"
+    code = "import sys, anxuan.dashboards.charts; print('matplotlib' in sys.modules)"
 
     # Our own interpreter with a fixed argument.
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)  # noqa: S603

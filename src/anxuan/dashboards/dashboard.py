@@ -3,27 +3,25 @@ table of its numbers and an .xlsx of the same (reports.charts). A bar for a unit
 its own campaign opens that campaign's dashboard; a bar for a unit that reports itself
 opens its latest report."""
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Campaign, Indicator
-from anxuan.reports.board import percent_text
-from anxuan.reports.charts import Chart, Series
-from anxuan.reports.enums import State
-from anxuan.reports.models import (
-    ActivityRecord,
-    IndicatorValue,
-    Submission,
+from anxuan.dashboards.charts import Chart, Series
+from anxuan.rollup.board import percent_text
+from anxuan.rollup.rollups import (
+    Figures,
+    Rollup,
+    RollupRow,
+    build_figures,
+    build_rollup,
+    rollup_statistics,
 )
-from anxuan.reports.rollup import Figures, Rollup, RollupRow, build_figures, build_rollup
-from anxuan.reports.selectors import latest_versions
 
 
 @dataclass
@@ -54,40 +52,6 @@ def percent(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def _own_units(campaign: Campaign, rows: list[RollupRow]) -> tuple[dict, dict]:
-    """For the participants that report themselves: ({participant id: {metric: value}}, in
-    FigureTally's metrics, from their latest versions; {participant id: latest report id})."""
-    direct = [r.participant.pk for r in rows if r.child is None]
-    reports = Submission.objects.filter(
-        participant__in=direct, requirement__campaign=campaign
-    ).exclude(state=State.DRAFT)
-    latest_report = dict(
-        reports.values("participant_id")
-        .annotate(latest=Max("id"))
-        .values_list("participant_id", "latest")
-    )
-    versions = latest_versions(campaign).filter(submission__participant__in=direct).values("id")
-    unit = "version__submission__participant_id"
-    figures: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for pk, n, people in (
-        ActivityRecord.objects.filter(version__in=versions)
-        .values(unit)
-        .annotate(n=Count("pk"), people=Sum("people_reached"))
-        .values_list(unit, "n", "people")
-    ):
-        figures[pk].update(a=Decimal(n), p=Decimal(people))
-    for pk, indicator, total in (
-        IndicatorValue.objects.filter(
-            version__in=versions, version__submission__state=State.ACCEPTED
-        )
-        .values(unit, "indicator_id")
-        .annotate(total=Sum("value"))
-        .values_list(unit, "indicator_id", "total")
-    ):
-        figures[pk][f"i:{indicator}"] = total
-    return figures, latest_report
-
-
 def _links(
     rows: list[RollupRow], latest_report: dict, can_open: Callable[[Campaign], bool]
 ) -> list[str | None]:
@@ -95,10 +59,10 @@ def _links(
     for row in rows:
         if row.child is not None:
             ok = can_open(row.child)
-            links.append(reverse("dashboard", args=[row.child.pk]) if ok else None)
+            links.append(reverse("dashboards:dashboard", args=[row.child.pk]) if ok else None)
         else:
             report = latest_report.get(row.participant.pk)
-            links.append(reverse("report_detail", args=[report]) if report else None)
+            links.append(reverse("reports:report_detail", args=[report]) if report else None)
     return links
 
 
@@ -123,24 +87,19 @@ def build_dashboard(
     rollup = build_rollup(campaign)
     periods = rollup.periods
     figures = build_figures(rollup)
-    own, latest_report = _own_units(campaign, rollup.rows)
+    statistics = rollup_statistics(campaign, rollup, figures)
+    latest_report = statistics.latest_report
     rows = rollup.rows
     names = [r.participant.organization.name for r in rows]
     links = _links(rows, latest_report, can_open)
     labels = [p.label for p in periods]
     weeks = [i for i, p in enumerate(periods) if p.requirement.schedule == Schedule.WEEKLY]
-    indicators = {
-        f"i:{i.pk}": i
-        for i in Indicator.objects.filter(
-            pk__in=[int(m[2:]) for m in figures.totals if m.startswith("i:")]
-        )
-    }
+    indicators = {f"i:{i.pk}": i for i in statistics.indicators}
 
     def row_figure(row: RollupRow, metric: str) -> Decimal:
-        if row.child is None:
-            return own.get(row.participant.pk, {}).get(metric, Decimal(0))
-        return figures.by_child.get(row.child.pk, {}).get(metric, Decimal(0))
+        return dict(zip(("a", "p", *indicators), by_row[row.participant.pk], strict=True))[metric]
 
+    by_row = {row.participant.pk: values for row, values in statistics.rows}
     charts = [
         Chart(
             key="periods",
@@ -227,5 +186,4 @@ def build_dashboard(
             series=[Series(name, weekly[m]) for m, name in trend if any(weekly.get(m, []))],
         )
     )
-    statistics = [(row, [row_figure(row, m) for m in ("a", "p", *indicators)]) for row in rows]
-    return Dashboard(campaign, rollup, figures, charts, list(indicators.values()), statistics)
+    return Dashboard(campaign, rollup, figures, charts, statistics.indicators, statistics.rows)

@@ -6,10 +6,10 @@ from datetime import timedelta
 import time_machine
 from django.urls import reverse
 
-from anxuan.reports import tasks
-from anxuan.reports.models import RollupSnapshot
-from anxuan.reports.rollup import count_tallies, tallies_for
-from tests.reports.test_rollup import AFTER_JUNE, send, week
+from anxuan.rollup import tasks
+from anxuan.rollup.models import RollupSnapshot
+from anxuan.rollup.rollups import count_tallies, tallies_for
+from tests.rollup.test_rollup import AFTER_JUNE, send, week
 
 
 def same(a, b) -> bool:
@@ -26,7 +26,7 @@ def test_a_snapshot_stands_for_the_tree_until_the_next_refresh(
     settings.ROLLUP_SNAPSHOT_FROM = 1  # every tree counts as large
     send(county.town_liaison, county_campaign, county.town, week(county_campaign), day=4, hour=11)
     office = login(city.owner.memberships.get().person)
-    url = reverse("dashboard", args=[city.pk])
+    url = reverse("dashboards:dashboard", args=[city.pk])
 
     with time_machine.travel(AFTER_JUNE, tick=False):
         tasks.refresh_rollup_snapshots()  # through the queue (immediate in tests)

@@ -13,9 +13,9 @@ from anxuan.campaigns.selectors import participants_of
 from anxuan.core.files import inspect_upload
 from anxuan.orgs.models import Person
 from anxuan.reports import services
-from anxuan.reports.board import campaign_board, percent_text
 from anxuan.reports.models import Attachment, SubmissionVersion
-from anxuan.reports.statistics import statistics_table
+from anxuan.rollup.board import campaign_board, percent_text
+from anxuan.rollup.statistics import statistics_table
 
 MAX_PHOTOS = 8
 
@@ -61,7 +61,7 @@ def report_upward(*, actor: Person, campaign: Campaign, period: Period) -> Submi
     """Submit the campaign's figures, rates and highlighted photos as the office's report for
     a period of the parent campaign. Side effects: the draft, attachments, the submitted
     version and their audit rows (through the report services)."""
-    if not actor.has_perm("reports.oversee", campaign):
+    if not actor.has_perm("campaigns.oversee", campaign):
         raise PermissionDenied
     participant = upward_participant(campaign)
     if period.requirement.campaign_id != participant.campaign_id:

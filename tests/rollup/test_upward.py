@@ -8,8 +8,8 @@ from django.urls import reverse
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.campaigns.selectors import participants_of
 from anxuan.reports import services
-from anxuan.reports.statistics import statistics_table
-from anxuan.reports.upward import report_upward
+from anxuan.rollup.statistics import statistics_table
+from anxuan.rollup.upward import report_upward
 from tests.reports.test_views import new_url, report_form
 
 
@@ -109,15 +109,15 @@ def test_only_the_county_office_reports_upward(county, city, county_campaign):
 
 def test_the_office_reports_upward_from_its_page(county, city, county_campaign, login):
     office = login(county.office_admin)
-    page = office.get(reverse("report_upward", args=[county_campaign.pk])).content.decode()
+    page = office.get(reverse("rollup:report_upward", args=[county_campaign.pk])).content.decode()
     period = city_statistics_period(city)
 
     response = office.post(
-        reverse("report_upward", args=[county_campaign.pk]), {"period": period.pk}
+        reverse("rollup:report_upward", args=[county_campaign.pk]), {"period": period.pk}
     )
 
     submission = period.submissions.get()
     assert "高台县：参加单位 2 个" in page
-    assert response.url == reverse("report_detail", args=[submission.pk])
+    assert response.url == reverse("reports:report_detail", args=[submission.pk])
     assert submission.state == "submitted"
     assert submission.participant.organization == county.county

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from anxuan.reports.models import Submission
-from tests.reports.test_rollup import AFTER_JUNE, more_counties, send, week
+from tests.rollup.test_rollup import AFTER_JUNE, more_counties, send, week
 
 
 def test_the_city_sees_each_countys_rate_and_opens_the_countys_dashboard(
@@ -18,18 +18,20 @@ def test_the_city_sees_each_countys_rate_and_opens_the_countys_dashboard(
     city_office = login(city.owner.memberships.get().person)
 
     with time_machine.travel(AFTER_JUNE, tick=False):
-        response = city_office.get(reverse("dashboard", args=[city.pk]))
-        xlsx = city_office.get(reverse("dashboard_chart_xlsx", args=[city.pk, "units"]))
+        response = city_office.get(reverse("dashboards:dashboard", args=[city.pk]))
+        xlsx = city_office.get(reverse("dashboards:dashboard_chart_xlsx", args=[city.pk, "units"]))
 
     units = response.context["dashboard"].chart("units")
     rates = dict(zip(units.categories, units.series[0].values, strict=True))
     periods = response.context["dashboard"].rollup.periods  # all due by July
     assert rates["高台县"] == round(100 / (2 * len(periods)), 1)  # one report of two towns'
     links = dict(zip(units.categories, units.links, strict=True))
-    assert links["高台县"] == reverse("dashboard", args=[county_campaign.pk])
+    assert links["高台县"] == reverse("dashboards:dashboard", args=[county_campaign.pk])
     page = response.content.decode()
     assert 'data-chart="chart-units-data"' in page
-    assert reverse("dashboard", args=[county_campaign.pk]) in page  # the table view links too
+    assert (
+        reverse("dashboards:dashboard", args=[county_campaign.pk]) in page
+    )  # the table view links too
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert values["高台县"] == rates["高台县"]
@@ -42,11 +44,13 @@ def test_a_towns_bar_opens_its_latest_report(county, city, county_campaign, logi
     office = login(county.office_admin)
 
     with time_machine.travel(AFTER_JUNE, tick=False):
-        dashboard = office.get(reverse("dashboard", args=[county_campaign.pk])).context["dashboard"]
+        dashboard = office.get(reverse("dashboards:dashboard", args=[county_campaign.pk])).context[
+            "dashboard"
+        ]
 
     units = dashboard.chart("units")
     links = dict(zip(units.categories, units.links, strict=True))
-    assert links[county.town.name] == reverse("report_detail", args=[sent.pk])
+    assert links[county.town.name] == reverse("reports:report_detail", args=[sent.pk])
     assert links[county.other_town.name] is None  # nothing sent, nothing to open
     missing = dashboard.chart("missing")
     assert county.other_town.name in missing.categories
@@ -56,7 +60,7 @@ def test_a_towns_bar_opens_its_latest_report(county, city, county_campaign, logi
 def test_the_full_screen_view_has_the_same_charts_without_downloads(county, city, login):
     office = login(city.owner.memberships.get().person)
 
-    page = office.get(reverse("dashboard_screen", args=[city.pk])).content.decode()
+    page = office.get(reverse("dashboards:dashboard_screen", args=[city.pk])).content.decode()
 
     assert '<body class="screen">' in page
     assert 'http-equiv="refresh"' in page
@@ -66,7 +70,7 @@ def test_the_full_screen_view_has_the_same_charts_without_downloads(county, city
 def test_an_unknown_chart_is_not_found(county, city, login):
     office = login(city.owner.memberships.get().person)
 
-    response = office.get(reverse("dashboard_chart_xlsx", args=[city.pk, "nope"]))
+    response = office.get(reverse("dashboards:dashboard_chart_xlsx", args=[city.pk, "nope"]))
 
     assert response.status_code == 404
 
@@ -75,7 +79,7 @@ def test_the_dashboard_has_constant_queries(
     county, city, county_campaign, login, django_assert_max_num_queries
 ):
     city_office = login(city.owner.memberships.get().person)
-    url = reverse("dashboard", args=[city.pk])
+    url = reverse("dashboards:dashboard", args=[city.pk])
     city_office.get(url)
     with django_assert_max_num_queries(20) as one:
         city_office.get(url)

@@ -1,0 +1,129 @@
+"""The office's views of its campaign's figures: the reporting board, the statistics table,
+the roll-up of the levels below and the report to the parent campaign."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from anxuan.campaigns import selectors as campaign_selectors
+from anxuan.campaigns.models import Campaign
+from anxuan.reports import selectors
+from anxuan.rollup import upward
+from anxuan.rollup.board import board_periods, campaign_board
+from anxuan.rollup.rollups import build_figures, build_rollup, rollup_statistics
+from anxuan.rollup.statistics import statistics_table
+
+
+def overseen(request: HttpRequest, pk: int) -> Campaign:
+    campaign = campaign_selectors.get_campaign_for(request.user, pk)
+    if not request.user.has_perm("campaigns.oversee", campaign):
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+@require_GET
+def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
+    """Participants × periods: on time, late, missing, returned, accepted; with rates."""
+    campaign = overseen(request, pk)
+    requirement = request.GET.get("requirement", "")
+    requirement_id = int(requirement) if requirement.isdigit() else None
+    board = campaign_board(
+        campaign, requirement_id=requirement_id, only_missing=request.GET.get("only") == "missing"
+    )
+    return render(
+        request,
+        "rollup/board.html",
+        {
+            "campaign": campaign,
+            "board": board,
+            "requirement_id": requirement_id,
+            "requirements": campaign.requirements.exclude(schedule="anytime").exclude(
+                kind="liaison_form"
+            ),
+            "only": request.GET.get("only", ""),
+        },
+    )
+
+
+@login_required
+@require_GET
+def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Completeness and timeliness of every unit reporting below the campaign, a row per
+    participant (a county stands for its towns), drilling down to the level below; then the
+    same rows' activities and indicator totals."""
+    campaign = overseen(request, pk)
+    rollup = build_rollup(campaign)
+    deeper = set(
+        Campaign.objects.filter(
+            parent__in=[r.child.pk for r in rollup.rows if r.child], archived=False
+        ).values_list("parent_id", flat=True)
+    )
+    return render(
+        request,
+        "rollup/rollup.html",
+        {
+            "campaign": campaign,
+            "rollup": rollup,
+            "deeper": deeper,
+            "statistics": rollup_statistics(campaign, rollup, build_figures(rollup)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """附件2 on screen and as .xlsx, from accepted or from all submitted reports."""
+    campaign = overseen(request, pk)
+    basis = "submitted" if request.GET.get("basis") == "submitted" else "accepted"
+    table = statistics_table(
+        campaign, list(campaign_selectors.participants_of(campaign)), basis=basis
+    )
+    return render(
+        request,
+        "rollup/statistics.html",
+        {
+            "campaign": campaign,
+            "table": table,
+            "basis": basis,
+        },
+    )
+
+
+@login_required
+def upward_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office's reports to the parent campaign, produced from this campaign's data: the
+    draft it would send, and one button per period of the parent's requirements."""
+    campaign = overseen(request, pk)
+    try:
+        participant = upward.upward_participant(campaign)
+    except ValidationError:
+        raise Http404 from None
+    periods = board_periods(participant.campaign)
+    if request.method == "POST":
+        period = next((p for p in periods if str(p.pk) == request.POST.get("period")), None)
+        if period is None:
+            raise Http404
+        try:
+            version = upward.report_upward(actor=request.user, campaign=campaign, period=period)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+            return redirect("rollup:report_upward", pk=campaign.pk)
+        messages.success(request, _("Reported to “%(title)s”.") % {"title": participant.campaign})
+        return redirect("reports:report_detail", pk=version.submission_id)
+    sent = selectors.submissions_by_period([participant.pk], [p.pk for p in periods])
+    return render(
+        request,
+        "rollup/upward.html",
+        {
+            "campaign": campaign,
+            "parent": participant.campaign,
+            "rows": [(p, sent.get((participant.pk, p.pk))) for p in periods],
+            "preview": upward.upward_draft(campaign, periods[0])["text"] if periods else "",
+        },
+    )
