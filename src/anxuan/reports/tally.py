@@ -132,7 +132,7 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
     ]
 
 
-def _latest_versions(model: type, period_ids: QuerySet) -> QuerySet:
+def latest_of(model: type, period_ids: QuerySet) -> QuerySet:
     """Rows of `model` (hanging off a version) in the latest version of each submitted
     report of these periods, from units that report themselves. "No later version exists"
     rather than a grouped max: an anti-join the planner runs in one pass."""
@@ -148,7 +148,7 @@ def _latest_versions(model: type, period_ids: QuerySet) -> QuerySet:
 
 def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTally]:
     period = "version__submission__period_id"
-    activities = _latest_versions(ActivityRecord, period_ids)
+    activities = latest_of(ActivityRecord, period_ids)
     found: list[tuple[int, str, Decimal]] = []
     for pk, n, people in (
         activities.values(period)
@@ -164,7 +164,7 @@ def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTal
             .values_list(period, "metric", "n")
         )
     found += (
-        _latest_versions(IndicatorValue, period_ids)
+        latest_of(IndicatorValue, period_ids)
         .filter(version__submission__state=State.ACCEPTED)
         .values(period)
         .annotate(

@@ -14,7 +14,7 @@ from anxuan.campaigns.models import Campaign
 from anxuan.reports import selectors
 from anxuan.rollup import upward
 from anxuan.rollup.board import board_periods, campaign_board
-from anxuan.rollup.rollups import build_figures, build_rollup, rollup_statistics
+from anxuan.rollup.figures import campaign_figures
 from anxuan.rollup.statistics import statistics_table
 
 
@@ -57,20 +57,23 @@ def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
     participant (a county stands for its towns), drilling down to the level below; then the
     same rows' activities and indicator totals."""
     campaign = overseen(request, pk)
-    rollup = build_rollup(campaign)
+    figures = campaign_figures(campaign)
     deeper = set(
         Campaign.objects.filter(
-            parent__in=[r.child.pk for r in rollup.rows if r.child], archived=False
+            parent__in=[r.child.pk for r in figures.rows if r.child], archived=False
         ).values_list("parent_id", flat=True)
     )
+    indicators = figures.indicators_with_figures()
     return render(
         request,
         "rollup/rollup.html",
         {
             "campaign": campaign,
-            "rollup": rollup,
+            "figures": figures,
             "deeper": deeper,
-            "statistics": rollup_statistics(campaign, rollup, build_figures(rollup)),
+            "indicators": indicators,
+            "table": figures.table(indicators),
+            "totals": figures.indicator_totals(indicators),
         },
     )
 
@@ -81,9 +84,7 @@ def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
     """附件2 on screen and as .xlsx, from accepted or from all submitted reports."""
     campaign = overseen(request, pk)
     basis = "submitted" if request.GET.get("basis") == "submitted" else "accepted"
-    table = statistics_table(
-        campaign, list(campaign_selectors.participants_of(campaign)), basis=basis
-    )
+    table = statistics_table(campaign, basis=basis)
     return render(
         request,
         "rollup/statistics.html",
