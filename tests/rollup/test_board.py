@@ -113,8 +113,6 @@ def test_statistics_table_counts_accepted_or_all_submitted(county):
     )
     statistics_submission(county, county.other_participant, county.other_liaison, {"宣传展板": "3"})
     services.accept_submission(actor=county.office_admin, submission=town)
-    participants = list(county.campaign.participants.select_related("organization"))
-
     accepted = statistics_table(county.campaign, basis="accepted")
     everything = statistics_table(county.campaign, basis="submitted")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import RequirementKind, Schedule
 from anxuan.campaigns.models import Participant, Period
 from anxuan.orgs.enums import Role
@@ -74,9 +75,8 @@ def _pending(period: Period, now: datetime) -> list[Participant]:
     done = (
         Submission.objects.filter(period=period).exclude(state=State.DRAFT).values("participant_id")
     )
-    due_day = timezone.localtime(period.due_at).date()
     return list(
-        period.requirement.campaign.participants.filter(joined_on__lte=due_day)
+        period.requirement.campaign.participants.filter(joined_on__lte=due_day(period.due_at))
         .exclude(pk__in=done)
         .select_related("organization", "liaison_person")
     )
