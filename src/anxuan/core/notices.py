@@ -21,9 +21,7 @@ TEXT_MAX = 500  # Notice.text's max_length
 def notify(people: Iterable[AbstractBaseUser], text: str, link: str) -> None:
     """In-app notice and e-mail (to those with an address) for each person."""
     people = list(people)
-    Notice.objects.bulk_create(
-        Notice(recipient=p, text=text[:TEXT_MAX], link=link) for p in people
-    )
+    Notice.objects.bulk_create(Notice(recipient=p, text=text[:TEXT_MAX], link=link) for p in people)
     addresses = [address for p in people if (address := getattr(p, "email", ""))]
     if addresses:
         send_mail(_("Anxuan reminder"), f"{text}\n{link}", None, addresses, fail_silently=True)
