@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One change made by a person (or the system when actor is empty). Never edited."""
+    """One change made by a person, by the public (no actor, an address hash) or by the
+    system (neither). Never edited."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -20,6 +21,9 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=64)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # For calls from the public (no actor): HMAC-SHA256 of the caller's address with the
+    # SECRET_KEY, so calls from one address can be told apart without keeping the address.
+    address_hash = models.CharField(_("address hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
