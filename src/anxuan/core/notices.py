@@ -6,23 +6,26 @@ import json
 import logging
 import urllib.request
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from anxuan.core.models import Notice
 
+if TYPE_CHECKING:  # for the type checker only: core imports nothing of orgs when it runs
+    from anxuan.orgs.models import Person
+
 log = logging.getLogger(__name__)
 TEXT_MAX = 500  # Notice.text's max_length
 
 
-def notify(people: Iterable[AbstractBaseUser], text: str, link: str) -> None:
+def notify(people: Iterable["Person"], text: str, link: str) -> None:
     """In-app notice and e-mail (to those with an address) for each person."""
     people = list(people)
     Notice.objects.bulk_create(Notice(recipient=p, text=text[:TEXT_MAX], link=link) for p in people)
-    addresses = [address for p in people if (address := getattr(p, "email", ""))]
+    addresses = [p.email for p in people if p.email]
     if addresses:
         send_mail(_("Anxuan reminder"), f"{text}\n{link}", None, addresses, fail_silently=True)
 
