@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Campaign
-from anxuan.dashboards.charts import Chart, Series
+from anxuan.dashboards.charts import Chart, Series, Value
 from anxuan.rollup.board import percent_text
 from anxuan.rollup.figures import ACTIVITIES, PEOPLE, CampaignFigures, FigureRow, campaign_figures
 
@@ -56,7 +56,7 @@ def _links(rows: list[FigureRow], can_open: Callable[[Campaign], bool]) -> list[
     return links
 
 
-def _ranked(title: str, key: str, pairs: list, unit: str) -> Chart:
+def _ranked(title: str, key: str, pairs: list[tuple[str, Value, str | None]], unit: str) -> Chart:
     """A horizontal ranking, largest first; `pairs` are (name, value, link)."""
     pairs = sorted(pairs, key=lambda p: -(p[1] or 0))
     return Chart(

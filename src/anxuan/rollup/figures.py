@@ -183,7 +183,7 @@ def _count_rates(
             row.rates = below[row.child.pk]
 
 
-def _activity_metrics(activities: QuerySet, key: str) -> dict[int, Metrics]:
+def _activity_metrics(activities: QuerySet[ActivityRecord], key: str) -> dict[int, Metrics]:
     """{key: activity metrics} over these activities (of latest versions)."""
     found: dict[int, Metrics] = defaultdict(dict)
     for k, n, people in (
@@ -230,7 +230,7 @@ def combine(
     return per_unit
 
 
-def _indicator_values(periods: QuerySet, basis: Basis) -> QuerySet:
+def _indicator_values(periods: QuerySet[Period], basis: Basis) -> QuerySet[IndicatorValue]:
     """Values in the latest version of each counted report in these periods."""
     return latest_of(IndicatorValue, periods).filter(version__submission__state__in=COUNTED[basis])
 
@@ -289,7 +289,7 @@ def _branch_metrics(
     return {b: dict(m) for b, m in found.items()}
 
 
-def _periods_below(campaign: Campaign) -> QuerySet:
+def _periods_below(campaign: Campaign) -> QuerySet[Period]:
     """Periods of every campaign below this one, archived branches left out."""
     periods = Period.objects.filter(
         requirement__campaign__lineage__startswith=campaign.lineage

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
@@ -21,10 +22,12 @@ from anxuan.reports.tally import chain_tops
 from anxuan.rollup.models import RollupSnapshot
 
 
-def below(campaign: Campaign, model: type = PeriodTally, *, own: bool = False) -> QuerySet:
+def below(
+    campaign: Campaign, model: type[PeriodTally | FigureTally] = PeriodTally, *, own: bool = False
+) -> QuerySet[Any]:
     """The tallies of every campaign below this one (and its own with `own`), archived
     branches left out: one prefix range of the lineage index."""
-    tallies = model.objects.filter(lineage__startswith=campaign.lineage)
+    tallies: QuerySet[Any] = model.objects.filter(lineage__startswith=campaign.lineage)
     if not own:
         tallies = tallies.exclude(lineage=campaign.lineage)
     for lineage in Campaign.objects.filter(
@@ -57,7 +60,7 @@ class Tallies:
     figures: list[tuple[int | None, int, int, str, Decimal]]  # branch (None: own), ...
     as_of: datetime | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "rates": self.rates,
             "units": list(self.units.items()),
@@ -65,7 +68,7 @@ class Tallies:
         }
 
     @classmethod
-    def from_json(cls, data: dict, as_of: datetime) -> "Tallies":
+    def from_json(cls, data: dict[str, Any], as_of: datetime) -> "Tallies":
         return cls(
             [tuple(r) for r in data["rates"]],
             dict(data["units"]),
@@ -77,7 +80,8 @@ class Tallies:
 def count_tallies(campaign: Campaign, now: datetime) -> Tallies:
     """Three grouped queries over the campaign's lineage range, whatever the tree's size."""
     due = Q(due_at__lte=now)
-    rates, units = [], defaultdict(int)
+    rates: list[tuple[int, int, int, int, int, int]] = []
+    units: dict[int, int] = defaultdict(int)
     for branch, chain, number, n, expected, reported, timely in (
         below(campaign)
         .values("chain_id", "number", branch=branch_of(campaign))
@@ -120,10 +124,10 @@ def tallies_for(campaign: Campaign, now: datetime) -> Tallies:
     return count_tallies(campaign, now)
 
 
-def snapshot_campaigns() -> QuerySet:
+def snapshot_campaigns() -> QuerySet[Campaign]:
     """Campaigns at the top two levels of a tree with ROLLUP_SNAPSHOT_FROM tallies or more
     in and below them."""
-    large = []
+    large: list[str] = []
     for depth in (1, 2):
         large += (
             PeriodTally.objects.values(prefix=Substr("lineage", 1, depth * (LINEAGE_WIDTH + 1)))

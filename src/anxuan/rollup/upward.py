@@ -3,6 +3,8 @@ from its own campaign's data instead of retyped: the statistics table's totals, 
 reporting and timely rates, and the photos it marked for the summary. It is a report like
 any other: a draft, submitted as a new immutable version, reviewed by the city."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -31,7 +33,7 @@ def upward_participant(campaign: Campaign) -> Participant:
     return found
 
 
-def upward_draft(campaign: Campaign, period: Period) -> dict:
+def upward_draft(campaign: Campaign, period: Period) -> dict[str, Any]:
     """The report's text and figures for the parent's `period`, from accepted reports."""
     figures = campaign_figures(campaign)
     indicators = figures.indicators
