@@ -22,6 +22,10 @@ from anxuan.reports.models import ActivityRecord, IndicatorValue
 
 MAX_ACTIVITIES = 50
 MAX_PEOPLE = 2_147_483_647  # PositiveIntegerField on every database we run on
+# Django's own words (and translations) for these, as the report page's form used them
+# before the rules moved here: what a person sees does not change.
+NOT_A_CHOICE = "Select a valid choice. %(value)s is not one of the available choices."
+AT_LEAST = "Ensure this value is greater than or equal to %(limit_value)s."
 
 
 class ActivityDraft(BaseModel):
@@ -99,7 +103,7 @@ def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -
         elif not value.is_finite():
             errors[key] = [_("Enter a number.")]
         elif value < 0:
-            errors[key] = [_("A figure cannot be negative.")]
+            errors[key] = [_(AT_LEAST) % {"limit_value": 0}]
         elif -value.as_tuple().exponent > places:  # type: ignore[operator]
             errors[key] = [_("At most %(n)d decimal places.") % {"n": places}]
         elif value >= Decimal(10) ** (max_digits - places):
@@ -113,15 +117,12 @@ def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -
             errors[f"{prefix}.activity_type"] = [_("Choose the activity type.")]
         elif activity.activity_type not in types:
             errors[f"{prefix}.activity_type"] = [
-                _("“%(value)s” is not an activity type of this campaign.")
-                % {"value": activity.activity_type}
+                _(NOT_A_CHOICE) % {"value": activity.activity_type}
             ]
         if activity.domain and activity.domain not in domains:
-            errors[f"{prefix}.domain"] = [
-                _("“%(value)s” is not a domain of this campaign.") % {"value": activity.domain}
-            ]
+            errors[f"{prefix}.domain"] = [_(NOT_A_CHOICE) % {"value": activity.domain}]
         if activity.people_reached < 0:
-            errors[f"{prefix}.people_reached"] = [_("The number of people cannot be negative.")]
+            errors[f"{prefix}.people_reached"] = [_(AT_LEAST) % {"limit_value": 0}]
         elif activity.people_reached > MAX_PEOPLE:
             errors[f"{prefix}.people_reached"] = [_("This number is too large.")]
         for name in ("place", "description"):

@@ -55,13 +55,16 @@ def save_draft(
     important: bool | None = None,
     submission: Submission | None = None,
 ) -> Submission:
-    """Create or update the editable draft of a report, after checking it against the
-    campaign and the requirement (drafts.check). `important` is the draft's own unless given
-    (callers that pass the stored dict). Side effects: audit row."""
+    """Create or update the editable draft of a report. A ReportDraft is first checked
+    against the campaign and the requirement (drafts.check); its `important` counts unless
+    `important` is given. A dict is the stored form itself, kept as given without those
+    checks: the older call of callers that build it (rollup's upward report, the demo data,
+    test factories) until they pass a ReportDraft. Side effects: audit row."""
     if isinstance(draft, dict):
-        draft = ReportDraft.from_stored(draft, important=bool(important))
-    elif important is not None:
-        draft = draft.model_copy(update={"important": important})
+        stored, flagged = draft, bool(important)
+    else:
+        stored = draft.stored()
+        flagged = draft.important if important is None else important
     if period is not None and period.requirement_id != requirement.pk:
         raise ValidationError(_("The period does not belong to this requirement."))
     if requirement.campaign_id != participant.campaign_id:
@@ -80,9 +83,10 @@ def save_draft(
         raise PermissionDenied
     if submission.pk and submission.state not in EDITABLE:
         raise StateConflict(_("This report was submitted and can no longer be edited."))
-    check(draft, requirement=requirement, campaign=participant.campaign)
-    submission.draft = draft.stored()
-    submission.important = draft.important and requirement.schedule == Schedule.ANYTIME
+    if isinstance(draft, ReportDraft):
+        check(draft, requirement=requirement, campaign=participant.campaign)
+    submission.draft = stored
+    submission.important = flagged and requirement.schedule == Schedule.ANYTIME
     submission.full_clean()
     submission.save()
     record(actor=actor, action="report.save_draft", target=submission, summary=str(submission))
