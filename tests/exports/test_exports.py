@@ -26,8 +26,8 @@ from anxuan.reports.models import Attachment
 from tests import factories
 from tests.conftest import close_response
 from tests.reports import evidence
-from tests.rollup.test_board import AFTER_JUNE, statistics_submission, submit, weekly  # noqa: F401
 from tests.reports.test_views import new_url, report_form
+from tests.rollup.test_board import AFTER_JUNE, statistics_submission, submit, weekly  # noqa: F401
 
 
 def export(client, campaign, kind: str, **options) -> tuple[ExportJob, bytes]:
