@@ -4,6 +4,8 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
+# mypy errors left in the older apps when mypy arrived: bring it down, never up.
+MYPY_OLDER := 191
 
 .PHONY: run test lint browser messages bench clean
 
@@ -35,6 +37,13 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DB_POOL=0 $(BIN)/python -m django makemigrations --check --dry-run -v0 --settings=anxuan.settings
+	@# mypy: core, rollup and dashboards are strict and must be clean; the older apps may
+	@# not gain errors beyond the count they had when mypy arrived (docs/decisions/0011).
+	@mkdir -p var && $(BIN)/mypy > var/mypy.txt || true; tail -1 var/mypy.txt
+	@strict=$$(grep -cE '^src/anxuan/(core|rollup|dashboards)/.*: error' var/mypy.txt); \
+	older=$$(grep -cE '^src/anxuan/.*: error' var/mypy.txt); \
+	echo "mypy: $$strict errors in strict apps, $$older in all (at most $(MYPY_OLDER))"; \
+	test $$strict -eq 0 && test $$older -le $(MYPY_OLDER)
 
 test: $(DEV_STAMP) browser lint
 	$(BIN)/pytest

@@ -1129,7 +1129,7 @@ def mismatches(level: str, campaign_id: int) -> list[tuple[str, tuple, tuple]]:
     differ and prints a line."""
     from anxuan.campaigns.models import Campaign
     from anxuan.rollup.board import campaign_board
-    from anxuan.rollup.rollups import build_rollup
+    from anxuan.rollup.figures import campaign_figures as build_rollup
 
     campaign = Campaign.objects.get(pk=campaign_id)
     counts = sql_counts(campaign.lineage)

@@ -125,7 +125,7 @@ def check_equal(campaign) -> bool:
     figures: dict = {}
     for branch, metric, value in bare(campaign, BARE_FIGURES):
         figures.setdefault(branch, {})[metric] = value
-    for row in dashboard.rollup.rows:
+    for row in dashboard.figures.rows:
         r = row.rate
         if rates.get(row.child.pk, [0, 0, 0]) != [r.expected, r.reported, r.timely]:
             print(f"  rates differ for {row.participant}: {rates.get(row.child.pk)} vs {r}")

@@ -461,7 +461,7 @@ def test_every_url_is_in_the_matrix():
 
 
 def test_marking_notices_read_touches_only_ones_own(county):
-    from anxuan.reports.models import Notice
+    from anxuan.core.models import Notice
 
     mine = Notice.objects.create(recipient=county.town_liaison, text="提醒")
     theirs = Notice.objects.create(recipient=county.other_liaison, text="提醒")

@@ -231,6 +231,10 @@ API_ANON_RATE_PER_MINUTE = int(os.environ.get("API_ANON_RATE_PER_MINUTE", "60"))
 # Behind a proxy, the request header (as in request.META) that holds the caller's address.
 API_CLIENT_IP_HEADER = os.environ.get("API_CLIENT_IP_HEADER", "")
 API_TOKEN_MAX_DAYS = 3650
+# Pages anyone may call (core.public): calls per minute from one address, per action, and
+# the dotted path of a callable(request) -> bool that checks a CAPTCHA (None: no check).
+PUBLIC_RATE_PER_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_MINUTE", "30"))
+PUBLIC_CAPTCHA_CHECK = os.environ.get("PUBLIC_CAPTCHA_CHECK") or None
 # Idempotency records are kept this long; a retry after that makes a new request.
 API_IDEMPOTENCY_DAYS = 7
 

@@ -11,8 +11,8 @@ import time_machine
 from django.core import mail
 
 from anxuan.campaigns.deadlines import SHANGHAI
+from anxuan.core.models import Notice
 from anxuan.reports import services
-from anxuan.reports.models import Notice
 from anxuan.reports.reminders import send_due_reminders
 from tests import factories
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.deadlines import SHANGHAI
@@ -138,3 +139,17 @@ def test_two_towns_submitting_at_once_both_count(county, city, county_campaign):
 
     counted = PeriodTally.objects.get(period=w1)
     assert (counted.reported, counted.timely) == (2, 2)
+
+
+def test_migrate_counts_the_tallies_of_reports_older_than_the_tallies(county, county_campaign):
+    w1 = week(county_campaign)
+    report_with_figures(county.town_liaison, county_campaign, county.town, w1, hour=11)
+    counted = snapshot()
+    # As on an install older than the tallies: reports 0006 made the tables, and empty.
+    PeriodTally.objects.all().delete()
+    FigureTally.objects.all().delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert snapshot() == counted
+    assert PeriodTally.objects.get(period=w1).reported == 1

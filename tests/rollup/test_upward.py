@@ -6,7 +6,6 @@ from django.test import TestCase
 from django.urls import reverse
 
 from anxuan.campaigns.enums import RequirementKind
-from anxuan.campaigns.selectors import participants_of
 from anxuan.reports import services
 from anxuan.rollup.statistics import statistics_table
 from anxuan.rollup.upward import report_upward
@@ -47,9 +46,7 @@ def test_the_upward_report_carries_the_county_table_totals(county, city, county_
         county.other_liaison,
         {"宣传展板": "4", "培训人数": "30"},
     )
-    table = statistics_table(
-        county_campaign, list(participants_of(county_campaign)), basis="accepted"
-    )
+    table = statistics_table(county_campaign, basis="accepted")
 
     version = report_upward(
         actor=county.office_admin, campaign=county_campaign, period=city_statistics_period(city)

@@ -3,18 +3,17 @@ session with its CSRF token; and how often they may call."""
 
 import functools
 import hashlib
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy
 from ninja.security import HttpBearer, SessionAuth
 
 from anxuan.api import selectors, services
 from anxuan.api.errors import ApiError, respond
+from anxuan.core import ratelimit
 
 WINDOW = 60  # seconds: limits are per minute
 
@@ -56,11 +55,7 @@ def _caller(request: HttpRequest) -> tuple[str, int]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"person:{user.pk}", settings.API_RATE_PER_MINUTE
-    header_name = settings.API_CLIENT_IP_HEADER
-    address = (request.META.get(header_name) if header_name else None) or request.META.get(
-        "REMOTE_ADDR", ""
-    )
-    return f"ip:{address.split(',')[0].strip()}", settings.API_ANON_RATE_PER_MINUTE
+    return f"ip:{ratelimit.client_address(request)}", settings.API_ANON_RATE_PER_MINUTE
 
 
 def rate_limited(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -70,22 +65,13 @@ def rate_limited(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         bucket, limit = _caller(request)
-        now = time.time()
-        window = int(now // WINDOW)
-        key = f"api-rate:{bucket}:{window}"
-        cache.add(key, 0, timeout=WINDOW + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=WINDOW + 1)
-            count = 1
-        if count > limit:
-            wait = max(1, int((window + 1) * WINDOW - now) + 1)
+        counted = ratelimit.hit(bucket, limit=limit, window=WINDOW, prefix="api-rate")
+        if not counted.allowed:
             error = ApiError(
                 429,
                 "rate_limited",
                 gettext_lazy("Too many requests; try again in a minute."),
-                headers={"Retry-After": str(wait)},
+                headers={"Retry-After": str(counted.retry_after)},
             )
             return respond(error)
         return run(request, *args, **kwargs)

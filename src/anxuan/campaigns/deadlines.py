@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import DateField
+from django.db.models.functions import TruncDate
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -12,6 +15,17 @@ class PeriodSpec:
     number: int
     opens_at: datetime
     due_at: datetime
+
+
+def due_day(due_at: datetime) -> date:
+    """The calendar day of a deadline in Asia/Shanghai: a unit is expected for a period when
+    it had joined by that day (the tallies say the same in SQL with TruncDate(SHANGHAI))."""
+    return due_at.astimezone(SHANGHAI).date()
+
+
+def due_day_of(field: str) -> TruncDate:
+    """`due_day` in SQL, of a deadline field (e.g. "period__due_at")."""
+    return TruncDate(field, tzinfo=SHANGHAI, output_field=DateField())
 
 
 def at_shanghai(day: date, hour: time) -> datetime:

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
 from anxuan.orgs.enums import OFFICE_ROLES, Role
 from anxuan.orgs.models import Person
@@ -118,7 +119,7 @@ def due_for_liaison(person: Person, *, days_back: int = 7, limit: int = 20) -> l
     rows = []
     for period in periods:
         for participant in by_campaign[period.requirement.campaign_id]:
-            if period.due_at.date() >= participant.joined_on:
+            if due_day(period.due_at) >= participant.joined_on:
                 rows.append(
                     {"period": period, "participant": participant, "overdue": period.due_at < now}
                 )

@@ -20,6 +20,7 @@ class Action:
     url: str
     method: Literal["get", "post"] = "get"
     fields: dict[str, str] = field(default_factory=dict)  # hidden fields of a POST
+    button: tuple[str, str] | None = None  # the POST button's own name and value
     style: Literal["primary", "secondary", "small"] = "secondary"
     order: int = 50
     id: str = ""  # an element id, for pages and tests that point at the button

@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
@@ -9,11 +12,11 @@ class LanguageMiddleware:
     share machines and browsers set up in English, and the interface must speak Chinese.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self.available = {code for code, _name in settings.LANGUAGES}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in self.available:
             language = settings.LANGUAGE_CODE

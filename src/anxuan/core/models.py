@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One change made by a person (or the system when actor is empty). Never edited."""
+    """One change made by a person, by the public (no actor, an address hash) or by the
+    system (neither). Never edited."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -20,6 +21,9 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=64)
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # For calls from the public (no actor): HMAC-SHA256 of the caller's address with the
+    # SECRET_KEY, so calls from one address can be told apart without keeping the address.
+    address_hash = models.CharField(_("address hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -29,3 +33,48 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class Notice(models.Model):
+    """An in-app message to one person: a reminder, a returned report."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(_("text"), max_length=500)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "reports_notice"  # created by reports 0003; moved here without copying
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class StoredFile(models.Model):
+    """What the app knows of a file kept in storage under its SHA-256 (see core.files): the
+    type decided from its content, its size, and for photos the picture size, the EXIF
+    taken-at time and a thumbnail (filled in by core.tasks.process_stored_file).
+
+    Abstract: each app's file model (a report's attachment, a tip's photo …) inherits these
+    fields and adds its own links. A subclass may narrow `kind` with choices."""
+
+    kind = models.CharField(_("kind"), max_length=10)  # core.files: photo, video, document
+    content_type = models.CharField(max_length=100)
+    original_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    storage_name = models.CharField(max_length=200)
+    size = models.BigIntegerField(_("size"))
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    thumbnail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

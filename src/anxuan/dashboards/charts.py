@@ -7,10 +7,11 @@ import functools
 import logging
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -48,7 +49,7 @@ INK, MUTED, GRID = "#1f2933", "#616e7c", "#d9e2ec"  # app.css's --fg, --muted, -
 @dataclass
 class Series:
     name: str
-    values: list[Value]
+    values: Sequence[Value]
 
 
 @dataclass
@@ -81,7 +82,7 @@ class Chart:
     def has_data(self) -> bool:
         return any(v is not None for s in self.series for v in s.values)
 
-    def rows(self) -> list[dict]:
+    def rows(self) -> list[dict[str, Any]]:
         """Category by category, for the table view: its name, values as text and link."""
         links = self.links or [None] * len(self.categories)
         return [
@@ -93,7 +94,7 @@ class Chart:
             for i, category in enumerate(self.categories)
         ]
 
-    def payload(self) -> dict:
+    def payload(self) -> dict[str, Any]:
         """What charts.js draws, JSON-safe (Decimals as floats); put it in the page with
         `{{ chart.payload|json_script:id }}`."""
         return {
@@ -161,14 +162,14 @@ def chart_png(chart: Chart, *, width: float = 16, height: float = 8) -> bytes:
         "text.color": INK,
         "axes.edgecolor": GRID,
         "axes.labelcolor": MUTED,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),  # type: ignore[attr-defined]
         "xtick.color": MUTED,
         "ytick.color": MUTED,
         "xtick.labelcolor": INK,
         "ytick.labelcolor": INK,
         "legend.frameon": False,
     }
-    with matplotlib.rc_context(style), warnings.catch_warnings():
+    with matplotlib.rc_context(style), warnings.catch_warnings():  # type: ignore[arg-type]
         if len(families) == 1:
             # Without a CJK font every Chinese character warns; the log already said why.
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -183,7 +184,7 @@ def chart_png(chart: Chart, *, width: float = 16, height: float = 8) -> bytes:
     return out.getvalue()
 
 
-def _values(values: list[Value]) -> list[float]:
+def _values(values: Sequence[Value]) -> list[float]:
     return [float("nan") if v is None else float(v) for v in values]
 
 
@@ -221,7 +222,7 @@ def _bars_or_lines(axes: "Axes", chart: Chart) -> None:
     category_axis.set_ticks(positions, labels=chart.categories)
     if horizontal:
         axes.invert_yaxis()  # a ranking reads from the top
-    elif _crowded(chart.categories, axes.figure.get_figwidth()):
+    elif _crowded(chart.categories, axes.get_figure(root=True).get_figwidth()):  # type: ignore[union-attr]
         axes.tick_params(axis="x", labelrotation=35)
         for label in axes.get_xticklabels():
             label.set_horizontalalignment("right")

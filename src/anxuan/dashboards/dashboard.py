@@ -1,50 +1,42 @@
-"""A campaign's dashboard at any level: the roll-up and the figures as charts, each with a
-table of its numbers and an .xlsx of the same (reports.charts). A bar for a unit that runs
+"""A campaign's dashboard at any level: its figures (rollup.figures) as charts, each with a
+table of its numbers and an .xlsx of the same (dashboards.charts). A bar for a unit that runs
 its own campaign opens that campaign's dashboard; a bar for a unit that reports itself
 opens its latest report."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anxuan.campaigns.enums import Schedule
-from anxuan.campaigns.models import Campaign, Indicator
-from anxuan.dashboards.charts import Chart, Series
+from anxuan.campaigns.models import Campaign
+from anxuan.dashboards.charts import Chart, Series, Value
 from anxuan.rollup.board import percent_text
-from anxuan.rollup.rollups import (
-    Figures,
-    Rollup,
-    RollupRow,
-    build_figures,
-    build_rollup,
-    rollup_statistics,
-)
+from anxuan.rollup.figures import ACTIVITIES, PEOPLE, CampaignFigures, FigureRow, campaign_figures
 
 
 @dataclass
 class Dashboard:
     campaign: Campaign
-    rollup: Rollup
-    figures: Figures
+    figures: CampaignFigures
     charts: list[Chart]
-    indicators: list[Indicator]  # those with figures, in the statistics' columns
-    statistics: list[tuple[RollupRow, list[Decimal]]]  # activities, people, indicators
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)
 
     @property
-    def kpis(self) -> dict:
-        overall = self.rollup.overall
+    def kpis(self) -> dict[str, Any]:
+        overall = self.figures.overall
         return {
             "reporting": percent_text(overall.reporting),
             "timeliness": percent_text(overall.timeliness),
-            "units": sum(r.units for r in self.rollup.rows),
-            "activities": int(self.figures.totals.get("a", 0)),
-            "people": int(self.figures.totals.get("p", 0)),
+            "reported": overall.reported,
+            "expected": overall.expected,
+            "units": self.figures.units,
+            "activities": int(self.figures.total(ACTIVITIES)),
+            "people": int(self.figures.total(PEOPLE)),
         }
 
 
@@ -52,21 +44,19 @@ def percent(part: int, whole: int) -> float | None:
     return round(part * 100 / whole, 1) if whole else None
 
 
-def _links(
-    rows: list[RollupRow], latest_report: dict, can_open: Callable[[Campaign], bool]
-) -> list[str | None]:
+def _links(rows: list[FigureRow], can_open: Callable[[Campaign], bool]) -> list[str | None]:
     links = []
     for row in rows:
         if row.child is not None:
             ok = can_open(row.child)
             links.append(reverse("dashboards:dashboard", args=[row.child.pk]) if ok else None)
         else:
-            report = latest_report.get(row.participant.pk)
+            report = row.latest_report
             links.append(reverse("reports:report_detail", args=[report]) if report else None)
     return links
 
 
-def _ranked(title: str, key: str, pairs: list, unit: str) -> Chart:
+def _ranked(title: str, key: str, pairs: list[tuple[str, Value, str | None]], unit: str) -> Chart:
     """A horizontal ranking, largest first; `pairs` are (name, value, link)."""
     pairs = sorted(pairs, key=lambda p: -(p[1] or 0))
     return Chart(
@@ -84,22 +74,14 @@ def build_dashboard(
     campaign: Campaign, *, can_open: Callable[[Campaign], bool] = lambda _child: False
 ) -> Dashboard:
     """`can_open`: whether the viewer may open a child campaign's dashboard (its bar links)."""
-    rollup = build_rollup(campaign)
-    periods = rollup.periods
-    figures = build_figures(rollup)
-    statistics = rollup_statistics(campaign, rollup, figures)
-    latest_report = statistics.latest_report
-    rows = rollup.rows
+    figures = campaign_figures(campaign)
+    periods = figures.periods
+    rows = figures.rows
     names = [r.participant.organization.name for r in rows]
-    links = _links(rows, latest_report, can_open)
+    links = _links(rows, can_open)
     labels = [p.label for p in periods]
     weeks = [i for i, p in enumerate(periods) if p.requirement.schedule == Schedule.WEEKLY]
-    indicators = {f"i:{i.pk}": i for i in statistics.indicators}
-
-    def row_figure(row: RollupRow, metric: str) -> Decimal:
-        return dict(zip(("a", "p", *indicators), by_row[row.participant.pk], strict=True))[metric]
-
-    by_row = {row.participant.pk: values for row, values in statistics.rows}
+    indicators = {f"i:{i.pk}": i for i in figures.indicators_with_figures()}
     charts = [
         Chart(
             key="periods",
@@ -109,10 +91,10 @@ def build_dashboard(
             series=[
                 Series(
                     _("Reporting rate"),
-                    [percent(r.reported, r.expected) for r in rollup.period_rates],
+                    [percent(r.reported, r.expected) for r in figures.period_rates],
                 ),
                 Series(
-                    _("Timely rate"), [percent(r.timely, r.expected) for r in rollup.period_rates]
+                    _("Timely rate"), [percent(r.timely, r.expected) for r in figures.period_rates]
                 ),
             ],
             unit="%",
@@ -140,7 +122,7 @@ def build_dashboard(
             _("Ranking by activities held"),
             "ranking",
             [
-                (name, row_figure(row, "a"), link)
+                (name, row.value(ACTIVITIES), link)
                 for name, row, link in zip(names, rows, links, strict=True)
             ],
             _("activities"),
@@ -150,10 +132,7 @@ def build_dashboard(
         ("types", "t:", _("Activities by type"), "pie"),
         ("domains", "d:", _("Activities by domain"), "bar"),
     ):
-        counts = sorted(
-            ((m[2:], v) for m, v in figures.totals.items() if m.startswith(prefix)),
-            key=lambda pair: -pair[1],
-        )
+        counts = figures.counts(prefix)
         charts.append(
             Chart(
                 key=key,
@@ -170,10 +149,10 @@ def build_dashboard(
             title=_("Indicator totals of accepted reports"),
             kind="bar",
             categories=[f"{i.name}（{i.unit}）" for i in indicators.values()],
-            series=[Series(_("Total"), [figures.totals[m] for m in indicators])],
+            series=[Series(_("Total"), [figures.total(m) for m in indicators])],
         )
     )
-    trend = [("a", _("Activities"))] + [(m, i.name) for m, i in indicators.items()]
+    trend = [(ACTIVITIES, _("Activities"))] + [(m, i.name) for m, i in indicators.items()]
     weekly = {
         m: [figures.by_period[m][i] for i in weeks] for m, _n in trend if m in figures.by_period
     }
@@ -186,4 +165,4 @@ def build_dashboard(
             series=[Series(name, weekly[m]) for m, name in trend if any(weekly.get(m, []))],
         )
     )
-    return Dashboard(campaign, rollup, figures, charts, statistics.indicators, statistics.rows)
+    return Dashboard(campaign, figures, charts)

@@ -4,12 +4,13 @@ with its full-screen 大屏 view and each chart's numbers as .xlsx."""
 from io import BytesIO
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns import selectors as campaign_selectors
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import XLSX
 from anxuan.dashboards.charts import chart_xlsx
 from anxuan.dashboards.dashboard import Dashboard, build_dashboard
@@ -19,7 +20,7 @@ from anxuan.rollup.views import overseen
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What is due for a liaison (with each report's state) and what came back from the
     office; what needs attention for an office."""
     user = request.user
@@ -57,12 +58,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notices_read(request: HttpRequest) -> HttpResponse:
+def notices_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.user.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
     return redirect("dashboards:home")
 
 
-def _dashboard(request: HttpRequest, pk: int) -> Dashboard:
+def _dashboard(request: AuthenticatedHttpRequest, pk: int) -> Dashboard:
     return build_dashboard(
         overseen(request, pk),
         can_open=lambda child: request.user.has_perm("campaigns.oversee", child),
@@ -71,7 +72,9 @@ def _dashboard(request: HttpRequest, pk: int) -> Dashboard:
 
 @login_required
 @require_GET
-def dashboard_page(request: HttpRequest, pk: int, screen: bool = False) -> HttpResponse:
+def dashboard_page(
+    request: AuthenticatedHttpRequest, pk: int, screen: bool = False
+) -> HttpResponse:
     """Charts of the roll-up and the figures, each with its table and .xlsx; `screen` is
     the full-screen display for the command centre (大屏), refreshing itself."""
     dashboard = _dashboard(request, pk)
@@ -84,7 +87,7 @@ def dashboard_page(request: HttpRequest, pk: int, screen: bool = False) -> HttpR
 
 @login_required
 @require_GET
-def dashboard_chart_xlsx(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def dashboard_chart_xlsx(request: AuthenticatedHttpRequest, pk: int, key: str) -> FileResponse:
     """One chart's numbers as .xlsx."""
     dashboard = _dashboard(request, pk)
     chart = dashboard.chart(key)

@@ -9,10 +9,10 @@ from anxuan.campaigns.models import Campaign
 from anxuan.core.actions import Action
 
 
-def _start(campaign: Campaign, label: str, order: int, **fields: Any) -> Action:
+def _start(campaign: Campaign, label: str, order: int, kind: str, **fields: Any) -> Action:
     url = reverse("exports:export_start", args=[campaign.pk])
     values = {name: "" if value is None else str(value) for name, value in fields.items()}
-    return Action(label, url, method="post", fields=values, order=order)
+    return Action(label, url, method="post", fields=values, button=("kind", kind), order=order)
 
 
 def campaign_actions(person: Any, campaign: Campaign, context: dict[str, Any]) -> list[Action]:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from anxuan.campaigns.models import Campaign
-from anxuan.campaigns.selectors import participants_of
 from anxuan.core.views import XLSX
 from anxuan.dashboards.dashboard import build_dashboard
 from anxuan.exports.enums import ExportKind
@@ -32,8 +31,7 @@ def _statistics_options(campaign: Campaign, data: Any) -> dict:
 
 
 def _write_statistics(campaign: Campaign, options: dict, out: BinaryIO, progress: Progress):
-    participants = list(participants_of(campaign))
-    table = statistics_table(campaign, participants, basis=options["basis"])
+    table = statistics_table(campaign, basis=options["basis"])
     statistics_xlsx(campaign, table, out, progress)
 
 

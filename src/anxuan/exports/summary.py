@@ -3,11 +3,9 @@ activities by type and domain, each unit's reporting rates and the photos the of
 as highlights."""
 
 import io
-from collections import Counter
 from typing import BinaryIO
 
 from django.core.files.storage import default_storage
-from django.db.models import Sum
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -17,9 +15,9 @@ from docx.shared import Cm, Pt
 from anxuan.campaigns.models import Campaign
 from anxuan.dashboards.charts import Chart, chart_png
 from anxuan.exports.xlsx import Progress
-from anxuan.reports.models import ActivityRecord, Attachment
-from anxuan.reports.selectors import latest_versions
-from anxuan.rollup.board import campaign_board, percent_text
+from anxuan.reports.models import Attachment
+from anxuan.rollup.board import percent_text
+from anxuan.rollup.figures import ACTIVITIES, PEOPLE, campaign_figures
 
 MAX_PHOTOS = 8
 
@@ -54,12 +52,9 @@ def summary_docx(
     *,
     charts: list[Chart] | None = None,
 ) -> None:
-    board = campaign_board(campaign)
-    version_ids = list(latest_versions(campaign).values_list("id", flat=True))
-    activities = ActivityRecord.objects.filter(version_id__in=version_ids)
-    by_type = Counter(activities.values_list("activity_type", flat=True))
-    by_domain = Counter(d for d in activities.values_list("domain", flat=True) if d)
-    people = activities.aggregate(total=Sum("people_reached"))["total"] or 0
+    figures = campaign_figures(campaign)
+    overall = figures.overall
+    activities, people = int(figures.total(ACTIVITIES)), int(figures.total(PEOPLE))
 
     document = Document()
     style = document.styles["Normal"]
@@ -79,16 +74,16 @@ def summary_docx(
 
     document.add_heading("一、总体情况", level=1)
     document.add_paragraph(
-        f"参加单位 {len(board.rows)} 个；应报送 {board.overall.expected} 份，已报送 "
-        f"{board.overall.reported} 份，报送率 {percent_text(board.overall.reporting)}，及时率 "
-        f"{percent_text(board.overall.timeliness)}。各单位报告记录活动 {activities.count()} 场次，"
+        f"参加单位 {figures.units} 个；应报送 {overall.expected} 份，已报送 "
+        f"{overall.reported} 份，报送率 {percent_text(overall.reporting)}，及时率 "
+        f"{percent_text(overall.timeliness)}。各单位报告记录活动 {activities} 场次，"
         f"覆盖 {people} 人次。相关资料未报送的，视为未开展活动。"
     )
     add_charts(document, charts or [])
     document.add_heading("二、活动开展情况", level=1)
-    _table(document, ["活动类型", "场次"], [[t, n] for t, n in by_type.most_common()])
+    _table(document, ["活动类型", "场次"], [[t, int(n)] for t, n in figures.counts("t:")])
     document.add_paragraph()
-    _table(document, ["宣传领域", "场次"], [[d, n] for d, n in by_domain.most_common()])
+    _table(document, ["宣传领域", "场次"], [[d, int(n)] for d, n in figures.counts("d:")])
 
     document.add_heading("三、各单位报送情况", level=1)
     _table(
@@ -102,7 +97,7 @@ def summary_docx(
                 percent_text(r.rate.reporting),
                 percent_text(r.rate.timeliness),
             ]
-            for r in board.rows
+            for r in figures.rows
         ],
     )
 

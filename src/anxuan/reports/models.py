@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.enums import EvidenceKind
 from anxuan.campaigns.models import Indicator, Participant, Period, Requirement
+from anxuan.core.models import StoredFile
 from anxuan.reports.enums import ReviewKind, State, Timeliness
 
 
@@ -66,22 +67,14 @@ class Submission(models.Model):
         return f"{self.participant} · {self.requirement}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """An evidence file uploaded for a submission. The bytes live in storage under their
-    SHA-256; the row is never deleted. `in_draft` says whether the current draft still
-    includes it; versions keep the attachments they were submitted with."""
+    SHA-256 (the stored-file fields come from core.StoredFile); the row is never deleted.
+    `in_draft` says whether the current draft still includes it; versions keep the
+    attachments they were submitted with."""
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices)
-    content_type = models.CharField(max_length=100)
-    original_name = models.CharField(_("file name"), max_length=200)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    storage_name = models.CharField(max_length=200)
-    size = models.BigIntegerField(_("size"))
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
-    thumbnail = models.CharField(max_length=200, blank=True)
     in_draft = models.BooleanField(default=True)
     highlight = models.BooleanField(_("highlight for the summary"), default=False)
     uploaded_by = models.ForeignKey(
@@ -93,9 +86,6 @@ class Attachment(models.Model):
         ordering = ["uploaded_at", "id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class SubmissionVersion(models.Model):
@@ -179,24 +169,6 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.submission}"
-
-
-class Notice(models.Model):
-    """An in-app message to one person: a reminder, a returned report."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
-    )
-    text = models.CharField(_("text"), max_length=500)
-    link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 class ReminderSent(models.Model):

@@ -1,26 +1,22 @@
 """Reminders before a deadline and after a missed one, to units that have not submitted:
 in-app notices, e-mail and the campaign's group robot. Each is sent once."""
 
-import json
-import logging
-import urllib.request
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import RequirementKind, Schedule
 from anxuan.campaigns.models import Participant, Period
+from anxuan.core.notices import notify, post_webhook
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Person
 from anxuan.reports.enums import State
-from anxuan.reports.models import Notice, ReminderSent, Submission
+from anxuan.reports.models import ReminderSent, Submission
 
-log = logging.getLogger(__name__)
 MISSED_WINDOW = timedelta(days=2)  # remind about a missed deadline for this long after it
 
 
@@ -46,37 +42,13 @@ def _liaisons(participant: Participant) -> list[Person]:
     return sorted(people, key=lambda p: p.pk)
 
 
-def notify(people: list[Person], text: str, link: str) -> None:
-    """In-app notice and e-mail (to those with an address) for each person."""
-    Notice.objects.bulk_create(Notice(recipient=p, text=text[:500], link=link) for p in people)
-    addresses = [p.email for p in people if p.email]
-    if addresses:
-        send_mail(_("Anxuan reminder"), f"{text}\n{link}", None, addresses, fail_silently=True)
-
-
-def post_webhook(url: str, text: str) -> None:
-    """DingTalk / WeCom group robot: a JSON text message."""
-    if not url.startswith(("https://", "http://")):
-        return
-    body = json.dumps({"msgtype": "text", "text": {"content": text}}).encode()
-    # S310 below: an http(s) address the office configured for its own group robot.
-    headers = {"Content-Type": "application/json"}
-    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
-    try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT) as response:  # noqa: S310
-            response.read()
-    except OSError:
-        log.warning("group robot webhook failed: %s", url)
-
-
 def _pending(period: Period, now: datetime) -> list[Participant]:
     """Participants expected for the period that have nothing submitted for it."""
     done = (
         Submission.objects.filter(period=period).exclude(state=State.DRAFT).values("participant_id")
     )
-    due_day = timezone.localtime(period.due_at).date()
     return list(
-        period.requirement.campaign.participants.filter(joined_on__lte=due_day)
+        period.requirement.campaign.participants.filter(joined_on__lte=due_day(period.due_at))
         .exclude(pk__in=done)
         .select_related("organization", "liaison_person")
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.core import files
+from anxuan.core import tasks as core_tasks
 from anxuan.core.audit import record
 from anxuan.core.files import Inspected
 from anxuan.orgs.models import Person
@@ -158,7 +159,8 @@ def attach_files(
         files=[a.sha256 for a in created],
     )
     ids = [a.pk for a in created]
-    transaction.on_commit(lambda: [tasks.process_attachment(pk) for pk in ids])
+    label = Attachment._meta.label
+    transaction.on_commit(lambda: [core_tasks.process_stored_file(label, pk) for pk in ids])
     return created
 
 

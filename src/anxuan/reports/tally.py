@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import (
     CharField,
     Count,
-    DateField,
     Exists,
     OuterRef,
     Q,
@@ -25,9 +24,9 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
+from django.db.models.functions import Cast, Coalesce, Concat
 
-from anxuan.campaigns.deadlines import SHANGHAI
+from anxuan.campaigns.deadlines import due_day_of
 from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.reports.enums import State, Timeliness
 from anxuan.reports.models import (
@@ -82,7 +81,7 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
 
     periods = (
         Period.objects.filter(pk__in=period_ids)
-        .annotate(due_day=TruncDate("due_at", tzinfo=SHANGHAI))
+        .annotate(due_day=due_day_of("due_at"))
         .annotate(
             units=count(mine), expected=count(mine.filter(joined_on__lte=OuterRef("due_day")))
         )
@@ -92,11 +91,7 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
         Submission.objects.filter(period__in=period_ids)
         .exclude(state=State.DRAFT)
         .filter(~reports_itself("participant__"))
-        .filter(
-            participant__joined_on__lte=TruncDate(
-                "period__due_at", tzinfo=SHANGHAI, output_field=DateField()
-            )
-        )
+        .filter(participant__joined_on__lte=due_day_of("period__due_at"))
         .values("period_id")
         .annotate(n=Count("pk"), timely=Count("pk", filter=Q(timeliness=Timeliness.ON_TIME)))
         .values_list("period_id", "n", "timely")
@@ -132,7 +127,7 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
     ]
 
 
-def _latest_versions(model: type, period_ids: QuerySet) -> QuerySet:
+def latest_of(model: type, period_ids: QuerySet) -> QuerySet:
     """Rows of `model` (hanging off a version) in the latest version of each submitted
     report of these periods, from units that report themselves. "No later version exists"
     rather than a grouped max: an anti-join the planner runs in one pass."""
@@ -148,7 +143,7 @@ def _latest_versions(model: type, period_ids: QuerySet) -> QuerySet:
 
 def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTally]:
     period = "version__submission__period_id"
-    activities = _latest_versions(ActivityRecord, period_ids)
+    activities = latest_of(ActivityRecord, period_ids)
     found: list[tuple[int, str, Decimal]] = []
     for pk, n, people in (
         activities.values(period)
@@ -164,7 +159,7 @@ def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTal
             .values_list(period, "metric", "n")
         )
     found += (
-        _latest_versions(IndicatorValue, period_ids)
+        latest_of(IndicatorValue, period_ids)
         .filter(version__submission__state=State.ACCEPTED)
         .values(period)
         .annotate(

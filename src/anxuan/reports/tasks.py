@@ -1,49 +1,17 @@
-"""Background work on evidence files. Tasks take ids and are safe to run twice."""
+"""Background work of reports: reminders, returned reports, expired uploads (evidence
+files are processed by core.tasks). Tasks take ids and are safe to run twice."""
 
-import io
-
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
-from PIL import ExifTags, Image, ImageOps
 
-THUMB_SIZE = (480, 480)
-EXIF_DATETIME_ORIGINAL = 0x9003
-
-
-def _taken_at(image: Image.Image):
-    exif = image.getexif()
-    raw = exif.get_ifd(ExifTags.IFD.Exif).get(EXIF_DATETIME_ORIGINAL) or exif.get(0x0132)
-    if not raw:
-        return None
-    try:
-        naive = timezone.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None
-    return timezone.make_aware(naive)  # phones write local time: Asia/Shanghai
+from anxuan.core import processing
 
 
 @db_task()
 def process_attachment(attachment_id: int) -> None:
-    """Thumbnail and EXIF taken-at time of a photo."""
-    from anxuan.reports.models import Attachment
-
-    attachment = Attachment.objects.filter(pk=attachment_id, kind="photo").first()
-    if attachment is None or attachment.thumbnail:
-        return
-    with default_storage.open(attachment.storage_name, "rb") as stored, Image.open(stored) as image:
-        image.draft("RGB", THUMB_SIZE)  # JPEG decodes at a reduced size: cheap on big photos
-        taken_at = _taken_at(image)
-        thumb = ImageOps.exif_transpose(image).convert("RGB")
-        thumb.thumbnail(THUMB_SIZE)
-        buffer = io.BytesIO()
-        thumb.save(buffer, "JPEG", quality=80)
-    name = f"thumbs/{attachment.sha256[:2]}/{attachment.sha256}.jpg"
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(buffer.getvalue()))
-    Attachment.objects.filter(pk=attachment.pk).update(thumbnail=name, taken_at=taken_at)
+    """Thumbnail, EXIF taken-at time and registered processing of an attachment. New uploads
+    queue core.tasks.process_stored_file; this name stays for jobs already queued."""
+    processing.process_by_label("reports.Attachment", attachment_id)
 
 
 @db_periodic_task(crontab(minute="*/10"))

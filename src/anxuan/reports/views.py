@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, get_participant_for
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
 from anxuan.reports.diff import text_changes, value_changes
@@ -148,7 +149,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = selectors.get_submission_for(request.user, pk, perm="reports.report")
     if submission.state not in EDITABLE:
         return redirect("reports:report_detail", pk=submission.pk)
@@ -163,7 +164,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = selectors.get_submission_for(request.user, pk)
     versions = list(
         submission.versions.prefetch_related("activities", "values__indicator", "attachments")
@@ -257,7 +258,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_file(request: HttpRequest, pk: int, thumb: bool = False) -> FileResponse:
+def attachment_file(
+    request: AuthenticatedHttpRequest, pk: int, thumb: bool = False
+) -> FileResponse:
     """The file (or its thumbnail) for whoever may see its report."""
     attachment = selectors.get_attachment_for(request.user, pk)
     name = attachment.thumbnail if thumb else attachment.storage_name

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import RequirementKind, Schedule
 from anxuan.campaigns.models import Campaign, Participant, Period
 from anxuan.campaigns.selectors import participants_of
@@ -94,7 +95,7 @@ class Board:
 def cell_for(
     participant: Participant, period: Period, submission: Submission | None, now: datetime
 ) -> Cell:
-    if timezone.localtime(period.due_at).date() < participant.joined_on:
+    if due_day(period.due_at) < participant.joined_on:
         return Cell("not_expected")
     if submission is None or submission.state == State.DRAFT:
         return Cell("pending" if period.due_at > now else "missing")

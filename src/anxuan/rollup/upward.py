@@ -3,19 +3,20 @@ from its own campaign's data instead of retyped: the statistics table's totals, 
 reporting and timely rates, and the photos it marked for the summary. It is a report like
 any other: a draft, submitted as a new immutable version, reviewed by the city."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anxuan.campaigns.models import Campaign, Participant, Period
-from anxuan.campaigns.selectors import participants_of
 from anxuan.core.files import inspect_upload
 from anxuan.orgs.models import Person
 from anxuan.reports import services
 from anxuan.reports.models import Attachment, SubmissionVersion
-from anxuan.rollup.board import campaign_board, percent_text
-from anxuan.rollup.statistics import statistics_table
+from anxuan.rollup.board import percent_text
+from anxuan.rollup.figures import campaign_figures
 
 MAX_PHOTOS = 8
 
@@ -32,26 +33,27 @@ def upward_participant(campaign: Campaign) -> Participant:
     return found
 
 
-def upward_draft(campaign: Campaign, period: Period) -> dict:
+def upward_draft(campaign: Campaign, period: Period) -> dict[str, Any]:
     """The report's text and figures for the parent's `period`, from accepted reports."""
-    table = statistics_table(campaign, list(participants_of(campaign)), basis="accepted")
+    figures = campaign_figures(campaign)
+    indicators = figures.indicators
+    totals = figures.indicator_totals(indicators)
     wanted = set(period.requirement.indicators.values_list("pk", flat=True))
     values = {
         str(indicator.pk): str(total)
-        for indicator, total in zip(table.indicators, table.totals, strict=True)
+        for indicator, total in zip(indicators, totals, strict=True)
         if indicator.pk in wanted
     }
-    board = campaign_board(campaign)
-    overall = board.overall
-    figures = "；".join(
+    overall = figures.overall
+    listed = "；".join(
         f"{i.name}{total.normalize():f}{i.unit}"
-        for i, total in zip(table.indicators, table.totals, strict=True)
+        for i, total in zip(indicators, totals, strict=True)
     )
     text = (
-        f"{campaign.owner.name}：参加单位 {len(board.rows)} 个，应报送 {overall.expected} 份，"
+        f"{campaign.owner.name}：参加单位 {figures.units} 个，应报送 {overall.expected} 份，"
         f"已报送 {overall.reported} 份，报送率 {percent_text(overall.reporting)}，"
         f"及时率 {percent_text(overall.timeliness)}。"
-        f"已采用报告合计：{figures or '无'}。"
+        f"已采用报告合计：{listed or '无'}。"
     )
     return {"text": text, "values": values}
 

@@ -4,21 +4,22 @@ the roll-up of the levels below and the report to the parent campaign."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from anxuan.campaigns import selectors as campaign_selectors
 from anxuan.campaigns.models import Campaign
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.reports import selectors
 from anxuan.rollup import upward
 from anxuan.rollup.board import board_periods, campaign_board
-from anxuan.rollup.rollups import build_figures, build_rollup, rollup_statistics
+from anxuan.rollup.figures import Basis, campaign_figures
 from anxuan.rollup.statistics import statistics_table
 
 
-def overseen(request: HttpRequest, pk: int) -> Campaign:
+def overseen(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
     campaign = campaign_selectors.get_campaign_for(request.user, pk)
     if not request.user.has_perm("campaigns.oversee", campaign):
         raise PermissionDenied
@@ -27,7 +28,7 @@ def overseen(request: HttpRequest, pk: int) -> Campaign:
 
 @login_required
 @require_GET
-def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
+def completeness_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Participants × periods: on time, late, missing, returned, accepted; with rates."""
     campaign = overseen(request, pk)
     requirement = request.GET.get("requirement", "")
@@ -52,38 +53,39 @@ def completeness_board(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def rollup_page(request: HttpRequest, pk: int) -> HttpResponse:
+def rollup_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Completeness and timeliness of every unit reporting below the campaign, a row per
     participant (a county stands for its towns), drilling down to the level below; then the
     same rows' activities and indicator totals."""
     campaign = overseen(request, pk)
-    rollup = build_rollup(campaign)
+    figures = campaign_figures(campaign)
     deeper = set(
         Campaign.objects.filter(
-            parent__in=[r.child.pk for r in rollup.rows if r.child], archived=False
+            parent__in=[r.child.pk for r in figures.rows if r.child], archived=False
         ).values_list("parent_id", flat=True)
     )
+    indicators = figures.indicators_with_figures()
     return render(
         request,
         "rollup/rollup.html",
         {
             "campaign": campaign,
-            "rollup": rollup,
+            "figures": figures,
             "deeper": deeper,
-            "statistics": rollup_statistics(campaign, rollup, build_figures(rollup)),
+            "indicators": indicators,
+            "table": figures.table(indicators),
+            "totals": figures.indicator_totals(indicators),
         },
     )
 
 
 @login_required
 @require_GET
-def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
+def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """附件2 on screen and as .xlsx, from accepted or from all submitted reports."""
     campaign = overseen(request, pk)
-    basis = "submitted" if request.GET.get("basis") == "submitted" else "accepted"
-    table = statistics_table(
-        campaign, list(campaign_selectors.participants_of(campaign)), basis=basis
-    )
+    basis: Basis = "submitted" if request.GET.get("basis") == "submitted" else "accepted"
+    table = statistics_table(campaign, basis=basis)
     return render(
         request,
         "rollup/statistics.html",
@@ -96,7 +98,7 @@ def statistics_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def upward_page(request: HttpRequest, pk: int) -> HttpResponse:
+def upward_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The office's reports to the parent campaign, produced from this campaign's data: the
     draft it would send, and one button per period of the parent's requirements."""
     campaign = overseen(request, pk)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from anxuan.api.schemas import BoardOut, StatisticsOut
-from anxuan.campaigns.selectors import get_campaign_for, participants_of
+from anxuan.campaigns.selectors import get_campaign_for
 from anxuan.rollup.board import campaign_board
 from anxuan.rollup.statistics import statistics_table
 
@@ -42,7 +42,7 @@ def board(request: HttpRequest, campaign_id: int, filters: Query[BoardFilters]):
 def statistics(request: HttpRequest, campaign_id: int, filters: Query[StatisticsFilters]):
     """The progress statistics table (附件2): a row per unit, a column per indicator."""
     campaign = overseen(request, campaign_id)
-    table = statistics_table(campaign, list(participants_of(campaign)), basis=filters.basis)
+    table = statistics_table(campaign, basis=filters.basis)
     return {
         "basis": filters.basis,
         "indicators": table.indicators,

@@ -1,0 +1,100 @@
+"""Work done on a stored file after upload: a photo's thumbnail and EXIF taken-at time, then
+whatever other apps registered (an integrity app's fingerprints, say). Run by the worker
+through core.tasks.process_stored_file; every step is safe to run twice."""
+
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from PIL import ExifTags, Image, ImageOps
+
+from anxuan.core.files import PHOTO  # also registers the HEIC opener with Pillow
+from anxuan.core.models import StoredFile
+
+THUMB_SIZE = (480, 480)
+EXIF_DATETIME_ORIGINAL = 0x9003
+EXIF_DATETIME = 0x0132
+
+Processor = Callable[[StoredFile], None]
+_processors: dict[str, Processor] = {}
+
+
+def register(name: str, processor: Processor) -> None:
+    """Have `processor` run on every stored file after its thumbnail, in registration order.
+    Call it from an AppConfig.ready(); the same name registers once. A processor gets the
+    fresh row of any StoredFile subclass, must be safe to run twice and should check
+    `kind` itself."""
+    _processors.setdefault(name, processor)
+
+
+def unregister(name: str) -> None:
+    _processors.pop(name, None)
+
+
+def processors() -> list[Processor]:
+    return list(_processors.values())
+
+
+def _taken_at(image: Image.Image) -> datetime | None:
+    exif = image.getexif()
+    raw = exif.get_ifd(ExifTags.IFD.Exif).get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
+    if not raw:
+        return None
+    try:
+        # Phones write local time without a zone: made aware (Asia/Shanghai) below.
+        naive = datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
+    except ValueError:
+        return None
+    return timezone.make_aware(naive)
+
+
+def thumbnail_name(sha256: str) -> str:
+    return f"thumbs/{sha256[:2]}/{sha256}.jpg"
+
+
+def make_thumbnail(stored: StoredFile) -> bool:
+    """Thumbnail and EXIF taken-at time of a photo, saved on its row (and on `stored`).
+    False, changing nothing, for other kinds and for a photo that has its thumbnail."""
+    if stored.kind != PHOTO or stored.thumbnail:
+        return False
+    with default_storage.open(stored.storage_name, "rb") as file, Image.open(file) as image:
+        image.draft("RGB", THUMB_SIZE)  # JPEG decodes at a reduced size: cheap on big photos
+        taken_at = _taken_at(image)
+        thumb = ImageOps.exif_transpose(image).convert("RGB")
+        thumb.thumbnail(THUMB_SIZE)
+        buffer = io.BytesIO()
+        thumb.save(buffer, "JPEG", quality=80)
+    name = thumbnail_name(stored.sha256)
+    if not default_storage.exists(name):  # the same bytes have one thumbnail
+        default_storage.save(name, ContentFile(buffer.getvalue()))
+    type(stored)._default_manager.filter(pk=stored.pk).update(thumbnail=name, taken_at=taken_at)
+    stored.thumbnail, stored.taken_at = name, taken_at
+    return True
+
+
+def stored_file_model(label: str) -> type[StoredFile]:
+    """The StoredFile subclass named by its label ("reports.Attachment")."""
+    model = apps.get_model(label)
+    if not issubclass(model, StoredFile):
+        raise LookupError(f"{label} is not a stored file model")
+    return model
+
+
+def process(stored: StoredFile) -> None:
+    """The thumbnail, then each registered processor."""
+    make_thumbnail(stored)
+    for processor in processors():
+        processor(stored)
+
+
+def process_by_label(label: str, pk: int | str) -> bool:
+    """Process the row `pk` of the model `label`; False when there is no such row."""
+    stored = stored_file_model(label)._default_manager.filter(pk=pk).first()
+    if stored is None:
+        return False
+    process(stored)
+    return True

@@ -1,0 +1,101 @@
+"""The pattern for pages and endpoints anyone may call without logging in (a hazard tip, a
+receipt look-up, a quiz): per-address rate limit, optional CAPTCHA, an anonymous audit row.
+
+    @public("tips.submit", limit=5, window=3600)
+    def submit_tip(request: PublicHttpRequest) -> HttpResponse: ...
+
+The caller's address is only ever kept as `address_hash(...)` (HMAC-SHA256 with the
+SECRET_KEY): enough to tell calls from one address apart, not to recover it."""
+
+import functools
+import hashlib
+import hmac
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, cast
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from anxuan.core import audit, ratelimit
+
+P = ParamSpec("P")
+
+
+class PublicHttpRequest(HttpRequest):
+    """A request that passed the `public` checks: `address_hash` is set."""
+
+    address_hash: str
+
+
+View = Callable[Concatenate[PublicHttpRequest, P], HttpResponse]
+Wrapped = Callable[Concatenate[HttpRequest, P], HttpResponse]
+
+
+def address_hash(address: str) -> str:
+    """HMAC-SHA256 (hex) of a client address, keyed with the SECRET_KEY."""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def captcha_passed(request: HttpRequest) -> bool:
+    """The site's CAPTCHA check: settings.PUBLIC_CAPTCHA_CHECK is the dotted path of a
+    callable(request) -> bool, or None for no check."""
+    path: str | None = getattr(settings, "PUBLIC_CAPTCHA_CHECK", None)
+    if not path:
+        return True
+    check = cast(Callable[[HttpRequest], bool], import_string(path))
+    return bool(check(request))
+
+
+def _text(status: int, message: str, **headers: str) -> HttpResponse:
+    response = HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def public(
+    action: str, *, limit: int | None = None, window: int = 60
+) -> Callable[[View[P]], Wrapped[P]]:
+    """Decorate a view anyone may call. Before the view: at most `limit` calls (default
+    settings.PUBLIC_RATE_PER_MINUTE) per `window` seconds from one address for this
+    `action`, else 429; the CAPTCHA check, else 400. The view and its audit row (action,
+    method, path, status; the address hash, no actor) share one transaction. Refused calls
+    leave no row: a flood must not fill the log."""
+
+    def decorate(view: View[P]) -> Wrapped[P]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            hashed = address_hash(ratelimit.client_address(request))
+            allowed = limit if limit is not None else settings.PUBLIC_RATE_PER_MINUTE
+            counted = ratelimit.hit(
+                f"{action}:{hashed}", limit=allowed, window=window, prefix="public-rate"
+            )
+            if not counted.allowed:
+                return _text(
+                    429,
+                    _("Too many requests from your network; try again later."),
+                    **{"Retry-After": str(counted.retry_after)},
+                )
+            if not captcha_passed(request):
+                return _text(400, _("The verification code is wrong or has expired; try again."))
+            public_request = cast(PublicHttpRequest, request)
+            public_request.address_hash = hashed
+            with transaction.atomic():
+                response = view(public_request, *args, **kwargs)
+                audit.record(
+                    actor=None,
+                    action=action,
+                    target=None,
+                    summary=f"{request.method} {request.path}",
+                    address_hash=hashed,
+                    status=response.status_code,
+                )
+            return response
+
+        return cast("Wrapped[P]", wrapper)
+
+    return decorate

@@ -1,0 +1,12 @@
+"""Background work every app may queue. Tasks take ids and are safe to run twice."""
+
+from huey.contrib.djhuey import db_task
+
+from anxuan.core import processing
+
+
+@db_task()  # type: ignore[untyped-decorator]  # huey has no type hints
+def process_stored_file(label: str, pk: int | str) -> None:
+    """Thumbnail and EXIF of a photo, then the registered processors (core.processing), for
+    the row `pk` of the stored-file model `label` (e.g. "reports.Attachment")."""
+    processing.process_by_label(label, pk)
