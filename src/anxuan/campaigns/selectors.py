@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -30,8 +31,10 @@ def campaigns_visible_to(person: Person) -> QuerySet:
     )
 
 
-def get_campaign_for(person: Person, pk: int) -> Campaign:
-    """A campaign the person may see, or 404 (never reveal that it exists)."""
+def get_campaign_for(person: Person, pk: int, perm: str = "campaigns.view_campaign") -> Campaign:
+    """A campaign the person may see, or 404 (never reveal that it exists); checked for
+    `perm` in the same step (e.g. "campaigns.manage_campaign", "campaigns.oversee"): 403
+    when they see it but lack that."""
     campaign = (
         Campaign.objects.select_related("owner", "copied_from", "parent__owner")
         .filter(pk=pk)
@@ -39,6 +42,8 @@ def get_campaign_for(person: Person, pk: int) -> Campaign:
     )
     if campaign is None or not person.has_perm("campaigns.view_campaign", campaign):
         raise Http404
+    if perm != "campaigns.view_campaign" and not person.has_perm(perm, campaign):
+        raise PermissionDenied
     return campaign
 
 
@@ -66,10 +71,23 @@ def participants_for(person: Person, campaign: Campaign) -> QuerySet:
     )
 
 
-def get_participant_for(person: Person, campaign: Campaign, pk: int) -> Participant:
+def get_participant_for(
+    person: Person, campaign: Campaign | None, pk: int, *, perm: str | None = None
+) -> Participant:
+    """A participant the person acts for (participants_for), of `campaign` or, when that is
+    None, of whichever campaign it belongs to: 404 otherwise, as for a missing one. With
+    `perm` (e.g. "campaigns.register_liaison") also checked for it: 403 when lacking."""
+    if campaign is None:
+        found = Participant.objects.select_related("campaign").filter(pk=pk).first()
+        if found is None:
+            raise Http404
+        campaign = found.campaign
     participant = participants_for(person, campaign).filter(pk=pk).first()
     if participant is None:
         raise Http404
+    participant.campaign = campaign
+    if perm is not None and not person.has_perm(perm, participant):
+        raise PermissionDenied
     return participant
 
 

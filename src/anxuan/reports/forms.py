@@ -6,6 +6,7 @@ from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Requirement
 from anxuan.core.files import inspect_upload
 from anxuan.core.forms import DateInput
+from anxuan.reports.drafts import ActivityDraft, ReportDraft
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -43,6 +44,10 @@ class EvidenceField(forms.FileField):
 
 
 class ReportForm(forms.Form):
+    """The report page's form. It parses what the browser sends (dates, numbers); the rules
+    of the draft itself are the report services' (reports.drafts.check), so the page and the
+    API refuse the same things with the same messages."""
+
     text = forms.CharField(
         label=_("What your unit did"),
         required=False,
@@ -64,49 +69,68 @@ class ReportForm(forms.Form):
             del self.fields["important"]
         self.indicators = list(requirement.indicators.all())
         for indicator in self.indicators:
-            self.fields[f"value_{indicator.pk}"] = forms.DecimalField(
+            self.fields[value_field(indicator.pk)] = forms.DecimalField(
                 label=f"{indicator.name}（{indicator.unit}）",
                 required=False,
-                min_value=0,
-                max_digits=14,
-                decimal_places=2,
+                widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
             )
 
     def value_fields(self):
-        return [self[f"value_{i.pk}"] for i in self.indicators]
+        return [self[value_field(i.pk)] for i in self.indicators]
 
-    def draft_part(self) -> dict:
+    def draft(self, activities: list[ActivityDraft]) -> ReportDraft:
+        """The typed draft of the cleaned form and the activity rows."""
         data = self.cleaned_data
-        return {
-            "text": data["text"],
-            "values": {
-                str(i.pk): str(data[f"value_{i.pk}"])
+        return ReportDraft(
+            text=data["text"],
+            activities=activities,
+            values={
+                i.pk: data[value_field(i.pk)]
                 for i in self.indicators
-                if data[f"value_{i.pk}"] is not None
+                if data[value_field(i.pk)] is not None
             },
-        }
+            important=data.get("important", False),
+        )
+
+
+def value_field(indicator_id: int | str) -> str:
+    return f"value_{indicator_id}"
 
 
 class ActivityForm(forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DateInput())
-    activity_type = forms.ChoiceField(label=_("Activity type"))
-    domain = forms.ChoiceField(label=_("Domain"), required=False)
-    place = forms.CharField(label=_("Place"), max_length=100, required=False)
-    people_reached = forms.IntegerField(label=_("People reached"), min_value=0, initial=0)
-    description = forms.CharField(label=_("What happened"), max_length=300, required=False)
+    activity_type = forms.CharField(label=_("Activity type"), widget=forms.Select)
+    domain = forms.CharField(label=_("Domain"), required=False, widget=forms.Select)
+    place = forms.CharField(
+        label=_("Place"), required=False, widget=forms.TextInput(attrs={"maxlength": "100"})
+    )
+    people_reached = forms.IntegerField(
+        label=_("People reached"), initial=0, widget=forms.NumberInput(attrs={"min": "0"})
+    )
+    description = forms.CharField(
+        label=_("What happened"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": "300"}),
+    )
 
     def __init__(self, *args, types: list[str], domains: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity_type"].choices = [("", "—"), *((t, t) for t in types)]
-        self.fields["domain"].choices = [("", "—"), *((d, d) for d in domains)]
+        self.fields["activity_type"].widget.choices = [("", "—"), *((t, t) for t in types)]
+        self.fields["domain"].widget.choices = [("", "—"), *((d, d) for d in domains)]
 
-    def as_draft(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["held_on"] = data["held_on"].isoformat()
-        return data
+    def as_draft(self) -> ActivityDraft:
+        return ActivityDraft(**self.cleaned_data)
 
 
-ActivityFormSet = forms.formset_factory(ActivityForm, extra=2, max_num=50, validate_max=True)
+class BaseActivityFormSet(forms.BaseFormSet):
+    def filled(self) -> list[ActivityForm]:
+        """The rows the person filled in, in the order of the draft's activities."""
+        return [f for f in self.forms if f.has_changed() and f.cleaned_data]
+
+
+ActivityFormSet = forms.formset_factory(
+    ActivityForm, formset=BaseActivityFormSet, extra=2, max_num=50, validate_max=True
+)
 
 
 class ReturnForm(forms.Form):

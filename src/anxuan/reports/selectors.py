@@ -1,5 +1,6 @@
 """Reads of submissions, scoped to the person asking."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -27,11 +28,26 @@ def submissions_visible_to(person: Person) -> QuerySet:
     )
 
 
-def get_submission_for(person: Person, pk: int) -> Submission:
+def get_submission_for(person: Person, pk: int, perm: str = "reports.view") -> Submission:
+    """A submission the person sees, checked for `perm` in the same step: 404 when it does
+    not exist or is not theirs to see (never reveal which), 403 when they see it but lack
+    `perm` (e.g. "reports.report", "reports.review")."""
     submission = submissions_visible_to(person).filter(pk=pk).first()
     if submission is None or not person.has_perm("reports.view", submission):
         raise Http404
+    if perm != "reports.view" and not person.has_perm(perm, submission):
+        raise PermissionDenied
     return submission
+
+
+def get_attachment_for(person: Person, pk: int, perm: str = "reports.view") -> Attachment:
+    """An evidence file of a submission the person sees (404 otherwise, as for a missing
+    one), checked for `perm` on that submission (403)."""
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    attachment.submission = get_submission_for(person, attachment.submission_id, perm)
+    return attachment
 
 
 def inbox_for(person: Person, *, filters: dict) -> QuerySet:

@@ -2,7 +2,6 @@
 audit row. A submit freezes the draft into a new immutable version; nothing is overwritten.
 """
 
-from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +17,7 @@ from anxuan.core.audit import record
 from anxuan.core.files import Inspected
 from anxuan.orgs.models import Person
 from anxuan.reports import tally, tasks
+from anxuan.reports.drafts import ReportDraft, check
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, ReviewKind, State, Timeliness
 from anxuan.reports.models import (
     ActivityRecord,
@@ -42,6 +42,9 @@ def _locked(submission: Submission) -> Submission:
     )
 
 
+Upload = tuple[IO[bytes], str, Inspected]
+
+
 @transaction.atomic
 def save_draft(
     *,
@@ -49,15 +52,28 @@ def save_draft(
     participant: Participant,
     requirement: Requirement,
     period: Period | None,
-    draft: dict[str, Any],
-    important: bool = False,
+    draft: ReportDraft | dict[str, Any],
+    important: bool | None = None,
     submission: Submission | None = None,
 ) -> Submission:
-    """Create or update the editable draft of a report. Side effects: audit row."""
+    """Create or update the editable draft of a report. A ReportDraft is first checked
+    against the campaign and the requirement (drafts.check); its `important` counts unless
+    `important` is given. A dict is the stored form itself, kept as given without those
+    checks: the older call of callers that build it (rollup's upward report, the demo data,
+    test factories) until they pass a ReportDraft. Side effects: audit row."""
+    if isinstance(draft, dict):
+        stored, flagged = draft, bool(important)
+    else:
+        stored = draft.stored()
+        flagged = draft.important if important is None else important
     if period is not None and period.requirement_id != requirement.pk:
         raise ValidationError(_("The period does not belong to this requirement."))
     if requirement.campaign_id != participant.campaign_id:
         raise ValidationError(_("This unit does not take part in that campaign."))
+    if period is None and requirement.periods.exists():
+        raise ValidationError(
+            {"period": _("This requirement is reported per period: give the period.")}
+        )
     if submission is None and period is not None:
         submission = Submission.objects.filter(participant=participant, period=period).first()
     if submission is None:
@@ -68,8 +84,10 @@ def save_draft(
         raise PermissionDenied
     if submission.pk and submission.state not in EDITABLE:
         raise StateConflict(_("This report was submitted and can no longer be edited."))
-    submission.draft = draft
-    submission.important = important and requirement.schedule == Schedule.ANYTIME
+    if isinstance(draft, ReportDraft):
+        check(draft, requirement=requirement, campaign=participant.campaign)
+    submission.draft = stored
+    submission.important = flagged and requirement.schedule == Schedule.ANYTIME
     submission.full_clean()
     submission.save()
     record(actor=actor, action="report.save_draft", target=submission, summary=str(submission))
@@ -77,8 +95,35 @@ def save_draft(
 
 
 @transaction.atomic
+def save_and_submit(
+    *,
+    actor: Person,
+    participant: Participant,
+    requirement: Requirement,
+    period: Period | None,
+    draft: ReportDraft,
+    files: list[Upload] | None = None,
+    submission: Submission | None = None,
+) -> SubmissionVersion:
+    """Save the draft, attach the files and submit, all or nothing: a submit that is
+    refused leaves the earlier draft, its files and versions as they were.
+    Side effects: those of save_draft, attach_files and submit_report."""
+    submission = save_draft(
+        actor=actor,
+        participant=participant,
+        requirement=requirement,
+        period=period,
+        draft=draft,
+        submission=submission,
+    )
+    if files:
+        attach_files(actor=actor, submission=submission, uploads=files)
+    return submit_report(actor=actor, submission=submission)
+
+
+@transaction.atomic
 def attach_files(
-    *, actor: Person, submission: Submission, uploads: list[tuple[IO[bytes], str, Inspected]]
+    *, actor: Person, submission: Submission, uploads: list[Upload]
 ) -> list[Attachment]:
     """Store checked uploads (file, original name, inspection) with the draft. The bytes go
     to storage under their hash; thumbnails and EXIF are made in the background.
@@ -153,8 +198,9 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
         return submission.versions.order_by("-number").first()
     if submission.state not in EDITABLE:
         raise StateConflict(_("This report was already submitted."))
-    draft = submission.draft
-    text = (draft.get("text") or "").strip()
+    stored = submission.draft
+    draft = ReportDraft.from_stored(stored)
+    text = draft.text.strip()
     if not text:
         raise ValidationError({"text": _("Write what your unit did before submitting.")})
     now = timezone.now()
@@ -165,23 +211,21 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
         submitted_at=now,
         submitted_by=actor,
     )
-    for row in draft.get("activities", []):
-        activity = ActivityRecord(version=version, **row)
+    for row in draft.activities:
+        activity = ActivityRecord(version=version, **row.model_dump())
         activity.full_clean()
         activity.save()
     indicators = {i.pk: i for i in submission.requirement.indicators.all()}
-    for key, value in (draft.get("values") or {}).items():
-        if value not in (None, "") and int(key) in indicators:
-            IndicatorValue.objects.create(
-                version=version, indicator=indicators[int(key)], value=Decimal(str(value))
-            )
+    for pk, value in draft.values.items():
+        if pk in indicators:  # an indicator taken off the requirement since the draft
+            IndicatorValue.objects.create(version=version, indicator=indicators[pk], value=value)
     if submission.first_submitted_at is None:
         submission.first_submitted_at = now
         due = submission.period.due_at if submission.period else None
         submission.timeliness = Timeliness.ON_TIME if due is None or now <= due else Timeliness.LATE
     version.attachments.set(submission.attachments.filter(in_draft=True))
     submission.state = State.RESUBMITTED if submission.state == State.RETURNED else State.SUBMITTED
-    submission.draft = {**draft, "frozen_as": version.number}
+    submission.draft = {**stored, "frozen_as": version.number}
     submission.save()
     tally.refresh_submission(submission)
     record(

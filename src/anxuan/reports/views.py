@@ -10,32 +10,43 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns.models import Participant, Period, Requirement
-from anxuan.campaigns.selectors import campaigns_visible_to, participants_for
+from anxuan.campaigns.selectors import campaigns_visible_to, get_participant_for
 from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
-from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm
-from anxuan.reports.models import Attachment, Submission
+from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm, value_field
+from anxuan.reports.models import Submission
 
 
 def _participant_for(request: HttpRequest, pk: str | None) -> Participant:
-    participant = (
-        Participant.objects.select_related("campaign", "organization").filter(pk=pk).first()
-        if pk and pk.isdigit()
-        else None
-    )
-    if (
-        participant is None
-        or not participants_for(request.user, participant.campaign)
-        .filter(pk=participant.pk)
-        .exists()
-    ):
-        raise Http404  # never reveal another unit's participation
-    if not request.user.has_perm("campaigns.register_liaison", participant):
-        raise PermissionDenied
-    return participant
+    if not (pk and pk.isdigit()):
+        raise Http404
+    # 404 never reveals another unit's participation; 403 for one the person may not report for
+    return get_participant_for(request.user, None, int(pk), perm="campaigns.register_liaison")
+
+
+def _show_draft_errors(exc: ValidationError, form: ReportForm, activities: ActivityFormSet) -> None:
+    """A service's draft errors (keyed `values.<id>`, `activities.<n>.<field>`) on the form
+    field or activity row they are about; anything else on the form as a whole."""
+    if not hasattr(exc, "error_dict"):
+        add_service_errors(form, exc)
+        return
+    rows = activities.filled()
+    for key, errors in exc.error_dict.items():
+        kind, _dot, rest = key.partition(".")
+        if kind == "values" and value_field(rest) in form.fields:
+            form.add_error(value_field(rest), errors)
+        elif kind == "activities" and rest:
+            index, _dot, name = rest.partition(".")
+            row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+            if row is not None and name in row.fields:
+                row.add_error(name, errors)
+            else:
+                form.add_error(None, errors)
+        else:
+            form.add_error(key if key in form.fields else None, errors)
 
 
 def _report_page(
@@ -64,33 +75,31 @@ def _report_page(
         data, initial=draft.get("activities") or None, prefix="act", form_kwargs=form_kwargs
     )
     if data is not None and form.is_valid() and activities.is_valid():
-        new_draft = {
-            **form.draft_part(),
-            "activities": [f.as_draft() for f in activities if f.has_changed() and f.cleaned_data],
+        draft = form.draft([row.as_draft() for row in activities.filled()])
+        where = {
+            "actor": request.user,
+            "participant": participant,
+            "requirement": requirement,
+            "period": period,
+            "submission": submission,
         }
         try:
-            submission = services.save_draft(
-                actor=request.user,
-                participant=participant,
-                requirement=requirement,
-                period=period,
-                draft=new_draft,
-                important=form.cleaned_data.get("important", False),
-                submission=submission,
-            )
+            if "submit" in request.POST:
+                version = services.save_and_submit(
+                    **where, draft=draft, files=form.cleaned_data["files"]
+                )
+                messages.success(request, _("Submitted. The office has your report."))
+                return redirect("reports:report_detail", pk=version.submission_id)
+            submission = services.save_draft(**where, draft=draft)
             if form.cleaned_data["files"]:
                 services.attach_files(
                     actor=request.user, submission=submission, uploads=form.cleaned_data["files"]
                 )
-            if "submit" in request.POST:
-                services.submit_report(actor=request.user, submission=submission)
-                messages.success(request, _("Submitted. The office has your report."))
-                return redirect("reports:report_detail", pk=submission.pk)
         except services.StateConflict as exc:
             messages.error(request, exc.messages[0])
             return redirect("reports:report_detail", pk=submission.pk)
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            _show_draft_errors(exc, form, activities)
         else:
             messages.success(request, _("Draft saved."))
             return redirect("reports:report_edit", pk=submission.pk)
@@ -141,9 +150,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.get_submission_for(request.user, pk)
-    if not request.user.has_perm("reports.report", submission):
-        raise PermissionDenied
+    submission = selectors.get_submission_for(request.user, pk, perm="reports.report")
     if submission.state not in EDITABLE:
         return redirect("reports:report_detail", pk=submission.pk)
     return _report_page(
@@ -189,17 +196,10 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _reviewed(request: HttpRequest, pk: int) -> Submission:
-    submission = selectors.get_submission_for(request.user, pk)
-    if not request.user.has_perm("reports.review", submission):
-        raise PermissionDenied
-    return submission
-
-
 @login_required
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _reviewed(request, pk)
+    submission = selectors.get_submission_for(request.user, pk, perm="reports.review")
     try:
         services.accept_submission(actor=request.user, submission=submission)
         messages.success(request, _("Accepted."))
@@ -211,7 +211,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _reviewed(request, pk)
+    submission = selectors.get_submission_for(request.user, pk, perm="reports.review")
     form = ReturnForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why the report is returned."))
@@ -256,19 +256,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attachment_for(request: HttpRequest, pk: int) -> Attachment:
-    attachment = get_object_or_404(Attachment.objects.select_related("submission"), pk=pk)
-    selectors.get_submission_for(request.user, attachment.submission_id)  # 404 unless visible
-    return attachment
-
-
 @login_required
 @require_GET
 def attachment_file(
     request: AuthenticatedHttpRequest, pk: int, thumb: bool = False
 ) -> FileResponse:
     """The file (or its thumbnail) for whoever may see its report."""
-    attachment = _attachment_for(request, pk)
+    attachment = selectors.get_attachment_for(request.user, pk)
     name = attachment.thumbnail if thumb else attachment.storage_name
     if not name:
         raise Http404
@@ -285,7 +279,7 @@ def attachment_file(
 @login_required
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = _attachment_for(request, pk)
+    attachment = selectors.get_attachment_for(request.user, pk, perm="reports.report")
     try:
         services.remove_attachment(actor=request.user, attachment=attachment)
         messages.success(
@@ -300,7 +294,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_highlight(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = _attachment_for(request, pk)
+    attachment = selectors.get_attachment_for(request.user, pk, perm="reports.review")
     services.set_highlight(
         actor=request.user, attachment=attachment, highlight=request.POST.get("highlight") == "1"
     )

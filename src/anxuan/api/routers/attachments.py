@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
@@ -22,7 +21,6 @@ from anxuan.api.routers.submissions import reported
 from anxuan.api.schemas import AttachmentOut
 from anxuan.core.files import TOO_LARGE, inspect_upload
 from anxuan.reports import selectors, services
-from anxuan.reports.models import Attachment
 
 router = Router(tags=["attachments"])
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the one file
@@ -73,14 +71,6 @@ def upload_attachment(request: HttpRequest, submission_id: int, file: File[Uploa
     return once(request, [file.name, inspected.sha256], act)
 
 
-def _attachment_for(request: HttpRequest, attachment_id: int) -> Attachment:
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("submission"), pk=attachment_id
-    )
-    selectors.get_submission_for(request.user, attachment.submission_id)  # 404 unless visible
-    return attachment
-
-
 class FileParams(Schema):
     thumbnail: bool = Field(False, description="the 480 px JPEG preview of a photo")
 
@@ -99,7 +89,7 @@ class FileParams(Schema):
 )
 def attachment_file(request: HttpRequest, attachment_id: int, params: Query[FileParams]):
     """The file, streamed, for whoever may see its report."""
-    attachment = _attachment_for(request, attachment_id)
+    attachment = selectors.get_attachment_for(request.user, attachment_id)
     name = attachment.thumbnail if params.thumbnail else attachment.storage_name
     if not name:
         raise Http404
@@ -116,6 +106,6 @@ def attachment_file(request: HttpRequest, attachment_id: int, params: Query[File
 @router.delete("/attachments/{attachment_id}", response={204: None})
 def remove_attachment(request: HttpRequest, attachment_id: int):
     """Take a file out of the draft; versions submitted with it keep it."""
-    attachment = _attachment_for(request, attachment_id)
+    attachment = selectors.get_attachment_for(request.user, attachment_id, perm="reports.report")
     services.remove_attachment(actor=request.user, attachment=attachment)
     return Status(204, None)

@@ -1,6 +1,5 @@
 """Campaigns with their requirements, periods and indicators; participants and liaisons."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -50,13 +49,6 @@ class PeriodFilters(Schema):
 
 class ParticipantFilters(Schema):
     registered: bool | None = Field(None, description="whether the liaison form is in")
-
-
-def _managed(request: HttpRequest, campaign_id: int):
-    campaign = selectors.get_campaign_for(request.user, campaign_id)
-    if not request.user.has_perm("campaigns.manage_campaign", campaign):
-        raise PermissionDenied
-    return campaign
 
 
 @router.get("/campaigns", response=Page[CampaignOut])
@@ -140,7 +132,9 @@ def list_participants(
 @router.post("/campaigns/{campaign_id}/participants", response={201: AddedOut})
 def add_participants(request: HttpRequest, campaign_id: int, payload: ParticipantsIn):
     """Add units below the organiser to the campaign (the office's bulk add)."""
-    campaign = _managed(request, campaign_id)
+    campaign = selectors.get_campaign_for(
+        request.user, campaign_id, perm="campaigns.manage_campaign"
+    )
     candidates = (
         organizations_visible_to(request.user)
         .filter(path__startswith=campaign.owner.path)
@@ -170,9 +164,9 @@ def register_liaison(
 ):
     """The liaison form (联络员推荐表): the unit names who reports for it."""
     campaign = selectors.get_campaign_for(request.user, campaign_id)
-    participant = selectors.get_participant_for(request.user, campaign, participant_id)
-    if not request.user.has_perm("campaigns.register_liaison", participant):
-        raise PermissionDenied
+    participant = selectors.get_participant_for(
+        request.user, campaign, participant_id, perm="campaigns.register_liaison"
+    )
     form = LiaisonForm(payload.model_dump())
     if not form.is_valid():
         raise form_error(form)

@@ -2,7 +2,6 @@
 
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -26,10 +25,8 @@ class StatisticsFilters(Schema):
 
 
 def overseen(request: HttpRequest, campaign_id: int):
-    campaign = get_campaign_for(request.user, campaign_id)
-    if not request.user.has_perm("campaigns.oversee", campaign):
-        raise PermissionDenied
-    return campaign
+    """A campaign the caller sees (404 otherwise) and oversees (403 otherwise)."""
+    return get_campaign_for(request.user, campaign_id, perm="campaigns.oversee")
 
 
 @router.get("/campaigns/{campaign_id}/board", response=BoardOut)

@@ -1,13 +1,10 @@
 """Reports: drafts, submit, review and the versions handed in."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema
 
 from anxuan.api import drafts
-from anxuan.api.errors import ApiError
 from anxuan.api.idempotency import IDEMPOTENT, as_json, once
 from anxuan.api.pagination import Page, PageParams, paginate
 from anxuan.api.schemas import (
@@ -19,7 +16,7 @@ from anxuan.api.schemas import (
     SubmittedOut,
     VersionOut,
 )
-from anxuan.campaigns.models import Participant, Period, Requirement
+from anxuan.campaigns.models import Period, Requirement
 from anxuan.campaigns.selectors import get_participant_for
 from anxuan.reports import selectors, services
 from anxuan.reports.enums import State
@@ -37,34 +34,9 @@ class SubmissionFilters(Schema):
     state: State | None = None
 
 
-def _participant_for(request: HttpRequest, participant_id: int) -> Participant:
-    """A unit the caller reports for: 404 unless they act for it, 403 unless they may."""
-    participant = (
-        Participant.objects.select_related("campaign", "organization")
-        .filter(pk=participant_id)
-        .first()
-    )
-    if participant is None:
-        raise Http404
-    participant = get_participant_for(request.user, participant.campaign, participant_id)
-    if not request.user.has_perm("campaigns.register_liaison", participant):
-        raise PermissionDenied
-    return participant
-
-
 def reported(request: HttpRequest, submission_id: int) -> Submission:
     """A report the caller sees (404 otherwise) and may write (403 otherwise)."""
-    submission = selectors.get_submission_for(request.user, submission_id)
-    if not request.user.has_perm("reports.report", submission):
-        raise PermissionDenied
-    return submission
-
-
-def _reviewed(request: HttpRequest, submission_id: int) -> Submission:
-    submission = selectors.get_submission_for(request.user, submission_id)
-    if not request.user.has_perm("reports.review", submission):
-        raise PermissionDenied
-    return submission
+    return selectors.get_submission_for(request.user, submission_id, perm="reports.report")
 
 
 def _detail(request: HttpRequest, submission: Submission) -> dict:
@@ -100,7 +72,9 @@ def list_submissions(
 def create_submission(request: HttpRequest, payload: NewDraftIn):
     """Start (201) or update (200) the draft of a unit's report for a period, or start an
     ad-hoc item of a requirement without periods."""
-    participant = _participant_for(request, payload.participant_id)
+    participant = get_participant_for(
+        request.user, None, payload.participant_id, perm="campaigns.register_liaison"
+    )
     campaign = participant.campaign
     period = None
     if payload.period_id is not None:
@@ -114,22 +88,19 @@ def create_submission(request: HttpRequest, payload: NewDraftIn):
         requirement = get_object_or_404(
             Requirement, pk=payload.requirement_id or 0, campaign=campaign
         )
-        if requirement.periods.exists():
-            message = gettext("This requirement is reported per period: give the period.")
-            raise ApiError(400, "invalid", message, fields={"period_id": [message]})
-    draft, important = drafts.bind(payload, requirement=requirement, campaign=campaign)
+    draft = drafts.draft_of(payload)
 
     def act() -> tuple[int, dict]:
         existing = selectors.find_submission(participant, period) if period else None
-        submission = services.save_draft(
-            actor=request.user,
-            participant=participant,
-            requirement=requirement,
-            period=period,
-            draft=draft,
-            important=important,
-            submission=existing,
-        )
+        with drafts.request_names():
+            submission = services.save_draft(
+                actor=request.user,
+                participant=participant,
+                requirement=requirement,
+                period=period,
+                draft=draft,
+                submission=existing,
+            )
         return (200 if existing else 201), _detail(request, submission)
 
     return once(request, payload.model_dump(mode="json"), act)
@@ -145,17 +116,15 @@ def update_draft(request: HttpRequest, submission_id: int, payload: DraftIn):
     """Replace the draft (text, activities, values) of a report not yet submitted or sent
     back."""
     submission = reported(request, submission_id)
-    campaign = submission.requirement.campaign
-    draft, important = drafts.bind(payload, requirement=submission.requirement, campaign=campaign)
-    services.save_draft(
-        actor=request.user,
-        participant=submission.participant,
-        requirement=submission.requirement,
-        period=submission.period,
-        draft=draft,
-        important=important,
-        submission=submission,
-    )
+    with drafts.request_names():
+        services.save_draft(
+            actor=request.user,
+            participant=submission.participant,
+            requirement=submission.requirement,
+            period=submission.period,
+            draft=drafts.draft_of(payload),
+            submission=submission,
+        )
     return selectors.get_submission_for(request.user, submission.pk)
 
 
@@ -176,14 +145,14 @@ def submit(request: HttpRequest, submission_id: int):
 @router.post("/submissions/{submission_id}/return", response=SubmissionOut)
 def return_submission(request: HttpRequest, submission_id: int, payload: ReturnIn):
     """Send the report back to the unit with a reason."""
-    submission = _reviewed(request, submission_id)
+    submission = selectors.get_submission_for(request.user, submission_id, perm="reports.review")
     services.return_submission(actor=request.user, submission=submission, reason=payload.reason)
     return selectors.get_submission_for(request.user, submission.pk)
 
 
 @router.post("/submissions/{submission_id}/accept", response=SubmissionOut)
 def accept_submission(request: HttpRequest, submission_id: int):
-    submission = _reviewed(request, submission_id)
+    submission = selectors.get_submission_for(request.user, submission_id, perm="reports.review")
     services.accept_submission(actor=request.user, submission=submission)
     return selectors.get_submission_for(request.user, submission.pk)
 

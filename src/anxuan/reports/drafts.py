@@ -1,0 +1,133 @@
+"""The draft of a report as typed data, whichever way it arrives (the report page's form,
+the API's JSON, a service of another app). The models only give the shape and the types;
+the rules that depend on the campaign and the requirement (activity types and domains,
+indicators, ranges, lengths) are checked by `check` in the report services, so they are
+written once.
+
+The stored form (`Submission.draft`) stays the JSON it always was:
+{"text": str, "activities": [{"held_on": "YYYY-MM-DD", ...}], "values": {"<id>": "<value>"}}
+plus "frozen_as" after a submit."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as ShapeError
+
+from anxuan.campaigns.models import Campaign, Requirement
+from anxuan.reports.models import ActivityRecord, IndicatorValue
+
+MAX_ACTIVITIES = 50
+MAX_PEOPLE = 2_147_483_647  # PositiveIntegerField on every database we run on
+# Django's own words (and translations) for these, as the report page's form used them
+# before the rules moved here: what a person sees does not change.
+NOT_A_CHOICE = "Select a valid choice. %(value)s is not one of the available choices."
+AT_LEAST = "Ensure this value is greater than or equal to %(limit_value)s."
+
+
+class ActivityDraft(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    held_on: date
+    activity_type: str
+    domain: str = ""
+    place: str = ""
+    people_reached: int = 0
+    description: str = ""
+
+
+class ReportDraft(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str = ""
+    activities: list[ActivityDraft] = Field(default_factory=list)
+    values: dict[int, Decimal] = Field(default_factory=dict)  # indicator id → value
+    important: bool = False
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any], *, important: bool = False) -> "ReportDraft":
+        """The draft of `Submission.draft` (or a dict of the same shape); empty values are
+        left out. A dict that is not of that shape is a ValidationError on "draft"."""
+        values = {
+            key: value
+            for key, value in (stored.get("values") or {}).items()
+            if value not in (None, "")
+        }
+        try:
+            return cls(
+                text=stored.get("text") or "",
+                activities=stored.get("activities") or [],
+                values=values,
+                important=important,
+            )
+        except ShapeError as exc:
+            raise ValidationError({"draft": _("The draft is not in a form Anxuan reads.")}) from exc
+
+    def stored(self) -> dict[str, Any]:
+        """The JSON kept in `Submission.draft` (without `important`, a column of its own)."""
+        return {
+            "text": self.text,
+            "values": {str(pk): str(value) for pk, value in self.values.items()},
+            "activities": [
+                {**a.model_dump(), "held_on": a.held_on.isoformat()} for a in self.activities
+            ],
+        }
+
+
+def _max_length(model: type, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+def _value_limits() -> tuple[int, int]:
+    field = IndicatorValue._meta.get_field("value")
+    return field.max_digits, field.decimal_places
+
+
+def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -> None:
+    """Refuse a draft that breaks the campaign's or the requirement's rules, with every
+    fault keyed as the API names it: `text`, `values.<indicator id>`,
+    `activities.<n>.<field>`, `activities`. Raises ValidationError."""
+    errors: dict[str, list[str]] = {}
+    types = set(campaign.activity_types.values_list("name", flat=True))
+    domains = set(campaign.domains.values_list("name", flat=True))
+    collected = set(requirement.indicators.values_list("pk", flat=True))
+    max_digits, places = _value_limits()
+
+    for pk, value in draft.values.items():
+        key = f"values.{pk}"
+        if pk not in collected:
+            errors[key] = [_("The requirement does not collect this indicator.")]
+        elif not value.is_finite():
+            errors[key] = [_("Enter a number.")]
+        elif value < 0:
+            errors[key] = [_(AT_LEAST) % {"limit_value": 0}]
+        elif -value.as_tuple().exponent > places:  # type: ignore[operator]
+            errors[key] = [_("At most %(n)d decimal places.") % {"n": places}]
+        elif value >= Decimal(10) ** (max_digits - places):
+            errors[key] = [_("This figure is too large.")]
+
+    if len(draft.activities) > MAX_ACTIVITIES:
+        errors["activities"] = [_("At most %(n)d activities.") % {"n": MAX_ACTIVITIES}]
+    for i, activity in enumerate(draft.activities):
+        prefix = f"activities.{i}"
+        if not activity.activity_type:
+            errors[f"{prefix}.activity_type"] = [_("Choose the activity type.")]
+        elif activity.activity_type not in types:
+            errors[f"{prefix}.activity_type"] = [
+                _(NOT_A_CHOICE) % {"value": activity.activity_type}
+            ]
+        if activity.domain and activity.domain not in domains:
+            errors[f"{prefix}.domain"] = [_(NOT_A_CHOICE) % {"value": activity.domain}]
+        if activity.people_reached < 0:
+            errors[f"{prefix}.people_reached"] = [_(AT_LEAST) % {"limit_value": 0}]
+        elif activity.people_reached > MAX_PEOPLE:
+            errors[f"{prefix}.people_reached"] = [_("This number is too large.")]
+        for name in ("place", "description"):
+            limit = _max_length(ActivityRecord, name)
+            if len(getattr(activity, name)) > limit:
+                errors[f"{prefix}.{name}"] = [_("At most %(n)d characters.") % {"n": limit}]
+    if errors:
+        raise ValidationError(errors)
