@@ -4,7 +4,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,27 +25,28 @@ from anxuan.campaigns.forms import (
     RequirementForm,
 )
 from anxuan.campaigns.models import Campaign, Participant, Period, Phase, Requirement
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors, render_form
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.rules import subtree_q
 from anxuan.orgs.selectors import organizations_visible_to
 
 
-def _managed_campaign(request: HttpRequest, pk: int) -> Campaign:
+def _managed_campaign(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
     campaign = selectors.get_campaign_for(request.user, pk)
     if not request.user.has_perm("campaigns.manage_campaign", campaign):
         raise PermissionDenied
     return campaign
 
 
-def _office_orgs(request: HttpRequest):
+def _office_orgs(request: AuthenticatedHttpRequest):
     """Organisations where the person may organise campaigns."""
     return organizations_visible_to(request.user).filter(subtree_q(request.user, OFFICE_ROLES))
 
 
 @login_required
 @require_GET
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = selectors.campaigns_visible_to(request.user).order_by("-year", "-starts_on", "pk")
     return render(
         request,
@@ -59,7 +60,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("orgs.office_work", raise_exception=True)
-def campaign_create(request: HttpRequest) -> HttpResponse:
+def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     owners = _office_orgs(request)
     form = CampaignCreateForm(
         request.POST or None,
@@ -101,7 +102,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for(request.user, pk)
     can_manage = request.user.has_perm("campaigns.manage_campaign", campaign)
     mine = selectors.participants_for(request.user, campaign) if not can_manage else None
@@ -126,7 +127,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     indicators = selectors.indicators_visible_to(request.user)
     form = CampaignForm(
@@ -150,7 +151,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     source = _managed_campaign(request, pk)
     form = CopyCampaignForm(request.POST or None, initial={"year": source.year + 1})
     if form.is_valid():
@@ -180,7 +181,7 @@ def campaign_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def campaign_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     services.archive_campaign(actor=request.user, campaign=campaign)
     messages.success(request, _("Campaign archived."))
@@ -189,7 +190,7 @@ def campaign_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def campaign_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every due time of the campaign on month grids."""
     campaign = selectors.get_campaign_for(request.user, pk)
     periods = list(
@@ -223,7 +224,9 @@ def campaign_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def phase_edit(request: HttpRequest, pk: int, phase_pk: int | None = None) -> HttpResponse:
+def phase_edit(
+    request: AuthenticatedHttpRequest, pk: int, phase_pk: int | None = None
+) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     phase = get_object_or_404(Phase, pk=phase_pk, campaign=campaign) if phase_pk else None
     form = PhaseForm(request.POST or None, instance=phase)
@@ -248,7 +251,7 @@ def phase_edit(request: HttpRequest, pk: int, phase_pk: int | None = None) -> Ht
 
 @login_required
 @require_POST
-def phase_delete(request: HttpRequest, pk: int, phase_pk: int) -> HttpResponse:
+def phase_delete(request: AuthenticatedHttpRequest, pk: int, phase_pk: int) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     services.delete_phase(
         actor=request.user, phase=get_object_or_404(Phase, pk=phase_pk, campaign=campaign)
@@ -259,7 +262,7 @@ def phase_delete(request: HttpRequest, pk: int, phase_pk: int) -> HttpResponse:
 
 @login_required
 def requirement_edit(
-    request: HttpRequest, pk: int, requirement_pk: int | None = None
+    request: AuthenticatedHttpRequest, pk: int, requirement_pk: int | None = None
 ) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     requirement = (
@@ -297,7 +300,9 @@ def requirement_edit(
 
 @login_required
 @require_POST
-def requirement_delete(request: HttpRequest, pk: int, requirement_pk: int) -> HttpResponse:
+def requirement_delete(
+    request: AuthenticatedHttpRequest, pk: int, requirement_pk: int
+) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     requirement = get_object_or_404(Requirement, pk=requirement_pk, campaign=campaign)
     try:
@@ -311,7 +316,7 @@ def requirement_delete(request: HttpRequest, pk: int, requirement_pk: int) -> Ht
 
 @login_required
 @require_POST
-def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
+def campaign_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A participant office sets up its own campaign under this one."""
     parent = selectors.get_campaign_for(request.user, pk)
     owner = get_object_or_404(
@@ -336,7 +341,7 @@ def campaign_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def participants(request: HttpRequest, pk: int) -> HttpResponse:
+def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Participants with their liaison registration; the office adds units in bulk here."""
     campaign = selectors.get_campaign_for(request.user, pk)
     can_manage = request.user.has_perm("campaigns.manage_campaign", campaign)
@@ -380,7 +385,9 @@ def participants(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def participant_remove(
+    request: AuthenticatedHttpRequest, pk: int, participant_pk: int
+) -> HttpResponse:
     campaign = _managed_campaign(request, pk)
     participant = selectors.get_participant_for(request.user, campaign, participant_pk)
     services.remove_participant(actor=request.user, participant=participant)
@@ -389,7 +396,9 @@ def participant_remove(request: HttpRequest, pk: int, participant_pk: int) -> Ht
 
 
 @login_required
-def liaison_register(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def liaison_register(
+    request: AuthenticatedHttpRequest, pk: int, participant_pk: int
+) -> HttpResponse:
     """The liaison form (联络员推荐表): a unit names its liaison for the campaign."""
     campaign = selectors.get_campaign_for(request.user, pk)
     participant = selectors.get_participant_for(request.user, campaign, participant_pk)
@@ -421,7 +430,7 @@ def liaison_register(request: HttpRequest, pk: int, participant_pk: int) -> Http
 @login_required
 @permission_required("orgs.office_work", raise_exception=True)
 @require_GET
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def indicator_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "campaigns/indicators.html",
@@ -433,7 +442,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required("orgs.office_work", raise_exception=True)
-def indicator_edit(request: HttpRequest, indicator_pk: int | None = None) -> HttpResponse:
+def indicator_edit(
+    request: AuthenticatedHttpRequest, indicator_pk: int | None = None
+) -> HttpResponse:
     indicator = None
     if indicator_pk:
         indicator = get_object_or_404(

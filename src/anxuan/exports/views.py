@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns.selectors import get_campaign_for
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.exports import selectors, services
 from anxuan.exports.enums import JobState
 from anxuan.exports.exporters import EXPORTERS
@@ -20,7 +21,7 @@ from anxuan.exports.models import ExportJob
 
 @login_required
 @require_POST
-def export_start(request: HttpRequest, pk: int) -> HttpResponse:
+def export_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Queue an export of the campaign; its page shows the progress."""
     campaign = get_campaign_for(request.user, pk)
     if not request.user.has_perm("campaigns.oversee", campaign):
@@ -54,7 +55,7 @@ def _status(job: ExportJob) -> dict:
 
 @login_required
 @require_GET
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = selectors.get_job_for(request.user, pk)
     return render(
         request,
@@ -65,7 +66,7 @@ def export_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+def export_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The job's progress, polled by its page."""
     return JsonResponse(_status(selectors.get_job_for(request.user, pk)))
 
@@ -84,13 +85,13 @@ def file_response(job: ExportJob) -> FileResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     return file_response(selectors.get_job_for(request.user, pk))
 
 
 @login_required
 @require_GET
-def export_list(request: HttpRequest) -> HttpResponse:
+def export_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's exports, newest first."""
     return render(
         request,

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +20,7 @@ from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm, value_
 from anxuan.reports.models import Submission
 
 
-def _participant_for(request: HttpRequest, pk: str | None) -> Participant:
+def _participant_for(request: AuthenticatedHttpRequest, pk: str | None) -> Participant:
     if not (pk and pk.isdigit()):
         raise Http404
     # 404 never reveals another unit's participation; 403 for one the person may not report for
@@ -50,7 +50,7 @@ def _show_draft_errors(exc: ValidationError, form: ReportForm, activities: Activ
 
 
 def _report_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     participant: Participant,
     requirement: Requirement,
@@ -121,7 +121,7 @@ def _report_page(
 
 
 @login_required
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start the report of a unit for a period (or an ad-hoc item for a requirement)."""
     participant = _participant_for(request, request.GET.get("participant"))
     period = None
@@ -198,7 +198,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def report_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = selectors.get_submission_for(request.user, pk, perm="reports.review")
     try:
         services.accept_submission(actor=request.user, submission=submission)
@@ -210,7 +210,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+def report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     submission = selectors.get_submission_for(request.user, pk, perm="reports.review")
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -228,7 +228,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("reports.review_somewhere", raise_exception=True)
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Submissions to review, filtered; accept several at once."""
     keys = ("campaign", "requirement", "period", "state", "unit", "important", "files")
     filters = {k: request.GET.get(k, "") for k in keys}
@@ -278,7 +278,7 @@ def attachment_file(
 
 @login_required
 @require_POST
-def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = selectors.get_attachment_for(request.user, pk, perm="reports.report")
     try:
         services.remove_attachment(actor=request.user, attachment=attachment)
@@ -293,7 +293,7 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_highlight(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_highlight(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = selectors.get_attachment_for(request.user, pk, perm="reports.review")
     services.set_highlight(
         actor=request.user, attachment=attachment, highlight=request.POST.get("highlight") == "1"
