@@ -294,7 +294,7 @@ def test_every_page_export_and_api_answer_shows_the_same_figures(
 
         # A level down: the county's own figures, and what it reports upward.
         county_raw = raw_figures(county_campaign)
-        text = upward_draft(county_campaign, _period(city, RequirementKind.STATISTICS))["text"]
+        text = upward_draft(county_campaign, _period(city, RequirementKind.STATISTICS)).text
         county_rate = percent_text(float(county_raw["reported"] / county_raw["expected"]))
         assert (
             f"参加单位 {county_raw['units']} 个，应报送 {county_raw['expected']} 份，"

@@ -31,12 +31,7 @@ from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.rules import subtree_q
 from anxuan.orgs.selectors import organizations_visible_to
 
-
-def _managed_campaign(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
-    campaign = selectors.get_campaign_for(request.user, pk)
-    if not request.user.has_perm("campaigns.manage_campaign", campaign):
-        raise PermissionDenied
-    return campaign
+MANAGE = "campaigns.manage_campaign"
 
 
 def _office_orgs(request: AuthenticatedHttpRequest):
@@ -128,7 +123,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     indicators = selectors.indicators_visible_to(request.user)
     form = CampaignForm(
         request.POST or None, instance=Campaign.objects.get(pk=campaign.pk), indicators=indicators
@@ -152,7 +147,7 @@ def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    source = _managed_campaign(request, pk)
+    source = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     form = CopyCampaignForm(request.POST or None, initial={"year": source.year + 1})
     if form.is_valid():
         try:
@@ -182,7 +177,7 @@ def campaign_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     services.archive_campaign(actor=request.user, campaign=campaign)
     messages.success(request, _("Campaign archived."))
     return redirect("campaigns:campaign_list")
@@ -227,7 +222,7 @@ def campaign_calendar(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def phase_edit(
     request: AuthenticatedHttpRequest, pk: int, phase_pk: int | None = None
 ) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     phase = get_object_or_404(Phase, pk=phase_pk, campaign=campaign) if phase_pk else None
     form = PhaseForm(request.POST or None, instance=phase)
     if form.is_valid():
@@ -252,7 +247,7 @@ def phase_edit(
 @login_required
 @require_POST
 def phase_delete(request: AuthenticatedHttpRequest, pk: int, phase_pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     services.delete_phase(
         actor=request.user, phase=get_object_or_404(Phase, pk=phase_pk, campaign=campaign)
     )
@@ -264,7 +259,7 @@ def phase_delete(request: AuthenticatedHttpRequest, pk: int, phase_pk: int) -> H
 def requirement_edit(
     request: AuthenticatedHttpRequest, pk: int, requirement_pk: int | None = None
 ) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     requirement = (
         get_object_or_404(Requirement, pk=requirement_pk, campaign=campaign)
         if requirement_pk
@@ -303,7 +298,7 @@ def requirement_edit(
 def requirement_delete(
     request: AuthenticatedHttpRequest, pk: int, requirement_pk: int
 ) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     requirement = get_object_or_404(Requirement, pk=requirement_pk, campaign=campaign)
     try:
         services.delete_requirement(actor=request.user, requirement=requirement)
@@ -388,7 +383,7 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def participant_remove(
     request: AuthenticatedHttpRequest, pk: int, participant_pk: int
 ) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     participant = selectors.get_participant_for(request.user, campaign, participant_pk)
     services.remove_participant(actor=request.user, participant=participant)
     messages.success(request, _("“%(u)s” no longer takes part.") % {"u": participant.organization})

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -23,9 +22,7 @@ from anxuan.exports.models import ExportJob
 @require_POST
 def export_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Queue an export of the campaign; its page shows the progress."""
-    campaign = get_campaign_for(request.user, pk)
-    if not request.user.has_perm("campaigns.oversee", campaign):
-        raise PermissionDenied
+    campaign = get_campaign_for(request.user, pk, perm="campaigns.oversee")
     kind = request.POST.get("kind", "")
     exporter = EXPORTERS.get(kind)
     if exporter is None:

@@ -1,5 +1,6 @@
 """Reads of organisations and people, always scoped to the person asking."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -34,12 +35,16 @@ def top_organizations(person: Person) -> list[Organization]:
     return roots
 
 
-def get_organization_for(person: Person, pk: int) -> Organization:
-    """Fetch an organisation the person may see; 404 otherwise (never reveal it exists)."""
+def get_organization_for(person: Person, pk: int, perm: str | None = None) -> Organization:
+    """Fetch an organisation the person may see; 404 otherwise (never reveal it exists);
+    checked for `perm` in the same step: 403 when they see it but lack that."""
     try:
-        return organizations_visible_to(person, include_archived=True).get(pk=pk)
+        org = organizations_visible_to(person, include_archived=True).get(pk=pk)
     except Organization.DoesNotExist:
         raise Http404 from None
+    if perm is not None and not person.has_perm(perm, org):
+        raise PermissionDenied
+    return org
 
 
 def people_visible_to(person: Person) -> QuerySet:
@@ -58,11 +63,15 @@ def people_visible_to(person: Person) -> QuerySet:
     )
 
 
-def get_person_for(person: Person, pk: int) -> Person:
+def get_person_for(person: Person, pk: int, perm: str | None = None) -> Person:
+    """A person the asker may see; 404 otherwise; 403 when seen without `perm`."""
     try:
-        return people_visible_to(person).get(pk=pk)
+        found = people_visible_to(person).get(pk=pk)
     except Person.DoesNotExist:
         raise Http404 from None
+    if perm is not None and not person.has_perm(perm, found):
+        raise PermissionDenied
+    return found
 
 
 def liaisons_by_org(org_ids: list[int]) -> dict[int, Person]:

@@ -16,16 +16,13 @@ from anxuan.orgs.forms import (
     PersonCreateForm,
     PersonEditForm,
 )
-from anxuan.orgs.models import Membership, Organization
+from anxuan.orgs.models import Membership, Organization, Person
 
 IMPORT_SESSION_KEY = "org_import"
 
 
 def _managed_org(request: HttpRequest, pk: int) -> Organization:
-    org = selectors.get_organization_for(request.user, pk)
-    if not request.user.has_perm("orgs.manage_organization", org):
-        raise PermissionDenied
-    return org
+    return selectors.get_organization_for(request.user, pk, perm="orgs.manage_organization")
 
 
 @login_required
@@ -268,11 +265,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _managed_person(request: HttpRequest, pk: int):
-    person = selectors.get_person_for(request.user, pk)
-    if not request.user.has_perm("orgs.manage_person", person):
-        raise PermissionDenied
-    return person
+def _managed_person(request: HttpRequest, pk: int) -> Person:
+    return selectors.get_person_for(request.user, pk, perm="orgs.manage_person")
 
 
 @login_required

@@ -3,7 +3,7 @@ from its own campaign's data instead of retyped: the statistics table's totals, 
 reporting and timely rates, and the photos it marked for the summary. It is a report like
 any other: a draft, submitted as a new immutable version, reviewed by the city."""
 
-from typing import Any
+from contextlib import ExitStack
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -14,7 +14,10 @@ from anxuan.campaigns.models import Campaign, Participant, Period
 from anxuan.core.files import inspect_upload
 from anxuan.orgs.models import Person
 from anxuan.reports import services
+from anxuan.reports.drafts import ReportDraft
 from anxuan.reports.models import Attachment, SubmissionVersion
+from anxuan.reports.selectors import find_submission
+from anxuan.reports.services import Upload
 from anxuan.rollup.board import percent_text
 from anxuan.rollup.figures import campaign_figures
 
@@ -33,14 +36,14 @@ def upward_participant(campaign: Campaign) -> Participant:
     return found
 
 
-def upward_draft(campaign: Campaign, period: Period) -> dict[str, Any]:
+def upward_draft(campaign: Campaign, period: Period) -> ReportDraft:
     """The report's text and figures for the parent's `period`, from accepted reports."""
     figures = campaign_figures(campaign)
     indicators = figures.indicators
     totals = figures.indicator_totals(indicators)
     wanted = set(period.requirement.indicators.values_list("pk", flat=True))
     values = {
-        str(indicator.pk): str(total)
+        indicator.pk: total
         for indicator, total in zip(indicators, totals, strict=True)
         if indicator.pk in wanted
     }
@@ -55,7 +58,7 @@ def upward_draft(campaign: Campaign, period: Period) -> dict[str, Any]:
         f"及时率 {percent_text(overall.timeliness)}。"
         f"已采用报告合计：{listed or '无'}。"
     )
-    return {"text": text, "values": values}
+    return ReportDraft(text=text, values=values)
 
 
 @transaction.atomic
@@ -68,26 +71,29 @@ def report_upward(*, actor: Person, campaign: Campaign, period: Period) -> Submi
     participant = upward_participant(campaign)
     if period.requirement.campaign_id != participant.campaign_id:
         raise ValidationError(_("That period is not one of the parent campaign's."))
-    submission = services.save_draft(
-        actor=actor,
-        participant=participant,
-        requirement=period.requirement,
-        period=period,
-        draft=upward_draft(campaign, period),
+    earlier = find_submission(participant, period)
+    have = (
+        set(earlier.attachments.filter(in_draft=True).values_list("sha256", flat=True))
+        if earlier
+        else set()
     )
-    have = set(submission.attachments.filter(in_draft=True).values_list("sha256", flat=True))
     photos = (
         Attachment.objects.filter(submission__requirement__campaign=campaign, highlight=True)
         .exclude(sha256__in=have)
         .order_by("taken_at", "id")[:MAX_PHOTOS]
     )
-    for photo in photos:
-        with default_storage.open(photo.storage_name, "rb") as stored:
-            services.attach_files(
-                actor=actor,
-                submission=submission,
-                uploads=[
-                    (stored, photo.original_name, inspect_upload(stored, photo.original_name))
-                ],
-            )
-    return services.submit_report(actor=actor, submission=submission)
+    with ExitStack() as opened:
+        files: list[Upload] = []
+        for photo in photos:
+            stored = opened.enter_context(default_storage.open(photo.storage_name, "rb"))
+            name = photo.original_name
+            files.append((stored, name, inspect_upload(stored, name)))
+        return services.save_and_submit(
+            actor=actor,
+            participant=participant,
+            requirement=period.requirement,
+            period=period,
+            draft=upward_draft(campaign, period),
+            files=files,
+            submission=earlier,
+        )

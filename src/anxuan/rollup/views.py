@@ -3,7 +3,7 @@ the roll-up of the levels below and the report to the parent campaign."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,10 +20,8 @@ from anxuan.rollup.statistics import statistics_table
 
 
 def overseen(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
-    campaign = campaign_selectors.get_campaign_for(request.user, pk)
-    if not request.user.has_perm("campaigns.oversee", campaign):
-        raise PermissionDenied
-    return campaign
+    """The campaign for its office and reviewers (404 unseen, 403 seen without the right)."""
+    return campaign_selectors.get_campaign_for(request.user, pk, perm="campaigns.oversee")
 
 
 @login_required
@@ -126,6 +124,6 @@ def upward_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "parent": participant.campaign,
             "rows": [(p, sent.get((participant.pk, p.pk))) for p in periods],
-            "preview": upward.upward_draft(campaign, periods[0])["text"] if periods else "",
+            "preview": upward.upward_draft(campaign, periods[0]).text if periods else "",
         },
     )

@@ -1,6 +1,5 @@
 """The organisation tree, and checking a unit list before an import (nothing is written)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 
@@ -45,9 +44,7 @@ def get_org(request: HttpRequest, org_id: int):
 def validate_import(request: HttpRequest, org_id: int, file: File[UploadedFile]):
     """Check a unit list (.xlsx, the import template's columns) for an import under this
     organisation: every error with its row and column. A dry run: nothing is written."""
-    root = get_organization_for(request.user, org_id)
-    if not request.user.has_perm("orgs.manage_organization", root):
-        raise PermissionDenied
+    root = get_organization_for(request.user, org_id, perm="orgs.manage_organization")
     try:
         rows = importing.read_workbook(file.file, file.size)
     except importing.ImportFileError as exc:
