@@ -171,6 +171,7 @@ def burst(n: int) -> dict:
     from anxuan.campaigns.models import Participant, Period
     from anxuan.orgs.models import Membership, Person
     from anxuan.reports import services, tally
+    from anxuan.reports.drafts import ReportDraft
     from anxuan.reports.models import Submission
 
     spent: list[float] = []
@@ -212,7 +213,7 @@ def burst(n: int) -> dict:
                     participant=participant,
                     requirement=period.requirement,
                     period=period,
-                    draft={"text": "基准测试报送"},
+                    draft=ReportDraft.from_stored({"text": "基准测试报送"}),
                 )
                 services.submit_report(actor=actor, submission=draft)
             wall = time.perf_counter() - started

@@ -17,6 +17,7 @@ from anxuan.orgs.enums import OrgKind, Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as reports
 from anxuan.reports import tally
+from anxuan.reports.drafts import ReportDraft
 from anxuan.reports.enums import Timeliness
 from anxuan.reports.models import Submission, SubmissionVersion
 
@@ -356,7 +357,7 @@ def _reports(month, liaisons, reviewer: Person, rng: random.Random) -> None:
                 participant=participant,
                 requirement=weekly,
                 period=period,
-                draft=draft,
+                draft=ReportDraft.from_stored(draft),
             )
             if roll > 0.97:
                 continue  # a draft never submitted
@@ -394,10 +395,12 @@ def _reports(month, liaisons, reviewer: Person, rng: random.Random) -> None:
             participant=participant,
             requirement=summary.requirement,
             period=summary,
-            draft={
-                "text": f"{org.name}“安全生产月”活动总结：组织开展各类活动"
-                f"{rng.randint(3, 15)}场，覆盖群众{rng.randint(300, 5000)}人次。"
-            },
+            draft=ReportDraft.from_stored(
+                {
+                    "text": f"{org.name}“安全生产月”活动总结：组织开展各类活动"
+                    f"{rng.randint(3, 15)}场，覆盖群众{rng.randint(300, 5000)}人次。"
+                }
+            ),
         )
         reports.submit_report(actor=liaison, submission=report)
         _backdate(report, summary.due_at - timedelta(hours=rng.randint(1, 72)), summary.due_at)
@@ -410,7 +413,9 @@ def _reports(month, liaisons, reviewer: Person, rng: random.Random) -> None:
             participant=participant,
             requirement=statistics,
             period=period,
-            draft={"text": f"{org.name}“安全生产月”活动进展情况。", "values": values},
+            draft=ReportDraft.from_stored(
+                {"text": f"{org.name}“安全生产月”活动进展情况。", "values": values}
+            ),
         )
         reports.submit_report(actor=liaison, submission=submission)
         _backdate(submission, period.due_at - timedelta(hours=rng.randint(1, 72)), period.due_at)

@@ -6,6 +6,7 @@ import pytest
 from anxuan.campaigns import services as campaign_services
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.reports import services
+from anxuan.reports.drafts import ReportDraft
 from tests import factories
 from tests.reports import evidence
 
@@ -153,7 +154,9 @@ def test_the_version_list_queries_do_not_grow(
             participant=county.participant,
             requirement=week1.requirement,
             period=week1,
-            draft={"text": f"第{n + 1}稿", "values": {str(boards.pk): str(n)}},
+            draft=ReportDraft.from_stored(
+                {"text": f"第{n + 1}稿", "values": {str(boards.pk): str(n)}}
+            ),
             submission=report,
         )
         services.submit_report(actor=county.town_liaison, submission=report)

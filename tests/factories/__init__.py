@@ -48,11 +48,12 @@ def weekly_period(campaign: Campaign, number: int = 1):
 def report(actor: Person, participant, period, text: str = "开展安全宣传咨询活动", **draft):
     """A saved draft for a period (not submitted)."""
     from anxuan.reports import services
+    from anxuan.reports.drafts import ReportDraft
 
     return services.save_draft(
         actor=actor,
         participant=participant,
         requirement=period.requirement,
         period=period,
-        draft={"text": text, **draft},
+        draft=ReportDraft.from_stored({"text": text, **draft}),
     )

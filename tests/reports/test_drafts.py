@@ -20,6 +20,7 @@ from tests import factories
 from tests.reports import evidence
 from tests.reports.test_views import new_url, report_form
 
+EARLIER = {"text": "初稿", "values": {}, "activities": []}  # the stored form
 WRONG_TYPE = "选择一个有效的选项。 跳广场舞 不在可用的选项中。"
 NOT_COLLECTED = "该报送要求不采集此指标。"
 NEGATIVE = "确保该值大于或等于0。"
@@ -140,7 +141,7 @@ def test_a_refused_submit_leaves_the_earlier_draft_as_it_was(county):
 
     assert list(caught.value.message_dict) == ["text"]
     submission = Submission.objects.get(pk=earlier.pk)
-    assert (submission.state, submission.draft) == (State.DRAFT, {"text": "初稿"})
+    assert (submission.state, submission.draft) == (State.DRAFT, EARLIER)
     assert not SubmissionVersion.objects.exists()
     assert not Attachment.objects.exists()
 
@@ -213,4 +214,4 @@ def test_a_refused_submit_on_the_page_keeps_the_earlier_draft(county, login):
 
     assert response.status_code == 400
     assert "请先填写本单位开展的工作再提交。" in response.content.decode()
-    assert Submission.objects.get(pk=earlier.pk).draft == {"text": "初稿"}
+    assert Submission.objects.get(pk=earlier.pk).draft == EARLIER

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.reports import services
+from anxuan.reports.drafts import ReportDraft
 from anxuan.reports.enums import State, Timeliness
 from anxuan.reports.models import ActivityRecord, IndicatorValue, Submission, SubmissionVersion
 from tests import factories
@@ -76,7 +77,7 @@ def test_returned_report_is_revised_as_a_new_version_and_the_old_one_stays(count
         participant=county.participant,
         requirement=week1.requirement,
         period=week1,
-        draft={"text": "第二稿，已补充"},
+        draft=ReportDraft.from_stored({"text": "第二稿，已补充"}),
     )
     with at(5, 9):
         services.submit_report(actor=county.town_liaison, submission=draft)
@@ -102,7 +103,7 @@ def test_accepted_report_cannot_be_changed(county, week1):
             participant=county.participant,
             requirement=week1.requirement,
             period=week1,
-            draft={"text": "改写"},
+            draft=ReportDraft.from_stored({"text": "改写"}),
         )
     with pytest.raises(services.StateConflict):
         services.return_submission(actor=county.office_admin, submission=draft, reason="迟了")
@@ -122,9 +123,12 @@ def test_an_empty_report_is_refused_and_nothing_is_written(county, week1):
 def test_a_failure_in_the_middle_of_a_submit_leaves_no_half_version(county, week1):
     """The version row is written before its activities; a bad activity (as a request
     killed mid-way would) rolls the whole submit back."""
-    bad = {**ACTIVITY, "people_reached": -1}
     draft = factories.report(
-        county.town_liaison, county.participant, week1, activities=[ACTIVITY, bad]
+        county.town_liaison, county.participant, week1, activities=[ACTIVITY, ACTIVITY]
+    )
+    bad = {**ACTIVITY, "people_reached": -1}  # past the draft's checks, as stored rows may be
+    Submission.objects.filter(pk=draft.pk).update(
+        draft={**draft.draft, "activities": [ACTIVITY, bad]}
     )
 
     with pytest.raises(ValidationError):

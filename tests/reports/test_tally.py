@@ -44,7 +44,7 @@ def report_with_figures(liaison, campaign, town, period, *, hour: int):
         activities=[
             {
                 "held_on": "2026-06-03",
-                "activity_type": "宣传咨询",
+                "activity_type": "安全宣传咨询日",
                 "domain": "进企业",
                 "people_reached": 120,
             }
@@ -67,7 +67,7 @@ def test_tallies_follow_every_change_and_equal_a_recount(county, city, county_ca
     assert (counted.units, counted.expected, counted.reported, counted.timely) == (2, 2, 2, 1)
     assert counted.chain_id == week(city).requirement_id  # counts towards the city's week 1
     figures = dict(FigureTally.objects.filter(period=w1).values_list("metric", "value"))
-    assert (figures["a"], figures["p"], figures["t:宣传咨询"], figures["d:进企业"]) == (
+    assert (figures["a"], figures["p"], figures["t:安全宣传咨询日"], figures["d:进企业"]) == (
         2,
         240,
         2,

@@ -24,6 +24,7 @@ from anxuan.exports.enums import ExportKind
 from anxuan.exports.exporters import EXPORTERS
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.reports import services
+from anxuan.reports.drafts import ReportDraft
 from anxuan.rollup.board import percent_text
 from anxuan.rollup.figures import campaign_figures
 from anxuan.rollup.upward import upward_draft
@@ -106,7 +107,7 @@ def tree(county, city, county_campaign):
     services.save_draft(
         actor=county.other_liaison, participant=other_stats.participant,
         requirement=other_stats.requirement, period=other_stats.period,
-        draft={"text": "补报", "values": {str(boards_of(other_stats)): "3"}},
+        draft=ReportDraft(text="补报", values={boards_of(other_stats): 3}),
         submission=other_stats,
     )  # fmt: skip
     with time_machine.travel(datetime(2026, 6, 30, 10, 0, tzinfo=SHANGHAI), tick=False):
@@ -121,12 +122,12 @@ def tree(county, city, county_campaign):
     services.save_draft(
         actor=shahe_liaison, participant=shahe_week.participant,
         requirement=shahe_week.requirement, period=shahe_week.period,
-        draft={"text": "重报", "activities": [
+        draft=ReportDraft.from_stored({"text": "重报", "activities": [
             {"held_on": "2026-06-02", "activity_type": "新闻宣传", "domain": "进农村",
              "people_reached": 900},
             {"held_on": "2026-06-02", "activity_type": "警示教育", "domain": "",
              "people_reached": 50},
-        ]},
+        ]}),
         submission=shahe_week,
     )  # fmt: skip
     with time_machine.travel(datetime(2026, 6, 5, 10, 0, tzinfo=SHANGHAI), tick=False):

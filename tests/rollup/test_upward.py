@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.reports import services
+from anxuan.reports.drafts import ReportDraft
 from anxuan.rollup.statistics import statistics_table
 from anxuan.rollup.upward import report_upward
 from tests.reports.test_views import new_url, report_form
@@ -21,7 +22,9 @@ def accepted_statistics(county, campaign, organization, liaison, figures: dict[s
         participant=participant,
         requirement=requirement,
         period=requirement.periods.get(),
-        draft={"text": "统计", "values": {by_name[k]: v for k, v in figures.items()}},
+        draft=ReportDraft.from_stored(
+            {"text": "统计", "values": {by_name[k]: v for k, v in figures.items()}}
+        ),
     )
     services.submit_report(actor=liaison, submission=submission)
     services.accept_submission(actor=county.office_admin, submission=submission)

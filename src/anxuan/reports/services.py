@@ -2,7 +2,7 @@
 audit row. A submit freezes the draft into a new immutable version; nothing is overwritten.
 """
 
-from typing import IO, Any
+from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -52,20 +52,15 @@ def save_draft(
     participant: Participant,
     requirement: Requirement,
     period: Period | None,
-    draft: ReportDraft | dict[str, Any],
+    draft: ReportDraft,
     important: bool | None = None,
     submission: Submission | None = None,
 ) -> Submission:
-    """Create or update the editable draft of a report. A ReportDraft is first checked
-    against the campaign and the requirement (drafts.check); its `important` counts unless
-    `important` is given. A dict is the stored form itself, kept as given without those
-    checks: the older call of callers that build it (rollup's upward report, the demo data,
-    test factories) until they pass a ReportDraft. Side effects: audit row."""
-    if isinstance(draft, dict):
-        stored, flagged = draft, bool(important)
-    else:
-        stored = draft.stored()
-        flagged = draft.important if important is None else important
+    """Create or update the editable draft of a report, first checked against the campaign
+    and the requirement (drafts.check); its `important` counts unless `important` is given.
+    Side effects: audit row."""
+    stored = draft.stored()
+    flagged = draft.important if important is None else important
     if period is not None and period.requirement_id != requirement.pk:
         raise ValidationError(_("The period does not belong to this requirement."))
     if requirement.campaign_id != participant.campaign_id:
@@ -84,8 +79,7 @@ def save_draft(
         raise PermissionDenied
     if submission.pk and submission.state not in EDITABLE:
         raise StateConflict(_("This report was submitted and can no longer be edited."))
-    if isinstance(draft, ReportDraft):
-        check(draft, requirement=requirement, campaign=participant.campaign)
+    check(draft, requirement=requirement, campaign=participant.campaign)
     submission.draft = stored
     submission.important = flagged and requirement.schedule == Schedule.ANYTIME
     submission.full_clean()
