@@ -207,6 +207,9 @@ def raw_figures(campaign: Campaign) -> dict[str, Decimal]:
         "timely": one(
             f"SELECT SUM(CASE WHEN s.timeliness = 'on_time' THEN 1 ELSE 0 END) {expected}", below
         ),
+        "accepted": one(
+            f"SELECT SUM(CASE WHEN s.state = 'accepted' THEN 1 ELSE 0 END) {expected}", below
+        ),
         "activities": one(f"SELECT COUNT(*) {activities}", below),
         "people": one(f"SELECT SUM(a.people_reached) {activities}", below),
     }
@@ -235,6 +238,7 @@ def test_every_page_export_and_api_answer_shows_the_same_figures(
     assert raw["units"] == 4
     assert raw["reported"] < raw["expected"]
     assert raw["timely"] < raw["reported"]
+    assert 0 < raw["accepted"] < raw["reported"]
     assert raw["activities"] == 6  # 沙河镇's second version, not its first
     assert (raw[BOARDS], raw[LEAFLETS]) == (5 + 7 + 11, 800 + 200)
     reporting = percent_text(float(raw["reported"] / raw["expected"]))
@@ -244,10 +248,16 @@ def test_every_page_export_and_api_answer_shows_the_same_figures(
     with time_machine.travel(AFTER_JUNE, tick=False):
         figures = campaign_figures(city)
         assert figures.units == raw["units"]
-        assert (figures.overall.expected, figures.overall.reported, figures.overall.timely) == (
+        overall = figures.overall
+        assert (overall.expected, overall.reported, overall.timely, overall.accepted) == (
             raw["expected"],
             raw["reported"],
             raw["timely"],
+            raw["accepted"],
+        )
+        assert (overall.late, overall.missing) == (
+            raw["reported"] - raw["timely"],
+            raw["expected"] - raw["reported"],
         )
         assert figures.total("a") == raw["activities"]
         assert figures.total("p") == raw["people"]
@@ -258,6 +268,7 @@ def test_every_page_export_and_api_answer_shows_the_same_figures(
         assert f'id="overall-reporting">{reporting}<' in rollup
         assert f'id="overall-timely">{timely}<' in rollup
         assert f"应报 {raw['expected']} 份，已报 {raw['reported']} 份" in rollup
+        assert f'id="overall-accepted">，已采用 {raw["accepted"]} 份<' in rollup
         rollup_totals = cells(rollup, "rollup-statistics", "tfoot")
         assert rollup_totals[:2] == [str(raw["activities"]), str(raw["people"])]
         assert str(raw[BOARDS]) in rollup_totals

@@ -34,6 +34,7 @@ class Dashboard:
             "timeliness": percent_text(overall.timeliness),
             "reported": overall.reported,
             "expected": overall.expected,
+            "accepted": overall.accepted,
             "units": self.figures.units,
             "activities": int(self.figures.total(ACTIVITIES)),
             "people": int(self.figures.total(PEOPLE)),

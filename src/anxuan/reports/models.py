@@ -236,6 +236,7 @@ class PeriodTally(models.Model):
     expected = models.PositiveIntegerField(default=0)  # joined by the due date
     reported = models.PositiveIntegerField(default=0)
     timely = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
 
     class Meta:
         # Pattern operators so PostgreSQL serves `lineage LIKE 'prefix%'` whatever the collation.

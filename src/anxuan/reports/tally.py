@@ -86,17 +86,21 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
             units=count(mine), expected=count(mine.filter(joined_on__lte=OuterRef("due_day")))
         )
     )
-    reported = {}
-    for pk, n, timely in (
+    reported: dict[int, tuple[int, int, int]] = {}
+    for pk, n, timely, accepted in (
         Submission.objects.filter(period__in=period_ids)
         .exclude(state=State.DRAFT)
         .filter(~reports_itself("participant__"))
         .filter(participant__joined_on__lte=due_day_of("period__due_at"))
         .values("period_id")
-        .annotate(n=Count("pk"), timely=Count("pk", filter=Q(timeliness=Timeliness.ON_TIME)))
-        .values_list("period_id", "n", "timely")
+        .annotate(
+            n=Count("pk"),
+            timely=Count("pk", filter=Q(timeliness=Timeliness.ON_TIME)),
+            accepted=Count("pk", filter=Q(state=State.ACCEPTED)),
+        )
+        .values_list("period_id", "n", "timely", "accepted")
     ):
-        reported[pk] = (n, timely)
+        reported[pk] = (n, timely, accepted)
     rows = list(
         periods.values_list(
             "pk",
@@ -120,8 +124,9 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
             due_at=due_at,
             units=units,
             expected=expected,
-            reported=reported.get(pk, (0, 0))[0],
-            timely=reported.get(pk, (0, 0))[1],
+            reported=reported.get(pk, (0, 0, 0))[0],
+            timely=reported.get(pk, (0, 0, 0))[1],
+            accepted=reported.get(pk, (0, 0, 0))[2],
         )
         for pk, requirement, campaign, lineage, number, due_at, units, expected in rows
     ]

@@ -35,9 +35,13 @@ NOT_COUNTED = frozenset({"pending", "not_expected"})
 
 @dataclass
 class Rate:
+    """Reports expected (due, from units that had joined by the due day), reported, on
+    time and accepted; late and missing follow."""
+
     expected: int = 0
     reported: int = 0
     timely: int = 0
+    accepted: int = 0
 
     def add(self, cell: "Cell") -> None:
         if cell.status in NOT_COUNTED:
@@ -45,12 +49,22 @@ class Rate:
         self.expected += 1
         self.reported += cell.status != "missing"
         self.timely += cell.timely
+        self.accepted += cell.status == "accepted"
 
     def include(self, other: "Rate") -> None:
         """Add another rate's counts (a roll-up of rates)."""
         self.expected += other.expected
         self.reported += other.reported
         self.timely += other.timely
+        self.accepted += other.accepted
+
+    @property
+    def late(self) -> int:
+        return self.reported - self.timely
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported
 
     @property
     def reporting(self) -> float | None:

@@ -161,9 +161,9 @@ def _count_rates(
 ) -> None:
     """Each row's rate per period: its own cells, or its branch's tallies."""
     below: dict[int, list[Rate]] = defaultdict(lambda: [Rate() for _ in periods])
-    for branch, chain, number, expected, reported, timely in tallies.rates:
+    for branch, chain, number, *counts in tallies.rates:
         if (chain, number) in where:
-            below[branch][where[chain, number]].include(Rate(expected, reported, timely))
+            below[branch][where[chain, number]].include(Rate(*counts))
     own = {
         (s.participant_id, s.period_id): s
         for s in Submission.objects.filter(participant__in=direct, period__in=periods).only(

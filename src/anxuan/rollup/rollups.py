@@ -55,13 +55,16 @@ class Tallies:
     """What the tallies say below a campaign, by child campaign ("branch"), chain and period
     number: counted live, or read from the campaign's snapshot (`as_of`)."""
 
-    rates: list[tuple[int, int, int, int, int, int]]  # branch, chain, number, e, r, t
+    rates: list[tuple[int, int, int, int, int, int, int]]  # branch, chain, number, e, r, t, a
     units: dict[int, int]  # branch: units reporting at the bottom
     figures: list[tuple[int | None, int, int, str, Decimal]]  # branch (None: own), ...
     as_of: datetime | None = None
 
+    FORMAT = 2  # snapshots of an older shape (rates without "accepted") are not read
+
     def as_json(self) -> dict[str, Any]:
         return {
+            "format": self.FORMAT,
             "rates": self.rates,
             "units": list(self.units.items()),
             "figures": [[*f[:4], str(f[4])] for f in self.figures],
@@ -80,9 +83,9 @@ class Tallies:
 def count_tallies(campaign: Campaign, now: datetime) -> Tallies:
     """Three grouped queries over the campaign's lineage range, whatever the tree's size."""
     due = Q(due_at__lte=now)
-    rates: list[tuple[int, int, int, int, int, int]] = []
+    rates: list[tuple[int, int, int, int, int, int, int]] = []
     units: dict[int, int] = defaultdict(int)
-    for branch, chain, number, n, expected, reported, timely in (
+    for branch, chain, number, n, expected, reported, timely, accepted in (
         below(campaign)
         .values("chain_id", "number", branch=branch_of(campaign))
         .annotate(
@@ -90,11 +93,14 @@ def count_tallies(campaign: Campaign, now: datetime) -> Tallies:
             expected=Sum("expected", filter=due, default=0),
             reported=Sum("reported", filter=due, default=0),
             timely=Sum("timely", filter=due, default=0),
+            accepted=Sum("accepted", filter=due, default=0),
         )
-        .values_list("branch", "chain_id", "number", "n", "expected", "reported", "timely")
+        .values_list(
+            "branch", "chain_id", "number", "n", "expected", "reported", "timely", "accepted"
+        )
         .order_by()
     ):
-        rates.append((branch, chain, number, expected, reported, timely))
+        rates.append((branch, chain, number, expected, reported, timely, accepted))
         units[branch] = max(units[branch], n)  # every period of a branch has the same units
     figures = list(
         below(campaign, FigureTally)
@@ -119,7 +125,7 @@ def tallies_for(campaign: Campaign, now: datetime) -> Tallies:
     task, decision 0010), else counted live."""
     fresh = now - timedelta(seconds=settings.ROLLUP_SNAPSHOT_MAX_AGE)
     snapshot = RollupSnapshot.objects.filter(campaign=campaign, as_of__gte=fresh).first()
-    if snapshot is not None:
+    if snapshot is not None and snapshot.data.get("format") == Tallies.FORMAT:
         return Tallies.from_json(snapshot.data, snapshot.as_of)
     return count_tallies(campaign, now)
 

@@ -11,7 +11,9 @@ from anxuan.reports.models import FigureTally, PeriodTally
 def _snapshot() -> tuple[set, set]:
     return (
         set(
-            PeriodTally.objects.values_list("period_id", "units", "expected", "reported", "timely")
+            PeriodTally.objects.values_list(
+                "period_id", "units", "expected", "reported", "timely", "accepted"
+            )
         ),
         set(FigureTally.objects.values_list("period_id", "metric", "value")),
     )
