@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from anxuan.campaigns import services
 from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.campaigns.enums import RequirementKind, Schedule
-from anxuan.campaigns.models import Campaign, Indicator, Period
+from anxuan.campaigns.models import Campaign, Indicator, Period, Requirement
 from anxuan.core.models import AuditEntry
 
 
@@ -107,6 +107,66 @@ def test_editing_a_rule_re_expands_its_periods_and_keeps_matching_ones(county):
 
     assert list(weekly.periods.values_list("number", flat=True)) == [1, 2]
     assert weekly.periods.get(number=1).pk == first.pk
+
+
+def test_a_field_left_out_of_an_edit_keeps_its_value(county):
+    weekly = county.campaign.requirements.get(kind=RequirementKind.WEEKLY)
+    kept = (weekly.title, weekly.weekday, weekly.repeat_from, weekly.repeat_until, weekly.evidence)
+    indicators = list(weekly.indicators.all())
+    before = AuditEntry.objects.count()
+
+    services.save_requirement(
+        actor=county.office_admin,
+        campaign=county.campaign,
+        requirement=weekly,
+        due_time=time(17, 0),
+    )
+
+    weekly = Requirement.objects.get(pk=weekly.pk)
+    assert weekly.due_time == time(17, 0)
+    assert (
+        weekly.title,
+        weekly.weekday,
+        weekly.repeat_from,
+        weekly.repeat_until,
+        weekly.evidence,
+    ) == kept
+    assert list(weekly.indicators.all()) == indicators
+    assert AuditEntry.objects.count() == before + 1
+
+
+def test_a_field_left_out_of_a_campaign_edit_keeps_its_value(county):
+    campaign = county.campaign
+    kept = (campaign.title, campaign.starts_on, campaign.reminder_hours)
+    domains = list(campaign.domains.values_list("name", flat=True))
+
+    services.update_campaign(actor=county.office_admin, campaign=campaign, theme="新主题")
+
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    assert campaign.theme == "新主题"
+    assert (campaign.title, campaign.starts_on, campaign.reminder_hours) == kept
+    assert list(campaign.domains.values_list("name", flat=True)) == domains
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: services.save_requirement(
+            actor=c.office_admin, campaign=c.campaign, requirement=None, colour="red"
+        ),
+        lambda c: services.update_campaign(actor=c.office_admin, campaign=c.campaign, owner=None),
+        lambda c: services.save_phase(actor=c.office_admin, campaign=c.campaign, campaign_id=1),
+        lambda c: services.save_indicator(actor=c.office_admin, owner=c.county, archived=True),
+    ],
+    ids=["requirement", "campaign", "phase", "indicator"],
+)
+def test_an_unknown_field_is_refused_at_the_call(county, call):
+    before = AuditEntry.objects.count()
+
+    with pytest.raises(TypeError, match="got an unexpected keyword argument"):
+        call(county)
+
+    assert AuditEntry.objects.count() == before
 
 
 def test_copy_last_year_moves_everything_to_the_new_year(county):

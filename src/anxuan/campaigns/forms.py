@@ -1,3 +1,6 @@
+from datetime import date, datetime, time
+from typing import TypedDict
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +13,56 @@ from anxuan.orgs.models import Organization
 from anxuan.orgs.validators import validate_mobile
 
 BLANK = "blank"
+
+
+# What each form hands its service, typed so that mypy checks the `**form.service_kwargs()`
+# of a view against the service's keyword-only parameters.
+class CampaignFields(TypedDict):
+    title: str
+    theme: str
+    year: int
+    starts_on: date
+    ends_on: date
+    office_name: str
+    committee: str
+    description: str
+    reminder_hours: int
+    remind_missed: bool
+    webhook_url: str
+    activity_types: list[str]
+    domains: list[str]
+    indicators: list[Indicator]
+
+
+class PhaseFields(TypedDict):
+    name: str
+    starts_on: date
+    ends_on: date
+    description: str
+    evidence: list[str]
+
+
+class RequirementFields(TypedDict):
+    kind: str
+    title: str
+    phase: Phase | None
+    schedule: str
+    due_at: datetime | None
+    weekday: int | None
+    due_time: time | None
+    repeat_from: date | None
+    repeat_until: date | None
+    evidence: list[str]
+    description: str
+    indicators: list[Indicator]
+
+
+class IndicatorFields(TypedDict):
+    name: str
+    unit: str
+    category: str
+    aggregation: str
+    description: str
 
 
 class IndicatorChoiceField(forms.ModelMultipleChoiceField):
@@ -127,13 +180,24 @@ class CampaignForm(forms.ModelForm):
             self.add_error("ends_on", _("The end is before the start."))
         return data
 
-    def service_kwargs(self) -> dict:
+    def service_kwargs(self) -> CampaignFields:
         data = self.cleaned_data
-        kwargs = {name: data[name] for name in self.Meta.fields}
-        kwargs["activity_types"] = lines(data["activity_types_text"])
-        kwargs["domains"] = lines(data["domains_text"])
-        kwargs["indicators"] = list(data["indicator_choices"])
-        return kwargs
+        return CampaignFields(
+            title=data["title"],
+            theme=data["theme"],
+            year=data["year"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            office_name=data["office_name"],
+            committee=data["committee"],
+            description=data["description"],
+            reminder_hours=data["reminder_hours"],
+            remind_missed=data["remind_missed"],
+            webhook_url=data["webhook_url"],
+            activity_types=lines(data["activity_types_text"]),
+            domains=lines(data["domains_text"]),
+            indicators=list(data["indicator_choices"]),
+        )
 
 
 class CopyCampaignForm(forms.Form):
@@ -162,6 +226,16 @@ class PhaseForm(forms.ModelForm):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end is before the start."))
         return data
+
+    def service_kwargs(self) -> PhaseFields:
+        data = self.cleaned_data
+        return PhaseFields(
+            name=data["name"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            description=data["description"],
+            evidence=data["evidence"],
+        )
 
 
 class RequirementForm(forms.ModelForm):
@@ -233,10 +307,22 @@ class RequirementForm(forms.ModelForm):
             data["weekday"] = data["due_time"] = data["repeat_from"] = data["repeat_until"] = None
         return data
 
-    def service_kwargs(self) -> dict:
-        kwargs = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        kwargs["indicators"] = list(self.cleaned_data["indicator_choices"])
-        return kwargs
+    def service_kwargs(self) -> RequirementFields:
+        data = self.cleaned_data
+        return RequirementFields(
+            kind=data["kind"],
+            title=data["title"],
+            phase=data["phase"],
+            schedule=data["schedule"],
+            due_at=data["due_at"],
+            weekday=data["weekday"],
+            due_time=data["due_time"],
+            repeat_from=data["repeat_from"],
+            repeat_until=data["repeat_until"],
+            evidence=data["evidence"],
+            description=data["description"],
+            indicators=list(data["indicator_choices"]),
+        )
 
 
 class OrgCheckboxesField(forms.ModelMultipleChoiceField):
@@ -278,3 +364,13 @@ class IndicatorForm(forms.ModelForm):
 
     def validate_unique(self):  # owner is set by the service; the database guards the rest
         pass
+
+    def service_kwargs(self) -> IndicatorFields:
+        data = self.cleaned_data
+        return IndicatorFields(
+            name=data["name"],
+            unit=data["unit"],
+            category=data["category"],
+            aggregation=data["aggregation"],
+            description=data["description"],
+        )

@@ -1,7 +1,6 @@
 """Writes to campaigns. Each runs in one transaction, checks the actor, leaves an audit row."""
 
-from datetime import date, time
-from typing import Any
+from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,37 +24,10 @@ from anxuan.campaigns.models import (
 from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
 from anxuan.campaigns.signals import expectations_changed
 from anxuan.core.audit import record
+from anxuan.core.services import UNCHANGED, Unchanged, assign_and_save
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import is_office_over, own_org_ids
-
-CAMPAIGN_FIELDS = (
-    "title",
-    "theme",
-    "year",
-    "starts_on",
-    "ends_on",
-    "office_name",
-    "committee",
-    "description",
-    "reminder_hours",
-    "remind_missed",
-    "webhook_url",
-)
-REQUIREMENT_FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "schedule",
-    "due_at",
-    "weekday",
-    "due_time",
-    "repeat_from",
-    "repeat_until",
-    "evidence",
-    "phase",
-)
-PHASE_FIELDS = ("name", "starts_on", "ends_on", "description", "evidence")
 
 
 def work_starts_on(campaign: Campaign) -> date:
@@ -125,24 +97,43 @@ def _set_indicators(campaign: Campaign, indicators: list[Indicator]) -> None:
         ci.save()
 
 
-def _save(obj: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    for name, value in fields.items():
-        if name not in allowed:
-            raise TypeError(name)
-        setattr(obj, name, value)
-    obj.full_clean()
-    obj.save()
-
-
 @transaction.atomic
 def create_campaign(
-    *, actor: Person, owner: Organization, kind: str = CampaignKind.CUSTOM, **fields: Any
+    *,
+    actor: Person,
+    owner: Organization,
+    kind: str = CampaignKind.CUSTOM,
+    title: str,
+    year: int,
+    starts_on: date,
+    ends_on: date,
+    theme: str | Unchanged = UNCHANGED,
+    office_name: str | Unchanged = UNCHANGED,
+    committee: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    reminder_hours: int | Unchanged = UNCHANGED,
+    remind_missed: bool | Unchanged = UNCHANGED,
+    webhook_url: str | Unchanged = UNCHANGED,
 ) -> Campaign:
-    """A blank campaign with only its basic fields. Side effects: audit row."""
+    """A blank campaign with only its basic fields; those left out take the model's
+    defaults. Side effects: audit row."""
     if not is_office_over(actor, owner):
         raise PermissionDenied
     campaign = Campaign(owner=owner, kind=kind, created_by=actor)
-    _save(campaign, fields, CAMPAIGN_FIELDS)
+    assign_and_save(
+        campaign,
+        title=title,
+        theme=theme,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        office_name=office_name,
+        committee=committee,
+        description=description,
+        reminder_hours=reminder_hours,
+        remind_missed=remind_missed,
+        webhook_url=webhook_url,
+    )
     record(actor=actor, action="campaign.create", target=campaign, summary=campaign.title)
     return campaign
 
@@ -215,17 +206,44 @@ def update_campaign(
     *,
     actor: Person,
     campaign: Campaign,
-    activity_types: list[str],
-    domains: list[str],
-    indicators: list[Indicator],
-    **fields: Any,
+    title: str | Unchanged = UNCHANGED,
+    theme: str | Unchanged = UNCHANGED,
+    year: int | Unchanged = UNCHANGED,
+    starts_on: date | Unchanged = UNCHANGED,
+    ends_on: date | Unchanged = UNCHANGED,
+    office_name: str | Unchanged = UNCHANGED,
+    committee: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    reminder_hours: int | Unchanged = UNCHANGED,
+    remind_missed: bool | Unchanged = UNCHANGED,
+    webhook_url: str | Unchanged = UNCHANGED,
+    activity_types: list[str] | Unchanged = UNCHANGED,
+    domains: list[str] | Unchanged = UNCHANGED,
+    indicators: list[Indicator] | Unchanged = UNCHANGED,
 ) -> Campaign:
-    """Edit the campaign's basic fields, activity types, domains and indicators."""
+    """Edit the campaign's basic fields, activity types, domains and indicators; what is
+    left out stays as it is. Side effects: audit row."""
     _require_manager(actor, campaign)
-    _save(campaign, fields, CAMPAIGN_FIELDS)
-    _set_named(ActivityType, campaign, activity_types)
-    _set_named(TargetDomain, campaign, domains)
-    _set_indicators(campaign, indicators)
+    assign_and_save(
+        campaign,
+        title=title,
+        theme=theme,
+        year=year,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        office_name=office_name,
+        committee=committee,
+        description=description,
+        reminder_hours=reminder_hours,
+        remind_missed=remind_missed,
+        webhook_url=webhook_url,
+    )
+    if not isinstance(activity_types, Unchanged):
+        _set_named(ActivityType, campaign, activity_types)
+    if not isinstance(domains, Unchanged):
+        _set_named(TargetDomain, campaign, domains)
+    if not isinstance(indicators, Unchanged):
+        _set_indicators(campaign, indicators)
     record(actor=actor, action="campaign.update", target=campaign, summary=campaign.title)
     return campaign
 
@@ -242,11 +260,28 @@ def archive_campaign(*, actor: Person, campaign: Campaign) -> None:
 
 @transaction.atomic
 def save_phase(
-    *, actor: Person, campaign: Campaign, phase: Phase | None = None, **fields: Any
+    *,
+    actor: Person,
+    campaign: Campaign,
+    phase: Phase | None = None,
+    name: str | Unchanged = UNCHANGED,
+    starts_on: date | Unchanged = UNCHANGED,
+    ends_on: date | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    evidence: list[str] | Unchanged = UNCHANGED,
 ) -> Phase:
+    """Add a phase (`phase` None: name and dates are then required) or edit one; what is
+    left out stays as it is. Side effects: audit row."""
     _require_manager(actor, campaign)
     phase = phase or Phase(campaign=campaign)
-    _save(phase, fields, PHASE_FIELDS)
+    assign_and_save(
+        phase,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=description,
+        evidence=evidence,
+    )
     record(actor=actor, action="phase.save", target=campaign, summary=phase.name)
     return phase
 
@@ -264,14 +299,39 @@ def save_requirement(
     actor: Person,
     campaign: Campaign,
     requirement: Requirement | None = None,
-    indicators: list[Indicator] | None = None,
-    **fields: Any,
+    kind: str | Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    schedule: str | Unchanged = UNCHANGED,
+    due_at: datetime | Unchanged | None = UNCHANGED,
+    weekday: int | Unchanged | None = UNCHANGED,
+    due_time: time | Unchanged | None = UNCHANGED,
+    repeat_from: date | Unchanged | None = UNCHANGED,
+    repeat_until: date | Unchanged | None = UNCHANGED,
+    evidence: list[str] | Unchanged = UNCHANGED,
+    phase: Phase | Unchanged | None = UNCHANGED,
+    indicators: list[Indicator] | Unchanged = UNCHANGED,
 ) -> Requirement:
-    """Create or edit a requirement and re-expand its periods. Side effects: audit row."""
+    """Create (`requirement` None: kind, title and schedule are then required) or edit a
+    requirement, and re-expand its periods; what is left out stays as it is.
+    Side effects: audit row."""
     _require_manager(actor, campaign)
     requirement = requirement or Requirement(campaign=campaign, order=campaign.requirements.count())
-    _save(requirement, fields, REQUIREMENT_FIELDS)
-    if indicators is not None:
+    assign_and_save(
+        requirement,
+        kind=kind,
+        title=title,
+        description=description,
+        schedule=schedule,
+        due_at=due_at,
+        weekday=weekday,
+        due_time=due_time,
+        repeat_from=repeat_from,
+        repeat_until=repeat_until,
+        evidence=evidence,
+        phase=phase,
+    )
+    if not isinstance(indicators, Unchanged):
         requirement.indicators.set(indicators)
     sync_periods(requirement)
     if requirement.inherited_from_id:
@@ -547,16 +607,33 @@ def register_liaison(
 
 @transaction.atomic
 def save_indicator(
-    *, actor: Person, owner: Organization | None, indicator: Indicator | None = None, **fields: Any
+    *,
+    actor: Person,
+    owner: Organization | None,
+    indicator: Indicator | None = None,
+    name: str | Unchanged = UNCHANGED,
+    unit: str | Unchanged = UNCHANGED,
+    category: str | Unchanged = UNCHANGED,
+    aggregation: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
 ) -> Indicator:
-    """Add to or edit the catalogue. Shared entries (no owner) are edited by superusers only."""
+    """Add to (name and unit are then required) or edit the catalogue; what is left out
+    stays as it is. Shared entries (no owner) are edited by superusers only.
+    Side effects: audit row."""
     target_owner = indicator.owner if indicator else owner
     if target_owner is None and not actor.is_superuser:
         raise PermissionDenied
     if target_owner is not None and not is_office_over(actor, target_owner):
         raise PermissionDenied
     indicator = indicator or Indicator(owner=owner)
-    _save(indicator, fields, ("name", "unit", "category", "aggregation", "description"))
+    assign_and_save(
+        indicator,
+        name=name,
+        unit=unit,
+        category=category,
+        aggregation=aggregation,
+        description=description,
+    )
     record(actor=actor, action="indicator.save", target=indicator, summary=str(indicator))
     return indicator
 

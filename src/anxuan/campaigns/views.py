@@ -226,9 +226,10 @@ def phase_edit(
     phase = get_object_or_404(Phase, pk=phase_pk, campaign=campaign) if phase_pk else None
     form = PhaseForm(request.POST or None, instance=phase)
     if form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in PhaseForm.Meta.fields}
         try:
-            services.save_phase(actor=request.user, campaign=campaign, phase=phase, **fields)
+            services.save_phase(
+                actor=request.user, campaign=campaign, phase=phase, **form.service_kwargs()
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -450,7 +451,7 @@ def indicator_edit(
     if form.is_valid():
         try:
             services.save_indicator(
-                actor=request.user, owner=owner, indicator=indicator, **form.cleaned_data
+                actor=request.user, owner=owner, indicator=indicator, **form.service_kwargs()
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
