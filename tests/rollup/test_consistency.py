@@ -348,3 +348,45 @@ def test_a_unit_joining_on_a_deadline_day_before_eight_is_expected_that_day(coun
         due = due_for_liaison(county.town_liaison)
 
     assert period in [row["period"] for row in due]
+
+
+@pytest.mark.parametrize(("aggregation", "expected"), [("max", 5), ("latest", 3), ("sum", 8)])
+def test_a_countys_indicator_combines_per_unit_by_its_aggregation_up_the_tree(
+    county, city, county_campaign, aggregation, expected
+):
+    """A town reports 5 in week 1 and 3 in week 2: the city counts the county's town as 5
+    (maximum), 3 (latest) or 8 (sum), as the county's own statistics table does."""
+    indicator = campaign_services.save_indicator(
+        actor=county.office_admin,
+        owner=county.county,
+        name="在岗安全员",
+        unit="人",
+        category="队伍",
+        aggregation=aggregation,
+        description="",
+    )
+    weekly = county_campaign.requirements.get(kind=RequirementKind.WEEKLY)
+    campaign_services.save_requirement(
+        actor=county.office_admin,
+        campaign=county_campaign,
+        requirement=weekly,
+        indicators=[*weekly.indicators.all(), indicator],
+    )
+    for number, (value, day) in enumerate([("5", 3), ("3", 10)], 1):
+        period = _period(county_campaign, RequirementKind.WEEKLY, number)
+        report = _submit(
+            county.town_liaison, county_campaign, county.town, period,
+            day=day, hour=9, values={indicator.name: value},
+        )  # fmt: skip
+        services.accept_submission(actor=county.office_admin, submission=report)
+
+    with time_machine.travel(AFTER_JUNE, tick=False):
+        city_row = next(r for r in campaign_figures(city).rows if r.child == county_campaign)
+        own_row = next(
+            r
+            for r in campaign_figures(county_campaign).rows
+            if r.participant.organization == county.town
+        )
+
+    assert city_row.value(f"i:{indicator.pk}") == expected
+    assert own_row.value(f"i:{indicator.pk}") == expected
