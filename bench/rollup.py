@@ -130,9 +130,8 @@ def check_equal(campaign) -> bool:
         if rates.get(row.child.pk, [0, 0, 0]) != [r.expected, r.reported, r.timely]:
             print(f"  rates differ for {row.participant}: {rates.get(row.child.pk)} vs {r}")
             return False
-        mine = dashboard.figures.by_child.get(row.child.pk, {})
         wanted = figures.get(row.child.pk, {})
-        if any(mine.get(m, 0) != v for m, v in wanted.items()):
+        if any(row.value(m) != v for m, v in wanted.items()):
             print(f"  figures differ for {row.participant}")
             return False
     return True

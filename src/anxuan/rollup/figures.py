@@ -239,6 +239,8 @@ def _own_metrics(
     campaign: Campaign, direct: list[Participant], basis: Basis, aggregation: dict[int, str]
 ) -> dict[int, Metrics]:
     """{participant id: metrics} of the participants that report themselves."""
+    if not direct:  # a nation or province of linked campaigns only: nothing to build
+        return {}
     periods = Period.objects.filter(requirement__campaign=campaign)
     unit = "version__submission__participant_id"
     mine = {f"{unit}__in": [p.pk for p in direct]}
@@ -303,6 +305,8 @@ def _periods_below(campaign: Campaign) -> QuerySet[Period]:
 
 def _latest_reports(campaign: Campaign, direct: list[Participant]) -> dict[int, int]:
     """{participant id: its latest submitted report} for the links of the charts."""
+    if not direct:
+        return {}
     return dict(
         Submission.objects.filter(participant__in=direct, requirement__campaign=campaign)
         .exclude(state=State.DRAFT)
