@@ -72,4 +72,8 @@ def test_a_replaced_draft_is_checked_too(county, api_as):
 
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["activities.0.activity_type"]
-    assert Submission.objects.get(pk=draft.pk).draft == {"text": "初稿"}
+    assert Submission.objects.get(pk=draft.pk).draft == {
+        "text": "初稿",
+        "values": {},
+        "activities": [],
+    }
