@@ -8,6 +8,7 @@ from datetime import date
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from PIL import Image
@@ -135,10 +136,10 @@ def test_a_table_fills_the_type_area_in_a_smaller_fangsong():
     ]
     assert [mm(column.width) for column in table.columns] == [78, 39, 39]
     cells = {cell.paragraphs[0].style.name for row in table.rows[1:] for cell in row.cells}
-    assert cells == {"Table Text"}
+    assert cells == {"表格文字"}
     style = table.rows[1].cells[0].paragraphs[0].style
     assert (east_asian_font(style), style.font.size) == ("仿宋_GB2312", Pt(14))
-    assert table.rows[0].cells[0].paragraphs[0].style.name == "Table Heading"
+    assert table.rows[0].cells[0].paragraphs[0].style.name == "表头"
 
 
 def test_a_picture_never_runs_past_the_type_area():
@@ -152,6 +153,25 @@ def test_a_picture_never_runs_past_the_type_area():
     read_back = saved(document)
     assert [mm(shape.width) for shape in read_back.inline_shapes] == [156]
     assert [(p.text, p.style.name) for p in read_back.paragraphs] == [
-        ("", "Picture"),
+        ("", "图片"),
         ("图1　各镇报送率", "Caption"),
     ]
+
+
+def test_the_font_table_names_a_fallback_for_each_gongwen_font():
+    """Where 方正小标宋简体 or the _GB2312 fonts are not installed, Word takes the font table's
+    alternative name rather than a Latin font."""
+    package = saved(gongwen.new_document()).part.package
+    (table,) = (p for p in package.iter_parts() if p.partname == "/word/fontTable.xml")
+    fonts = parse_xml(table.blob).findall(qn("w:font"))
+    alternatives = {
+        font.get(qn("w:name")): font.find(qn("w:altName")).get(qn("w:val"))
+        for font in fonts
+        if font.find(qn("w:altName")) is not None
+    }
+    assert alternatives == {
+        "方正小标宋简体": "宋体",
+        "仿宋_GB2312": "仿宋",
+        "楷体_GB2312": "楷体",
+        "黑体": "SimHei",
+    }

@@ -2,15 +2,15 @@
 the standard margins, a 小标宋 title, 仿宋 body text of 28 characters by 22 lines a page,
 黑体 and 楷体 headings, "— 1 —" page numbers outside at the foot, and the issuing office
 with the date at the end. Every .docx Anxuan writes is built with these functions, so the
-layout lives in one place; the styles are named so that a clerk editing the file in Word
-finds 标题, 正文 and 标题 1/2 as usual."""
+layout lives in one place. The text uses Word's own styles (Title, Normal, Heading 1 and 2:
+标题, 正文, 标题 1 and 标题 2 in a Chinese Word), so a clerk who edits the file keeps the
+layout."""
 
 import unicodedata
 from datetime import date
 from typing import Any, BinaryIO
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -19,7 +19,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor, Twips
 
-# python-docx has no type hints: its documents, paragraphs and tables are Any here.
+# python-docx's hints are partial (a style looked up by name has no paragraph_format), so
+# its documents, styles, paragraphs and tables are Any here.
 Docx = Any
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
@@ -31,6 +32,7 @@ LINES, CHARS = 22, 28
 # 579 twips = 28.95 pt a line, 315 twips = 15.75 pt a character.
 LINE = Twips(TYPE_HEIGHT.twips // LINES)
 CHAR = Twips(TYPE_WIDTH.twips // CHARS)
+INDENT = Length(2 * CHAR)  # of a paragraph's first line, and of the office's name at the end
 
 TITLE_SIZE, BODY_SIZE, TABLE_SIZE, PAGE_NUMBER_SIZE = Pt(22), Pt(16), Pt(14), Pt(14)  # 二三四号
 LATIN = "Times New Roman"
@@ -41,6 +43,8 @@ XIAOBIAOSONG, FANGSONG, HEITI, KAITI, SONGTI = (
     "楷体_GB2312",
     "宋体",
 )
+# The styles Word has no built-in for, named for the clerk who finds them in Word's list.
+TABLE_TEXT, TABLE_HEADING, PICTURE, SIGNATURE = "表格文字", "表头", "图片", "落款"
 # Where a machine lacks a font, Word and LibreOffice look for the font table's alternative.
 ALTERNATIVES = {XIAOBIAOSONG: SONGTI, FANGSONG: "仿宋", KAITI: "楷体", HEITI: "SimHei"}
 # The page number's 一字线 sits 7 mm below the type area; the footer line is 18 pt high.
@@ -78,9 +82,10 @@ def _style(
     styles = document.styles
     names = {style.name for style in styles}
     style = styles[name] if name in names else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    for properties in (style.element.pPr, style.element.rPr):
-        if properties is not None:
-            style.element.remove(properties)
+    # The template's linked character styles (Heading 1 Char) are blue: unlink them.
+    for old in (style.element.pPr, style.element.rPr, style.element.find(qn("w:link"))):
+        if old is not None:
+            style.element.remove(old)
     if base:
         style.base_style = styles[base]
     _set_fonts(style, font, SONGTI if font == SONGTI else LATIN)
@@ -108,6 +113,7 @@ def _style(
 
 
 def _outline(style: Docx, level: int) -> None:
+    """Kept with the next paragraph and shown in Word's navigation pane at this level."""
     style.paragraph_format.keep_with_next = True
     outline = OxmlElement("w:outlineLvl")
     outline.set(qn("w:val"), str(level))
@@ -132,31 +138,31 @@ def _font_alternatives(document: Docx) -> None:
     part._blob = serialize_part_xml(table)
 
 
+def _field_character(paragraph: Docx, kind: str) -> None:
+    character = OxmlElement("w:fldChar")
+    character.set(qn("w:fldCharType"), kind)
+    paragraph.add_run()._r.append(character)
+
+
 def _page_number(footer: Docx, alignment: WD_ALIGN_PARAGRAPH) -> None:
-    """ "— N —" with N the PAGE field, one character in from the outside edge."""
+    """The page number, — N — with N the PAGE field, one character in from the outside edge."""
     footer.is_linked_to_previous = False
     paragraph = footer.paragraphs[0]
     paragraph.style = "Footer"
     paragraph.alignment = alignment
-    inset = Pt(PAGE_NUMBER_SIZE.pt)
     if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
-        paragraph.paragraph_format.right_indent = inset
+        paragraph.paragraph_format.right_indent = PAGE_NUMBER_SIZE  # one character in
     else:
-        paragraph.paragraph_format.left_indent = inset
+        paragraph.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     paragraph.add_run("— ")
-    for kind, code in (("begin", ""), ("", " PAGE "), ("separate", ""), ("", "1"), ("end", "")):
-        run = paragraph.add_run()
-        if kind:
-            field = OxmlElement("w:fldChar")
-            field.set(qn("w:fldCharType"), kind)
-            run._r.append(field)
-        elif code == "1":
-            run.text = code  # what a reader without field updates sees
-        else:
-            instruction = OxmlElement("w:instrText")
-            instruction.set(qn("xml:space"), "preserve")
-            instruction.text = code
-            run._r.append(instruction)
+    _field_character(paragraph, "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = " PAGE "
+    paragraph.add_run()._r.append(instruction)
+    _field_character(paragraph, "separate")
+    paragraph.add_run("1")  # what a reader that does not update fields shows
+    _field_character(paragraph, "end")
     paragraph.add_run(" —")
 
 
@@ -166,28 +172,28 @@ def new_document(*, title: str = "", author: str = "") -> Docx:
     defaults = document.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:  # its theme fonts and spacing would show through every style
         document.styles.element.remove(defaults)
-    body = {"size": BODY_SIZE, "indent": 2 * CHAR, "condensed": True}
-    _style(document, "Normal", font=FANGSONG, base=None, **body)
-    for name, font in (("Heading 1", HEITI), ("Heading 2", KAITI)):
-        _style(document, name, font=font, **body)
-        _outline(document.styles[name], int(name[-1]))
+    for name, font, base in (
+        ("Normal", FANGSONG, None),
+        ("Heading 1", HEITI, "Normal"),
+        ("Heading 2", KAITI, "Normal"),
+    ):
+        _style(document, name, font=font, size=BODY_SIZE, base=base, indent=INDENT, condensed=True)
+    _outline(document.styles["Heading 1"], 0)
+    _outline(document.styles["Heading 2"], 1)
     centred = WD_ALIGN_PARAGRAPH.CENTER
     _style(document, "Title", font=XIAOBIAOSONG, size=TITLE_SIZE, alignment=centred)
-    _outline(document.styles["Title"], 0)
-    _style(document, "Table Text", font=FANGSONG, size=TABLE_SIZE, line=None)
-    _style(document, "Table Heading", font=HEITI, size=TABLE_SIZE, alignment=centred, line=None)
-    _style(document, "Picture", font=FANGSONG, size=BODY_SIZE, alignment=centred, line=None)
-    document.styles["Picture"].paragraph_format.keep_with_next = True
+    document.styles["Title"].paragraph_format.keep_with_next = True
+    _style(document, TABLE_TEXT, font=FANGSONG, size=TABLE_SIZE, line=None)
+    _style(document, TABLE_HEADING, font=HEITI, size=TABLE_SIZE, alignment=centred, line=None)
+    _style(document, PICTURE, font=FANGSONG, size=BODY_SIZE, alignment=centred, line=None)
+    document.styles[PICTURE].paragraph_format.keep_with_next = True
     _style(document, "Caption", font=FANGSONG, size=TABLE_SIZE, alignment=centred)
     signature = WD_ALIGN_PARAGRAPH.RIGHT
-    _style(
-        document, "Signature", font=FANGSONG, size=BODY_SIZE, alignment=signature, condensed=True
-    )
+    _style(document, SIGNATURE, font=FANGSONG, size=BODY_SIZE, alignment=signature, condensed=True)
     _style(document, "Footer", font=SONGTI, size=PAGE_NUMBER_SIZE, line=FOOTER_LINE)
     _font_alternatives(document)
 
     section = document.sections[0]
-    section.start_type = WD_SECTION.NEW_PAGE
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     section.top_margin, section.bottom_margin = TOP, BOTTOM
     section.left_margin, section.right_margin = LEFT, RIGHT
@@ -246,13 +252,13 @@ def table(
         column.width = width
     repeat = OxmlElement("w:tblHeader")
     grid.rows[0]._tr.get_or_add_trPr().append(repeat)
-    for values, style in [(header, "Table Heading"), *((r, "Table Text") for r in rows)]:
-        cells = grid.rows[0].cells if style == "Table Heading" else grid.add_row().cells
+    for values, style in [(header, TABLE_HEADING), *((r, TABLE_TEXT) for r in rows)]:
+        cells = grid.rows[0].cells if style == TABLE_HEADING else grid.add_row().cells
         for number, (cell, value, width) in enumerate(zip(cells, values, columns, strict=True)):
             cell.width = width
             cell.text = str(value)
             cell.paragraphs[0].style = document.styles[style]
-            if style == "Table Text" and number:
+            if style == TABLE_TEXT and number:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     return grid
 
@@ -261,7 +267,7 @@ def picture(document: Docx, image: BinaryIO, *, width: Length) -> Docx:
     """A picture centred on its own line, at most as wide as the type area."""
     document.add_picture(image, width=Length(min(width, TYPE_WIDTH)))
     picture = document.paragraphs[-1]
-    picture.style = document.styles["Picture"]
+    picture.style = document.styles[PICTURE]
     return picture
 
 
@@ -281,14 +287,15 @@ def _width(text: str) -> int:
 
 
 def signature(document: Docx, office: str, day: date) -> None:
-    """The issuing office and the date under the text, an empty line below it (GB/T 9704
+    """The issuing office and the date under the text, after an empty line (GB/T 9704
     7.3.5.2, without a seal): the office ends two characters from the right margin and the
-    date starts two characters right of the office's first character."""
+    date starts two characters right of the office's first character, or, when that would
+    run past the office's end, ends where the office does."""
     written = chinese_date(day)
-    name = document.add_paragraph(office, style="Signature")
+    name = document.add_paragraph(office, style=SIGNATURE)
     name.paragraph_format.space_before = LINE
-    name.paragraph_format.right_indent = 2 * CHAR
-    dated = document.add_paragraph(written, style="Signature")
+    name.paragraph_format.right_indent = INDENT
+    dated = document.add_paragraph(written, style=SIGNATURE)
     half_characters = max(_width(office) - _width(written), 4)
     dated.paragraph_format.right_indent = Twips(CHAR.twips * half_characters // 2)
     if not document.core_properties.author:

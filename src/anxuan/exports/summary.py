@@ -3,7 +3,7 @@ activities by type and domain, each unit's reporting rates and the photos the of
 as highlights."""
 
 import io
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -20,7 +20,7 @@ from anxuan.rollup.figures import ACTIVITIES, PEOPLE, campaign_figures
 MAX_PHOTOS = 8
 
 
-def add_charts(document: Any, charts: list[Chart]) -> None:
+def add_charts(document: gongwen.Docx, charts: list[Chart]) -> None:
     """Each chart as a picture 15 cm wide with its caption below (图1　title), kept together on
     one page."""
     for number, chart in enumerate(charts, 1):
