@@ -5,7 +5,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -17,6 +17,8 @@ from docx import Document
 from huey.contrib.djhuey import HUEY
 from openpyxl import load_workbook
 
+from anxuan.campaigns.deadlines import SHANGHAI
+from anxuan.core import gongwen
 from anxuan.dashboards.charts import Chart, Series
 from anxuan.exports import services
 from anxuan.exports.enums import JobState
@@ -25,6 +27,7 @@ from anxuan.exports.summary import add_charts, summary_docx
 from anxuan.reports.models import Attachment
 from tests import factories
 from tests.conftest import close_response
+from tests.core.test_gongwen import assert_gongwen_layout
 from tests.reports import evidence
 from tests.reports.test_views import new_url, report_form
 from tests.rollup.test_board import AFTER_JUNE, statistics_submission, submit, weekly  # noqa: F401
@@ -106,11 +109,15 @@ def test_summary_docx_has_the_figures_tables_and_highlighted_photos(county, logi
     office = login(county.office_admin)
     office.post(reverse("reports:attachment_highlight", args=[photo.pk]), {"highlight": "1"})
 
-    _, content = export(office, county.campaign, "summary")
+    with time_machine.travel(datetime(2026, 7, 2, 7, 30, tzinfo=SHANGHAI), tick=False):
+        _, content = export(office, county.campaign, "summary")
 
     document = Document(io.BytesIO(content))
+    # A 公文 the county can send upward as it is, dated on the Shanghai day it was made.
+    assert_gongwen_layout(document, office="高台县“安全生产月”活动组委会办公室", day="2026年7月2日")
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "2026年“安全生产月”活动总结" in text
+    assert document.paragraphs[0].text == "2026年“安全生产月”活动总结"
+    assert document.paragraphs[0].style.name == "Title"
     assert "参加单位 3 个" in text
     types = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert types == [["活动类型", "场次"], ["安全宣传咨询日", "1"]]
@@ -133,7 +140,7 @@ def test_summary_docx_has_the_figures_tables_and_highlighted_photos(county, logi
 def test_add_charts_puts_a_picture_and_a_caption_per_chart():
     rates = Chart("rates", "各镇报送率", "bar", ["城关镇"], [Series("报送率", [87.5])], "%")
     types = Chart("types", "七进活动场次", "hbar", ["进企业"], [Series("场次", [42])], "场")
-    document = Document()
+    document = gongwen.new_document()
 
     add_charts(document, [rates, types])
 
