@@ -486,9 +486,7 @@ def test_a_unit_without_figures_reads_not_reported_and_a_reported_zero_stays_zer
                 silent = {r.participant.organization.name for r in figures.not_reported}
                 assert silent == raw[campaign.pk, basis]
         sunan_row = next(
-            r
-            for r in campaign_figures(city).rows
-            if r.participant.organization.name == "肃南县"
+            r for r in campaign_figures(city).rows if r.participant.organization.name == "肃南县"
         )
         assert (sunan_row.reported_figures, sunan_row.value(f"i:{board_i.pk}")) == (True, 0)
 
