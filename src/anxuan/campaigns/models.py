@@ -168,9 +168,6 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        _check_ordered(self.starts_on, self.ends_on)
-
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         above = Campaign.objects.get(pk=self.parent_id).lineage if self.parent_id else ""
@@ -181,6 +178,9 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:campaign_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        _check_ordered(self.starts_on, self.ends_on)
 
 
 class CampaignIndicator(models.Model):
