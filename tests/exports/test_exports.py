@@ -124,7 +124,10 @@ def test_summary_docx_has_the_figures_tables_and_highlighted_photos(county, logi
     assert "参加单位 3 个" in text
     types = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert types == [["活动类型", "场次"], ["安全宣传咨询日", "1"]]
-    units = {row.cells[0].text: row.cells[3].text for row in document.tables[2].rows[1:]}
+    columns = [[c.text for c in row.cells] for row in document.tables[2].rows]
+    assert columns[:2] == [["指标", "单位", "合计"], ["宣传展板", "块", "0"]]
+    assert "未报送统计数据的单位 3 个：城关镇、宣化镇、县交通运输局。" in text  # no figures yet
+    units = {row.cells[0].text: row.cells[3].text for row in document.tables[3].rows[1:]}
     assert set(units) == {"城关镇", "宣化镇", "县交通运输局"}
     captions = [p.text for p in document.paragraphs if p.text.startswith("图")]
     assert captions == [

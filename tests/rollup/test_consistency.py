@@ -507,6 +507,8 @@ def test_a_unit_without_figures_reads_not_reported_and_a_reported_zero_stays_zer
             reverse("rollup:statistics_table", args=[county_campaign.pk])
         ).content.decode()
         assert row_cells(county_page, "宣化镇") == ["未报送"] * len(columns)
+        upward = upward_draft(county_campaign, _period(city, RequirementKind.STATISTICS)).text
+        assert upward.endswith("未报送统计数据的单位 1 个：宣化镇。")
         submitted_page = county_office.get(
             reverse("rollup:statistics_table", args=[county_campaign.pk]) + "?basis=submitted"
         ).content.decode()

@@ -248,6 +248,23 @@ def update_campaign(
 
 
 @transaction.atomic
+def order_indicators(*, actor: Person, campaign: Campaign, indicators: list[Indicator]) -> None:
+    """Put the campaign's statistics columns in this order (the page, its .xlsx, the API
+    and the Word summary follow it); `indicators` are exactly the campaign's.
+    Side effects: audit row."""
+    _require_manager(actor, campaign)
+    if sorted(i.pk for i in indicators) != sorted(campaign.indicators.values_list("pk", flat=True)):
+        raise ValidationError(_("The columns changed meanwhile; order them again."))
+    _set_indicators(campaign, indicators)
+    record(
+        actor=actor,
+        action="campaign.columns",
+        target=campaign,
+        summary="、".join(str(i) for i in indicators),
+    )
+
+
+@transaction.atomic
 def archive_campaign(*, actor: Person, campaign: Campaign) -> None:
     _require_manager(actor, campaign)
     campaign.archived = True

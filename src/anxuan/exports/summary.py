@@ -84,6 +84,23 @@ def summary_docx(
     _table(document, ["活动类型", "场次"], [[t, int(n)] for t, n in figures.counts("t:")])
     document.add_paragraph()
     _table(document, ["宣传领域", "场次"], [[d, int(n)] for d, n in figures.counts("d:")])
+    if figures.indicators:  # the statistics table's totals, in the office's column order
+        document.add_paragraph()
+        _table(
+            document,
+            ["指标", "单位", "合计"],
+            [
+                [i.name, i.unit, f"{total.normalize():f}"]
+                for i, total in zip(
+                    figures.indicators, figures.indicator_totals(figures.indicators), strict=True
+                )
+            ],
+        )
+        if figures.not_reported:
+            names = "、".join(r.participant.organization.name for r in figures.not_reported)
+            document.add_paragraph(
+                f"未报送统计数据的单位 {len(figures.not_reported)} 个：{names}。"
+            )
 
     document.add_heading("三、各单位报送情况", level=1)
     _table(
