@@ -183,14 +183,14 @@ class CampaignForm(forms.ModelForm):
     def service_kwargs(self) -> CampaignFields:
         data = self.cleaned_data
         # The columns keep the order the office gave them; newly ticked ones go last.
-        order = {
-            pk: n
-            for n, pk in enumerate(
-                self.instance.indicators.order_by("campaignindicator__order").values_list(
-                    "pk", flat=True
-                )
+        current = (
+            self.instance.indicators.order_by("campaignindicator__order").values_list(
+                "pk", flat=True
             )
-        }
+            if self.instance.pk
+            else []
+        )
+        order = {pk: n for n, pk in enumerate(current)}
         chosen = sorted(data["indicator_choices"], key=lambda i: order.get(i.pk, len(order)))
         return CampaignFields(
             title=data["title"],
