@@ -130,6 +130,7 @@ GET = {
     "campaigns:campaign_detail": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
     "campaigns:campaign_edit": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
     "campaigns:campaign_copy": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "campaigns:campaign_columns": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
     "campaigns:campaign_calendar": (lambda c: [c.campaign.pk], "200 200 200 200 200 200 404"),
     "campaigns:phase_create": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
     "campaigns:phase_edit": (

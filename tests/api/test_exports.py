@@ -28,7 +28,8 @@ def test_the_statistics_table_comes_out_of_the_api_adding_up(county, api_as):
     assert (job["state"], job["percent"]) == ("done", 100)
     assert job["filename"] == "2026年“安全生产月”活动-进展情况统计表.xlsx"
     rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.values)
-    assert rows[-1][:2] == ("合计", 8)
+    assert rows[-2][:2] == ("合计", 8)
+    assert rows[-1][:2] == ("未报送单位", "1 个：县交通运输局")
 
 
 def test_an_unknown_kind_names_the_field(county, api_as):

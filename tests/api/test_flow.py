@@ -187,6 +187,9 @@ def test_the_board_and_the_statistics_table_as_json(county, weekly, api_as):
     assert by_unit["城关镇"]["cells"][week]["status"] == "accepted"
     assert by_unit["宣化镇"]["cells"][week]["status"] == "missing"
     column = [i["id"] for i in table["indicators"]].index(boards.pk)
-    rows = {r["participant"]["organization"]["name"]: r["values"] for r in table["rows"]}
-    assert (rows["城关镇"][column], rows["宣化镇"][column]) == ("12.00", "0")
+    rows = {r["participant"]["organization"]["name"]: r for r in table["rows"]}
+    assert (rows["城关镇"]["values"][column], rows["城关镇"]["reported"]) == ("12.00", True)
+    # 宣化镇 sent no figures: null and not reported, never "0".
+    assert (rows["宣化镇"]["values"][column], rows["宣化镇"]["reported"]) == (None, False)
     assert table["totals"][column] == "12.00"
+    assert table["not_reported"] == 2  # 宣化镇 and 县交通运输局

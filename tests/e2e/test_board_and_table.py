@@ -69,8 +69,10 @@ def test_board_shows_on_time_and_missing_and_the_table_adds_up(live_server, coun
     assert download.value.suggested_filename == "2026年“安全生产月”活动-进展情况统计表.xlsx"
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     rows = list(sheet.iter_rows(min_row=5, values_only=True))
-    body, totals = rows[:-1], rows[-1]
+    body, totals = rows[:-2], rows[-2]
     assert totals[0] == "合计"
+    reported = [row for row in body if row[0] != "县交通运输局"]  # it sent no figures
     for column in range(1, len(totals)):
-        assert totals[column] == sum(row[column] for row in body)
+        assert totals[column] == sum(row[column] for row in reported)
     assert totals[1] == 10  # 宣传展板: 6 + 4
+    assert rows[-1][:2] == ("未报送单位", "1 个：县交通运输局")

@@ -72,11 +72,13 @@ def test_statistics_xlsx_totals_equal_the_sum_of_the_rows(county, login):
 
     sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.iter_rows(min_row=5, values_only=True))
-    body, totals = rows[:-1], rows[-1]
-    assert sheet["A1"].value == "2026年“安全生产月”活动进展情况统计表"
+    body, totals = {row[0]: row[1:] for row in rows[:-2]}, rows[-2]
+    assert sheet["A1"].value == "2026年“安全生产月”活动　进展情况统计表"
     assert totals[0] == "合计"
+    assert body["县交通运输局"] == ("未报送",) * (len(totals) - 1)  # it sent no figures
     for column in range(1, len(totals)):
-        assert totals[column] == sum(row[column] for row in body)
+        assert totals[column] == body["城关镇"][column - 1] + body["宣化镇"][column - 1]
+    assert rows[-1][:2] == ("未报送单位", "1 个：县交通运输局")
     assert totals[1] == 8
     assert sheet.freeze_panes == "B5"
     assert sheet.page_setup.orientation == "landscape"
@@ -98,6 +100,14 @@ def test_board_exports_to_excel_with_the_pages_filters(county, login, weekly):  
 
     sheet = load_workbook(io.BytesIO(content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    assert sheet["A1"].value == "2026年“安全生产月”活动　报送情况"
+    heads = [c.value for c in sheet[3]][1:5]
+    assert heads == [
+        "第1周（6月4日截止）",
+        "第2周（6月11日截止）",
+        "第3周（6月18日截止）",
+        "第4周（6月25日截止）",
+    ]
     assert rows["城关镇"][1:5] == ("按时", "缺报", "缺报", "缺报")
     assert rows["城关镇"][5] == 0.25
     assert len(rows) == 4  # three units with a missing week and the totals row
@@ -121,7 +131,10 @@ def test_summary_docx_has_the_figures_tables_and_highlighted_photos(county, logi
     assert "参加单位 3 个" in text
     types = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert types == [["活动类型", "场次"], ["安全宣传咨询日", "1"]]
-    units = {row.cells[0].text: row.cells[3].text for row in document.tables[2].rows[1:]}
+    columns = [[c.text for c in row.cells] for row in document.tables[2].rows]
+    assert columns[:2] == [["指标", "单位", "合计"], ["宣传展板", "块", "0"]]
+    assert "未报送统计数据的单位 3 个：城关镇、宣化镇、县交通运输局。" in text  # no figures yet
+    units = {row.cells[0].text: row.cells[3].text for row in document.tables[3].rows[1:]}
     assert set(units) == {"城关镇", "宣化镇", "县交通运输局"}
     captions = [p.text for p in document.paragraphs if p.text.startswith("图")]
     assert captions == [

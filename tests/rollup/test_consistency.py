@@ -390,3 +390,145 @@ def test_a_countys_indicator_combines_per_unit_by_its_aggregation_up_the_tree(
 
     assert city_row.value(f"i:{indicator.pk}") == expected
     assert own_row.value(f"i:{indicator.pk}") == expected
+
+
+WITHOUT_FIGURES = """
+    SELECT o.name FROM campaigns_participant p
+    JOIN orgs_organization o ON o.id = p.organization_id
+    LEFT JOIN campaigns_campaign k
+        ON k.parent_id = p.campaign_id AND k.owner_id = p.organization_id AND NOT k.archived
+    WHERE p.campaign_id = %s AND NOT EXISTS (
+        SELECT 1 FROM reports_indicatorvalue iv
+        JOIN reports_submissionversion v ON v.id = iv.version_id
+        JOIN reports_submission s ON s.id = v.submission_id
+        JOIN campaigns_participant q ON q.id = s.participant_id
+        JOIN campaigns_campaign c ON c.id = q.campaign_id
+        WHERE s.period_id IS NOT NULL AND s.state IN ({states})
+          AND v.number = (SELECT MAX(number) FROM reports_submissionversion w
+                          WHERE w.submission_id = s.id)
+          AND NOT EXISTS (
+            SELECT 1 FROM campaigns_campaign j
+            WHERE j.parent_id = q.campaign_id AND j.owner_id = q.organization_id
+              AND NOT j.archived)
+          AND ((k.id IS NULL AND q.id = p.id)
+               OR (k.id IS NOT NULL AND c.lineage LIKE k.lineage || '%%')))
+"""
+
+
+def raw_without_figures(campaign: Campaign, basis: str) -> set[str]:
+    """The campaign's participants with no indicator value in the latest version of any
+    counted report of theirs (or, for a unit running a linked campaign, of any unit
+    reporting in and below it)."""
+    states = "'accepted'" if basis == "accepted" else "'submitted', 'resubmitted', 'accepted'"
+    with connection.cursor() as cursor:
+        cursor.execute(WITHOUT_FIGURES.format(states=states), [campaign.pk])
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.fixture
+def gaps(tree, county):
+    """Beside the tree: 肃南县's campaign under the city, whose one town reported 0 display
+    boards (accepted); 市教育局 in the city's own campaign, reporting nothing."""
+    city = tree
+    city_office = city.owner.memberships.get().person
+    sunan = factories.org("肃南县", OrgKind.COUNTY, city.owner)
+    sunan_office = factories.person(sunan, Role.OFFICE_ADMIN, "sunan")
+    education = factories.org("市教育局", OrgKind.DEPARTMENT, city.owner)
+    campaign_services.add_participants(
+        actor=city_office, campaign=city, organizations=[sunan, education],
+        joined_on=city.starts_on,
+    )  # fmt: skip
+    sunan_campaign = campaign_services.create_linked_campaign(
+        actor=sunan_office, parent=city, owner=sunan
+    )
+    hongwan = factories.org("红湾寺镇", OrgKind.TOWN, sunan)
+    hongwan_liaison = factories.person(hongwan, Role.LIAISON, "hongwan")
+    campaign_services.add_participants(
+        actor=sunan_office, campaign=sunan_campaign, organizations=[hongwan],
+        joined_on=sunan_campaign.starts_on,
+    )  # fmt: skip
+    zero = _submit(
+        hongwan_liaison, sunan_campaign, hongwan,
+        _period(sunan_campaign, RequirementKind.STATISTICS), day=30, hour=9, values={BOARDS: "0"},
+    )  # fmt: skip
+    services.accept_submission(actor=sunan_office, submission=zero)
+    return city
+
+
+def test_a_unit_without_figures_reads_not_reported_and_a_reported_zero_stays_zero(
+    gaps, county, county_campaign, login
+):
+    """On the accepted basis 宣化镇 (its statistics resubmitted, not accepted) and 市教育局
+    (nothing) sent no figures; 肃南县 (its town's 0, accepted) reported 0. The selector, the
+    page, the .xlsx and the API say so, as the raw SQL does; the submitted basis counts
+    宣化镇's 3."""
+    city = gaps
+    city_office = city.owner.memberships.get().person
+    raw = {
+        (campaign.pk, basis): raw_without_figures(campaign, basis)
+        for campaign in (city, county_campaign)
+        for basis in ("accepted", "submitted")
+    }
+    assert raw == {
+        (city.pk, "accepted"): {"市教育局"},
+        (city.pk, "submitted"): {"市教育局"},
+        (county_campaign.pk, "accepted"): {"宣化镇"},
+        (county_campaign.pk, "submitted"): set(),
+    }
+    board_i = city.indicators.get(name=BOARDS)
+    columns = list(city.indicators.order_by("campaignindicator__order"))
+    boards_at = columns.index(board_i)
+
+    with time_machine.travel(AFTER_JUNE, tick=False):
+        for campaign in (city, county_campaign):
+            for basis in ("accepted", "submitted"):
+                figures = campaign_figures(campaign, basis=basis)
+                silent = {r.participant.organization.name for r in figures.not_reported}
+                assert silent == raw[campaign.pk, basis]
+        sunan_row = next(
+            r for r in campaign_figures(city).rows if r.participant.organization.name == "肃南县"
+        )
+        assert (sunan_row.reported_figures, sunan_row.value(f"i:{board_i.pk}")) == (True, 0)
+
+        office = login(city_office)
+        page = office.get(reverse("rollup:statistics_table", args=[city.pk])).content.decode()
+        assert row_cells(page, "市教育局") == ["未报送"] * len(columns)
+        assert row_cells(page, "肃南县")[boards_at] == "0"
+        assert 'id="not-reported">未报送单位 1 个：市教育局<' in page
+
+        sheet = workbook(city, ExportKind.STATISTICS, {"basis": "accepted"})
+        rows = {r[0]: r[1:] for r in sheet.iter_rows(min_row=5, values_only=True)}
+        assert list(rows["市教育局"]) == ["未报送"] * len(columns)
+        assert rows["肃南县"][boards_at] == 0
+        assert rows["未报送单位"] == ("1 个：市教育局", *[None] * (len(columns) - 1))
+
+        county_office = login(county.office_admin)
+        county_page = county_office.get(
+            reverse("rollup:statistics_table", args=[county_campaign.pk])
+        ).content.decode()
+        assert row_cells(county_page, "宣化镇") == ["未报送"] * len(columns)
+        upward = upward_draft(county_campaign, _period(city, RequirementKind.STATISTICS)).text
+        assert upward.endswith("未报送统计数据的单位 1 个：宣化镇。")
+        submitted_page = county_office.get(
+            reverse("rollup:statistics_table", args=[county_campaign.pk]) + "?basis=submitted"
+        ).content.decode()
+        assert row_cells(submitted_page, "宣化镇")[boards_at] == "3"
+        assert 'id="not-reported"' not in submitted_page
+
+        api = ApiClient(token_for(city_office)).get(f"/campaigns/{city.pk}/statistics").json()
+        api_rows = {r["participant"]["organization"]["name"]: r for r in api["rows"]}
+        assert (api_rows["市教育局"]["reported"], api_rows["市教育局"]["values"]) == (
+            False,
+            [None] * len(columns),
+        )
+        assert api_rows["肃南县"]["reported"] is True
+        assert Decimal(api_rows["肃南县"]["values"][boards_at]) == 0
+        assert api["not_reported"] == 1
+
+
+def row_cells(page: str, unit: str) -> list[str]:
+    """The text of the <td>s of the statistics table's row for a unit."""
+    table = page[page.index('id="statistics"') :]
+    row = table[table.index(f'data-unit="{unit}"') :]
+    row = row[: row.index("</tr>")]
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]

@@ -146,7 +146,7 @@ def test_the_rollup_page_has_constant_queries(
     city_office = login(city.owner.memberships.get().person)
     url = reverse("rollup:rollup", args=[city.pk])
     city_office.get(url)
-    with django_assert_num_queries(23) as one:
+    with django_assert_num_queries(25) as one:
         city_office.get(url)
     more_counties(city, 2)
 

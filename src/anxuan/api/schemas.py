@@ -404,11 +404,19 @@ class BoardOut(Schema):
 
 class StatisticsRowOut(Schema):
     participant: ParticipantRef
-    values: list[Decimal]
+    reported: bool = Field(
+        description="false: the unit sent no figures on this basis (未报送); its values are "
+        "all null. A unit running a linked campaign: false when no unit below it sent any."
+    )
+    values: list[Decimal | None] = Field(
+        description="one per indicator, in the columns' order; null when not reported, "
+        "never 0 (a 0 the unit sent is 0)"
+    )
 
 
 class StatisticsOut(Schema):
     basis: str
-    indicators: list[IndicatorOut]
+    indicators: list[IndicatorOut] = Field(description="the columns, in the office's order")
     rows: list[StatisticsRowOut]
-    totals: list[Decimal]
+    totals: list[Decimal] = Field(description="the reported figures added up")
+    not_reported: int = Field(description="how many rows sent no figures")

@@ -49,7 +49,8 @@ class Blueprint:
     requirements: tuple[RequirementBlueprint, ...]
     activity_types: tuple[str, ...]
     domains: tuple[str, ...]
-    indicators: tuple[str, ...] = field(default=())  # names in the shared catalogue
+    # (name, unit) of entries in the shared catalogue: the two identify an indicator
+    indicators: tuple[tuple[str, str], ...] = field(default=())
 
 
 # The shared indicator catalogue's default entries: (name, unit, category).
@@ -153,7 +154,7 @@ SAFETY_MONTH = Blueprint(
         "网上安全月",
     ),
     domains=("进企业", "进农村", "进社区", "进学校", "进家庭"),
-    indicators=tuple(name for name, _unit, _cat in DEFAULT_INDICATORS),
+    indicators=tuple((name, unit) for name, unit, _cat in DEFAULT_INDICATORS),
 )
 
 SEVEN_DOMAINS = Blueprint(
@@ -240,7 +241,13 @@ SEVEN_DOMAINS = Blueprint(
     ),
     activity_types=("主题宣讲", "新闻宣传", "应急演练", "教育培训", "警示教育", "知识竞赛"),
     domains=("进企业", "进校园", "进机关", "进社区", "进农村", "进家庭", "进公共场所"),
-    indicators=("宣传展板", "发放宣传资料", "受教育人数", "开展应急演练", "媒体宣传报道"),
+    indicators=(
+        ("宣传展板", "块"),
+        ("发放宣传资料", "份"),
+        ("受教育人数", "人次"),
+        ("开展应急演练", "场"),
+        ("媒体宣传报道", "条"),
+    ),
 )
 
 BLUEPRINTS = {b.key: b for b in (SAFETY_MONTH, SEVEN_DOMAINS)}

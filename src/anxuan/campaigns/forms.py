@@ -182,6 +182,16 @@ class CampaignForm(forms.ModelForm):
 
     def service_kwargs(self) -> CampaignFields:
         data = self.cleaned_data
+        # The columns keep the order the office gave them; newly ticked ones go last.
+        current = (
+            self.instance.indicators.order_by("campaignindicator__order").values_list(
+                "pk", flat=True
+            )
+            if self.instance.pk
+            else []
+        )
+        order = {pk: n for n, pk in enumerate(current)}
+        chosen = sorted(data["indicator_choices"], key=lambda i: order.get(i.pk, len(order)))
         return CampaignFields(
             title=data["title"],
             theme=data["theme"],
@@ -196,8 +206,25 @@ class CampaignForm(forms.ModelForm):
             webhook_url=data["webhook_url"],
             activity_types=lines(data["activity_types_text"]),
             domains=lines(data["domains_text"]),
-            indicators=list(data["indicator_choices"]),
+            indicators=chosen,
         )
+
+
+class ColumnsForm(forms.Form):
+    """A number per column of the statistics table: the columns go in the numbers' order
+    (ties keep their current order)."""
+
+    def __init__(self, *args, indicators: list[Indicator], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        for n, indicator in enumerate(indicators, 1):
+            self.fields[f"order_{indicator.pk}"] = forms.IntegerField(
+                label=f"{indicator.name}（{indicator.unit}）", initial=n, min_value=0, max_value=999
+            )
+
+    def ordered(self) -> list[Indicator]:
+        numbers = {i.pk: self.cleaned_data[f"order_{i.pk}"] for i in self.indicators}
+        return sorted(self.indicators, key=lambda i: numbers[i.pk])
 
 
 class CopyCampaignForm(forms.Form):

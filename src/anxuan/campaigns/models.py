@@ -1,4 +1,7 @@
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -23,6 +26,11 @@ def evidence_labels(codes: list[str]) -> str:
 
 
 LINEAGE_WIDTH = 10
+
+
+def _check_ordered(starts_on: date | None, ends_on: date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end is before the start.")})
 
 
 class Indicator(models.Model):
@@ -50,17 +58,37 @@ class Indicator(models.Model):
         ordering = ["category", "id"]
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        # Name and unit identify an indicator: 宣讲团宣讲（支） and 宣讲团宣讲（场） are two.
         constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="indicator_unique_name"),
             models.UniqueConstraint(
-                fields=["name"],
+                fields=["owner", "name", "unit"],
+                name="indicator_unique_name_unit",
+                violation_error_message=_("There is already an indicator of this name and unit."),
+            ),
+            models.UniqueConstraint(
+                fields=["name", "unit"],
                 condition=Q(owner__isnull=True),
-                name="indicator_unique_shared_name",
+                name="indicator_unique_shared_name_unit",
+                violation_error_message=_("There is already an indicator of this name and unit."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.unit}）"
+
+    def clean(self) -> None:
+        """A duplicate named on the name field, with the indicator it repeats (the
+        constraints, checked after this, then skip the field)."""
+        same = Indicator.objects.filter(owner=self.owner, name=self.name, unit=self.unit)
+        if self.name and self.unit and same.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "name": _(
+                        "There is already an indicator “%(indicator)s” of this name and unit."
+                    )
+                    % {"indicator": self}
+                }
+            )
 
 
 class Campaign(models.Model):
@@ -131,7 +159,9 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="campaign_period_ordered"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="campaign_period_ordered",
+                violation_error_message=_("The end is before the start."),
             ),
         ]
 
@@ -149,6 +179,9 @@ class Campaign(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("campaigns:campaign_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        _check_ordered(self.starts_on, self.ends_on)
+
 
 class CampaignIndicator(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
@@ -159,7 +192,9 @@ class CampaignIndicator(models.Model):
         ordering = ["order", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "indicator"], name="campaign_indicator_once"
+                fields=["campaign", "indicator"],
+                name="campaign_indicator_once",
+                violation_error_message=_("This indicator is already a column of the campaign."),
             ),
         ]
 
@@ -181,12 +216,17 @@ class Phase(models.Model):
         verbose_name_plural = _("phases")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="phase_period_ordered"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="phase_period_ordered",
+                violation_error_message=_("The end is before the start."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        _check_ordered(self.starts_on, self.ends_on)
 
     @property
     def evidence_text(self) -> str:
@@ -201,7 +241,11 @@ class ActivityType(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "name"], name="activity_type_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "name"],
+                name="activity_type_unique",
+                violation_error_message=_("This activity type is already listed."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,7 +262,11 @@ class TargetDomain(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "name"], name="domain_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "name"],
+                name="domain_unique",
+                violation_error_message=_("This domain is already listed."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,6 +315,7 @@ class Requirement(models.Model):
             models.CheckConstraint(
                 condition=~Q(schedule=Schedule.ONCE) | Q(due_at__isnull=False),
                 name="requirement_once_has_due",
+                violation_error_message=_("A one-time report needs its due time."),
             ),
             models.CheckConstraint(
                 condition=~Q(schedule=Schedule.WEEKLY)
@@ -277,6 +326,10 @@ class Requirement(models.Model):
                     repeat_until__gte=F("repeat_from"),
                 ),
                 name="requirement_weekly_complete",
+                violation_error_message=_(
+                    "A weekly report needs its weekday, time, first and last day, the last "
+                    "not before the first."
+                ),
             ),
         ]
 
@@ -316,7 +369,11 @@ class Period(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["requirement", "number"], name="period_number_unique"),
+            models.UniqueConstraint(
+                fields=["requirement", "number"],
+                name="period_number_unique",
+                violation_error_message=_("This period number is already taken."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -354,7 +411,11 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "organization"], name="participant_once"),
+            models.UniqueConstraint(
+                fields=["campaign", "organization"],
+                name="participant_once",
+                violation_error_message=_("This unit already takes part in the campaign."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -168,10 +168,9 @@ def create_campaign_from_blueprint(
             description=p.description,
             evidence=list(p.evidence),
         )
-    by_name = {
-        i.name: i for i in Indicator.objects.filter(owner__isnull=True, name__in=bp.indicators)
-    }
-    indicators = [by_name[n] for n in bp.indicators if n in by_name]
+    shared = Indicator.objects.filter(owner__isnull=True, name__in=[n for n, _u in bp.indicators])
+    by_key = {(i.name, i.unit): i for i in shared}
+    indicators = [by_key[key] for key in bp.indicators if key in by_key]
     _set_indicators(campaign, indicators)
     for order, r in enumerate(bp.requirements):
         requirement = Requirement(
@@ -246,6 +245,23 @@ def update_campaign(
         _set_indicators(campaign, indicators)
     record(actor=actor, action="campaign.update", target=campaign, summary=campaign.title)
     return campaign
+
+
+@transaction.atomic
+def order_indicators(*, actor: Person, campaign: Campaign, indicators: list[Indicator]) -> None:
+    """Put the campaign's statistics columns in this order (the page, its .xlsx, the API
+    and the Word summary follow it); `indicators` are exactly the campaign's.
+    Side effects: audit row."""
+    _require_manager(actor, campaign)
+    if sorted(i.pk for i in indicators) != sorted(campaign.indicators.values_list("pk", flat=True)):
+        raise ValidationError(_("The columns changed meanwhile; order them again."))
+    _set_indicators(campaign, indicators)
+    record(
+        actor=actor,
+        action="campaign.columns",
+        target=campaign,
+        summary="、".join(str(i) for i in indicators),
+    )
 
 
 @transaction.atomic
@@ -354,14 +370,14 @@ def _check_inherited(requirement: Requirement) -> None:
         raise ValidationError(
             {"schedule": _("An inherited requirement keeps its kind and deadline rule.")}
         )
-    missing = set(parent.indicators.values_list("name", flat=True)) - set(
-        requirement.indicators.values_list("name", flat=True)
+    missing = set(parent.indicators.values_list("name", "unit")) - set(
+        requirement.indicators.values_list("name", "unit")
     )
     if missing:
         raise ValidationError(
             {
                 "indicators": _("The parent campaign collects these too: %(names)s.")
-                % {"names": "、".join(sorted(missing))}
+                % {"names": "、".join(f"{name}（{unit}）" for name, unit in sorted(missing))}
             }
         )
     mine = dict(requirement.periods.values_list("number", "due_at"))

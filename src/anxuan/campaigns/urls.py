@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     path("campaigns/<int:pk>/copy/", views.campaign_copy, name="campaign_copy"),
+    path("campaigns/<int:pk>/columns/", views.campaign_columns, name="campaign_columns"),
     path("campaigns/<int:pk>/archive/", views.campaign_archive, name="campaign_archive"),
     path("campaigns/<int:pk>/link/", views.campaign_link, name="campaign_link"),
     path("campaigns/<int:pk>/calendar/", views.campaign_calendar, name="campaign_calendar"),

@@ -17,6 +17,7 @@ from anxuan.campaigns.forms import (
     BLANK,
     CampaignCreateForm,
     CampaignForm,
+    ColumnsForm,
     CopyCampaignForm,
     IndicatorForm,
     LiaisonForm,
@@ -142,6 +143,35 @@ def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         title=_("Edit %(t)s") % {"t": campaign.title},
         submit=_("Save"),
         back=campaign.get_absolute_url(),
+    )
+
+
+@login_required
+def campaign_columns(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The order of the statistics table's columns: a number per column."""
+    campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
+    indicators = list(campaign.indicators.order_by("campaignindicator__order"))
+    form = ColumnsForm(request.POST or None, indicators=indicators)
+    if form.is_valid():
+        try:
+            services.order_indicators(
+                actor=request.user, campaign=campaign, indicators=form.ordered()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    return render_form(
+        request,
+        form,
+        title=_("Order of the statistics columns"),
+        submit=_("Save"),
+        back=campaign.get_absolute_url(),
+        intro=_(
+            "Number the columns in the order of your own table: smaller first. The "
+            "statistics page, its Excel file, the API and the Word summary follow it."
+        ),
     )
 
 

@@ -62,6 +62,19 @@ def summary_docx(
     gongwen.heading2(document, "（二）按宣传领域")
     domains = [[d, int(n)] for d, n in figures.counts("d:")]
     gongwen.table(document, ["宣传领域", "场次"], domains, widths=[3, 1])
+    if figures.indicators:  # the statistics table's totals, in the office's column order
+        gongwen.heading2(document, "（三）统计指标")
+        totals = figures.indicator_totals(figures.indicators)
+        rows = [
+            [i.name, i.unit, f"{total.normalize():f}"]
+            for i, total in zip(figures.indicators, totals, strict=True)
+        ]
+        gongwen.table(document, ["指标", "单位", "合计"], rows, widths=[3, 1, 1])
+        if figures.not_reported:
+            names = "、".join(r.participant.organization.name for r in figures.not_reported)
+            gongwen.paragraph(
+                document, f"未报送统计数据的单位 {len(figures.not_reported)} 个：{names}。"
+            )
 
     gongwen.heading1(document, "三、各单位报送情况")
     gongwen.table(

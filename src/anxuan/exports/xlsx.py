@@ -9,7 +9,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from anxuan.campaigns.models import Campaign
+from anxuan.campaigns.enums import Schedule
+from anxuan.campaigns.models import Campaign, Period
 from anxuan.rollup.board import Board
 from anxuan.rollup.statistics import Table
 
@@ -18,6 +19,7 @@ Progress = Callable[[int, int], None]  # (done, total)
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+NOT_REPORTED = "未报送"  # a unit that sent no figures: never 0
 
 
 def _titled_sheet(wb: Workbook, title: str, subtitle: str, width: int) -> Worksheet:
@@ -69,13 +71,14 @@ def statistics_xlsx(
     campaign: Campaign, table: Table, out: BinaryIO, progress: Progress = lambda *_: None
 ) -> None:
     """附件2 as offices print it: title, issuing office and date, two header rows (name and
-    unit), one row per unit, the totals row, frozen header, A4 landscape."""
+    unit), one row per unit (未报送 in every column of a unit that sent no figures), the
+    totals row and the units not reported below it, frozen header, A4 landscape."""
     width = len(table.indicators) + 1
     wb = Workbook()
     today = timezone.localdate()
     ws = _titled_sheet(
         wb,
-        f"{campaign.title}进展情况统计表",
+        f"{campaign.title}　进展情况统计表",
         f"填报单位：{campaign.office_name or campaign.owner.name}　　"
         f"日期：{today.year}年{today.month}月{today.day}日",
         width,
@@ -83,14 +86,33 @@ def statistics_xlsx(
     ws.append(["单位", *[i.name for i in table.indicators]])
     ws.append(["", *[f"（{i.unit}）" for i in table.indicators]])
     ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
-    for participant, values in _rows(table.rows, progress):
-        ws.append([participant.organization.name, *[float(v) for v in values]])
+    for row in _rows(table.rows, progress):
+        figures = [float(v) if v is not None else NOT_REPORTED for v in row.values]
+        ws.append([row.participant.organization.name, *figures])
     ws.append(["合计", *[float(v) for v in table.totals]])
     _style_header(ws, 3, width)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.border = BOX
+    if table.not_reported:
+        names = "、".join(p.organization.name for p in table.not_reported)
+        ws.append(["未报送单位", f"{len(table.not_reported)} 个：{names}"])
+        if width > 2:
+            ws.merge_cells(
+                start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=width
+            )
     wb.save(out)
+
+
+def _period_head(period: Period) -> str:
+    """第3周（6月18日截止）, or the requirement's title for a once-only report."""
+    due = timezone.localtime(period.due_at)
+    name = (
+        f"第{period.number}周"
+        if period.requirement.schedule == Schedule.WEEKLY
+        else period.requirement.title
+    )
+    return f"{name}（{due.month}月{due.day}日截止）"
 
 
 def board_xlsx(
@@ -99,11 +121,11 @@ def board_xlsx(
     width = len(board.periods) + 3
     wb = Workbook()
     ws = _titled_sheet(
-        wb, f"{campaign.title}报送情况", f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", width
+        wb, f"{campaign.title}　报送情况", f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", width
     )
     ws.title = "报送情况"
-    ws.append(["单位", *[p.requirement.title for p in board.periods], "报送率", "及时率"])
-    ws.append(["", *[f"{timezone.localtime(p.due_at):%m-%d %H:%M}" for p in board.periods], "", ""])
+    ws.append(["单位", *[_period_head(p) for p in board.periods], "报送率", "及时率"])
+    ws.append(["", *[f"{timezone.localtime(p.due_at):%H:%M}" for p in board.periods], "", ""])
     for row in _rows(board.rows, progress):
         ws.append(
             [

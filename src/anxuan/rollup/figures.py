@@ -14,6 +14,11 @@ without one stands for itself (counted from its submissions, as on the board). P
   (accepted only, or every submitted one: the basis), combined per unit by the indicator's
   aggregation (sum, maximum, or the latest value), then added up over units.
 
+A row has figures ("reported_figures") when the latest version of at least one counted
+report carries an indicator value, 0 included; a row standing for a linked campaign has
+them when any unit reporting in or below it has. A row without reads 未报送 (not 0) in
+every indicator column of every page, export and API answer; its activities still count.
+
 Ad-hoc items ("any time" requirements) are news of what was done, not a tally of it, so
 they count in none of these: the weekly and once-only reports carry the activities.
 """
@@ -25,7 +30,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 from django.utils import timezone
 
 from anxuan.campaigns.enums import Aggregation
@@ -56,9 +61,16 @@ class FigureRow:
     rate: Rate = field(default_factory=Rate)
     metrics: Metrics = field(default_factory=dict)
     latest_report: int | None = None  # its latest submitted report, when it reports itself
+    reported_figures: bool = False  # a counted report (below it) carries indicator values
 
     def value(self, metric: str) -> Decimal:
         return self.metrics.get(metric, Decimal(0))
+
+    def indicator_values(self, indicators: list[Indicator]) -> list[Decimal | None]:
+        """Its figure per indicator; None throughout when it sent none (未报送)."""
+        if not self.reported_figures:
+            return [None for _ in indicators]
+        return [self.value(f"i:{i.pk}") for i in indicators]
 
 
 @dataclass
@@ -94,8 +106,13 @@ class CampaignFigures:
         more = Indicator.objects.filter(pk__in=ids - {i.pk for i in own}).order_by("name")
         return [*own, *more]
 
-    def table(self, indicators: list[Indicator]) -> list[tuple[FigureRow, list[Decimal]]]:
-        return [(row, [row.value(f"i:{i.pk}") for i in indicators]) for row in self.rows]
+    @property
+    def not_reported(self) -> list[FigureRow]:
+        """Rows that sent no figures on this basis (未报送)."""
+        return [row for row in self.rows if not row.reported_figures]
+
+    def table(self, indicators: list[Indicator]) -> list[tuple[FigureRow, list[Decimal | None]]]:
+        return [(row, row.indicator_values(indicators)) for row in self.rows]
 
     def indicator_totals(self, indicators: list[Indicator]) -> list[Decimal]:
         return [self.total(f"i:{i.pk}") for i in indicators]
@@ -121,8 +138,9 @@ def campaign_figures(
     where = columns(periods)
     _count_rates(rows, direct, periods, where, tallies, now)
     aggregation = dict(Indicator.objects.values_list("pk", "aggregation"))
-    own = _own_metrics(campaign, direct, basis, aggregation)
+    own, own_figures = _own_metrics(campaign, direct, basis, aggregation)
     below = _branch_metrics(campaign, list(children.values()), tallies, basis, aggregation)
+    below_figures = _branches_with_figures(campaign, list(children.values()), below, basis)
     latest = _latest_reports(campaign, direct)
     period_rates, overall = [Rate() for _ in periods], Rate()
     totals: Metrics = defaultdict(Decimal)
@@ -130,8 +148,10 @@ def campaign_figures(
         if row.child is None:
             row.metrics = own.get(row.participant.pk, {})
             row.latest_report = latest.get(row.participant.pk)
+            row.reported_figures = row.participant.pk in own_figures
         else:
             row.metrics = below.get(row.child.pk, {})
+            row.reported_figures = row.child.pk in below_figures
         for i, rate in enumerate(row.rates):
             for total in (row.rate, period_rates[i], overall):
                 total.include(rate)
@@ -237,20 +257,22 @@ def _indicator_values(periods: QuerySet[Period], basis: Basis) -> QuerySet[Indic
 
 def _own_metrics(
     campaign: Campaign, direct: list[Participant], basis: Basis, aggregation: dict[int, str]
-) -> dict[int, Metrics]:
-    """{participant id: metrics} of the participants that report themselves."""
+) -> tuple[dict[int, Metrics], set[int]]:
+    """{participant id: metrics} of the participants that report themselves, and the ids of
+    those with indicator values in a counted report."""
     if not direct:  # a nation or province of linked campaigns only: nothing to build
-        return {}
+        return {}, set()
     periods = Period.objects.filter(requirement__campaign=campaign)
     unit = "version__submission__participant_id"
     mine = {f"{unit}__in": [p.pk for p in direct]}
     found = _activity_metrics(latest_of(ActivityRecord, periods).filter(**mine), unit)
     values = _indicator_values(periods, basis).filter(**mine)
-    for pk, metrics in combine(
+    combined = combine(
         values.values_list(unit, "indicator_id", "value", "version__submitted_at"), aggregation
-    ).items():
+    )
+    for pk, metrics in combined.items():
         found[pk].update(metrics)
-    return found
+    return found, set(combined)
 
 
 def _branch_metrics(
@@ -289,6 +311,27 @@ def _branch_metrics(
             for metric, value in metrics.items():
                 found[branch][metric] += value
     return {b: dict(m) for b, m in found.items()}
+
+
+def _branches_with_figures(
+    campaign: Campaign, children: list[Campaign], below: dict[int, Metrics], basis: Basis
+) -> set[int]:
+    """Ids of the child campaigns with a unit that sent figures. A branch with an indicator
+    metric has (the live values keep 0s); the tallies keep no 0 sums, so the others are
+    asked in one query, an EXISTS per branch that stops at its first value."""
+    found = {pk for pk, metrics in below.items() if any(m.startswith("i:") for m in metrics)}
+    unsure = [c.pk for c in children if c.pk not in found]
+    if unsure:
+        lineage = "version__submission__period__requirement__campaign__lineage"
+        values = _indicator_values(_periods_below(campaign), basis).filter(
+            **{f"{lineage}__startswith": OuterRef("lineage")}
+        )
+        found |= set(
+            Campaign.objects.filter(pk__in=unsure)
+            .filter(Exists(values))
+            .values_list("pk", flat=True)
+        )
+    return found
 
 
 def _periods_below(campaign: Campaign) -> QuerySet[Period]:

@@ -58,6 +58,9 @@ def upward_draft(campaign: Campaign, period: Period) -> ReportDraft:
         f"及时率 {percent_text(overall.timeliness)}。"
         f"已采用报告合计：{listed or '无'}。"
     )
+    if figures.not_reported:
+        names = "、".join(r.participant.organization.name for r in figures.not_reported)
+        text += f"未报送统计数据的单位 {len(figures.not_reported)} 个：{names}。"
     return ReportDraft(text=text, values=values)
 
 

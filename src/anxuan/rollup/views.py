@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,7 +17,7 @@ from anxuan.reports import selectors
 from anxuan.rollup import upward
 from anxuan.rollup.board import board_periods, campaign_board
 from anxuan.rollup.figures import Basis, campaign_figures
-from anxuan.rollup.statistics import statistics_table
+from anxuan.rollup.statistics import statistics_table, waiting_for_review
 
 
 def overseen(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
@@ -80,10 +81,15 @@ def rollup_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """附件2 on screen and as .xlsx, from accepted or from all submitted reports."""
+    """附件2 on screen and as .xlsx, from accepted or from all submitted reports; how many
+    reports with figures wait for review, with a link to the review list."""
     campaign = overseen(request, pk)
     basis: Basis = "submitted" if request.GET.get("basis") == "submitted" else "accepted"
     table = statistics_table(campaign, basis=basis)
+    waiting = waiting_for_review(campaign)
+    review = reverse("reports:report_inbox") + f"?campaign={campaign.pk}"
+    if waiting.requirement:
+        review += f"&requirement={waiting.requirement}"
     return render(
         request,
         "rollup/statistics.html",
@@ -91,6 +97,8 @@ def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "table": table,
             "basis": basis,
+            "waiting": waiting,
+            "review_url": review if request.user.has_perm("reports.review_somewhere") else "",
         },
     )
 

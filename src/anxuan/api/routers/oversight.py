@@ -40,12 +40,17 @@ def board(request: HttpRequest, campaign_id: int, filters: Query[BoardFilters]):
 
 @router.get("/campaigns/{campaign_id}/statistics", response=StatisticsOut)
 def statistics(request: HttpRequest, campaign_id: int, filters: Query[StatisticsFilters]):
-    """The progress statistics table (附件2): a row per unit, a column per indicator."""
+    """The progress statistics table (附件2): a row per unit, a column per indicator in the
+    office's order. A unit that sent no figures has `reported: false` and null values."""
     campaign = overseen(request, campaign_id)
     table = statistics_table(campaign, basis=filters.basis)
     return {
         "basis": filters.basis,
         "indicators": table.indicators,
-        "rows": [{"participant": p, "values": values} for p, values in table.rows],
+        "rows": [
+            {"participant": r.participant, "reported": r.reported, "values": r.values}
+            for r in table.rows
+        ],
         "totals": table.totals,
+        "not_reported": len(table.not_reported),
     }

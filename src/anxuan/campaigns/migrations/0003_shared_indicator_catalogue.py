@@ -22,8 +22,8 @@ DEFAULTS = (
 def seed(apps, schema_editor):
     Indicator = apps.get_model("campaigns", "Indicator")
     for name, unit, category in DEFAULTS:
-        Indicator.objects.get_or_create(
-            owner=None, name=name, defaults={"unit": unit, "category": category}
+        Indicator.objects.get_or_create(  # name and unit identify an indicator
+            owner=None, name=name, unit=unit, defaults={"category": category}
         )
 
 
