@@ -12,6 +12,7 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -20,7 +21,8 @@ from openpyxl.utils import get_column_letter
 
 from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
 from anxuan.orgs.enums import OrgKind, Role
-from anxuan.orgs.models import Organization, Person
+from anxuan.orgs.models import Membership, Organization, Person
+from anxuan.orgs.rules import subtree_q
 from anxuan.orgs.services import add_membership, create_organization, create_person
 from anxuan.orgs.validators import MOBILE_RE, REGION_CODE_RE
 
@@ -154,8 +156,49 @@ def read_workbook(fileobj: IO[bytes], size: int) -> list[dict[str, str]]:
     return rows
 
 
-def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPreview:
-    """Check every row against the file and the database under `root`; write nothing."""
+@dataclass(frozen=True)
+class Holder:
+    """Someone who already has a mobile number (or a login name equal to it)."""
+
+    name: str
+    visible: bool  # inside the importing person's subtree: may be named to them
+
+
+def _holders(mobiles: set[str], actor: Person) -> tuple[dict[str, Holder], dict[str, Holder]]:
+    """The people who hold these numbers as mobile, and those who hold them as login name
+    (an import logs a new liaison in with the mobile), each marked as visible to `actor`."""
+    visible = set(
+        Membership.objects.filter(subtree_q(actor, field="organization")).values_list(
+            "person_id", flat=True
+        )
+    )
+    by_mobile: dict[str, Holder] = {}
+    by_login: dict[str, Holder] = {}
+    for pk, username, mobile, full_name in Person.objects.filter(
+        Q(mobile__in=mobiles) | Q(username__in=mobiles)
+    ).values_list("pk", "username", "mobile", "full_name"):
+        holder = Holder(full_name or username, pk in visible)
+        if mobile in mobiles:
+            by_mobile[mobile] = holder
+        if username in mobiles and username != mobile:
+            by_login[username] = holder
+    return by_mobile, by_login
+
+
+def _outside(mobile: str) -> str:
+    # Names no one and no place: the holder lies outside what the office may see.
+    return _(
+        "Mobile %(m)s already has an account registered outside your area and cannot be "
+        "imported here. Ask the office above you or the system administrator."
+    ) % {"m": mobile}
+
+
+def validate_rows(
+    rows: list[dict[str, str]], *, root: Organization, actor: Person
+) -> ImportPreview:
+    """Check every row against the file and the database under `root`; write nothing.
+    Messages name people only inside `actor`'s subtree: of anyone else they say only that
+    the number is taken and whom to ask."""
     preview = ImportPreview(rows=rows)
     err = preview.errors.append
     kinds = kind_lookup()
@@ -179,9 +222,8 @@ def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPr
         )
     )
     mobiles_in_file = {r["liaison_mobile"] for r in rows if r["liaison_mobile"]}
-    mobiles = dict(
-        Person.objects.filter(mobile__in=mobiles_in_file).values_list("mobile", "full_name")
-    )
+    by_mobile, by_login = _holders(mobiles_in_file, actor)
+    file_mobiles: dict[str, str] = {}  # mobile -> liaison name of its first row
     seen_keys: dict[tuple[str, str], int] = {}
     seen_codes: dict[str, int] = {}
     parent_of: dict[str, str] = {}
@@ -290,17 +332,37 @@ def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPr
             err(RowError(n, "liaison_name", _("A liaison mobile needs the liaison's name.")))
         elif lname and not mobile:
             err(RowError(n, "liaison_mobile", _("The liaison's mobile number is missing.")))
-        elif mobile in mobiles and mobiles[mobile] != lname:
+        elif (holder := by_mobile.get(mobile) or by_login.get(mobile)) and not holder.visible:
+            err(RowError(n, "liaison_mobile", _outside(mobile)))
+        elif holder and mobile not in by_mobile:  # the new account's login name is taken
+            err(
+                RowError(
+                    n,
+                    "liaison_mobile",
+                    _("Mobile %(m)s is already the login name of %(who)s.")
+                    % {"m": mobile, "who": holder.name},
+                )
+            )
+        elif holder and holder.name != lname:
             err(
                 RowError(
                     n,
                     "liaison_mobile",
                     _("Mobile %(m)s belongs to %(who)s already.")
-                    % {"m": mobile, "who": mobiles[mobile]},
+                    % {"m": mobile, "who": holder.name},
+                )
+            )
+        elif mobile in file_mobiles and file_mobiles[mobile] != lname:
+            err(
+                RowError(
+                    n,
+                    "liaison_mobile",
+                    _("Mobile %(m)s belongs to %(who)s already.")
+                    % {"m": mobile, "who": file_mobiles[mobile]},
                 )
             )
         elif mobile:
-            mobiles.setdefault(mobile, lname)
+            file_mobiles.setdefault(mobile, lname)
 
     for r in rows:  # parents defined in the file must not loop back
         name, hops = r["name"], 0
@@ -316,7 +378,7 @@ def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPr
 def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]]) -> ImportResult:
     """Create every unit and liaison account of a clean file, or nothing. Side effects: audit
     rows through the services; returns the new accounts with their initial passwords."""
-    preview = validate_rows(rows, root=root)
+    preview = validate_rows(rows, root=root, actor=actor)
     if not preview.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
     kinds = kind_lookup()

@@ -135,7 +135,7 @@ def org_import(request: HttpRequest, pk: int) -> HttpResponse:
         except importing.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            preview = importing.validate_rows(rows, root=root)
+            preview = importing.validate_rows(rows, root=root, actor=request.user)
             if preview.ok:
                 request.session[IMPORT_SESSION_KEY] = {"root": root.pk, "rows": rows}
     status = 400 if form.errors or (preview and not preview.ok) else 200
