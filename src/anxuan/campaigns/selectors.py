@@ -3,18 +3,41 @@
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from anxuan.campaigns.deadlines import due_day
+from anxuan.campaigns.enums import RequirementKind
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
 from anxuan.orgs.enums import OFFICE_ROLES, Role
 from anxuan.orgs.models import Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
 
 
+def _asks_for_liaison_form() -> Exists:
+    """Whether the campaign (the outer row) has a liaison-form requirement: only then is a
+    unit without a registered liaison missing something."""
+    return Exists(
+        Requirement.objects.filter(campaign=OuterRef("pk"), kind=RequirementKind.LIAISON_FORM)
+    )
+
+
+def asks_for_liaison_form(campaign: Campaign) -> bool:
+    return campaign.requirements.filter(kind=RequirementKind.LIAISON_FORM).exists()
+
+
+def unregistered_participants(campaign: Campaign) -> QuerySet:
+    """The participants missing their liaison form: none when the campaign asks for none."""
+    if not asks_for_liaison_form(campaign):
+        return campaign.participants.none()
+    return campaign.participants.filter(registered_at__isnull=True)
+
+
 def campaigns_visible_to(person: Person) -> QuerySet:
+    """Campaigns the person organises or takes part in, each with `participant_count`,
+    `registered_count` and `unregistered_count` (participants missing the liaison form
+    the campaign asks for: 0 when it asks for none)."""
     participating = Participant.objects.filter(subtree_q(person, field="organization"))
     return (
         Campaign.objects.filter(
@@ -22,10 +45,16 @@ def campaigns_visible_to(person: Person) -> QuerySet:
             archived=False,
         )
         .select_related("owner")
+        .annotate(asks_for_liaison_form=_asks_for_liaison_form())
         .annotate(
             participant_count=Count("participants", distinct=True),
             registered_count=Count(
                 "participants", filter=Q(participants__registered_at__isnull=False), distinct=True
+            ),
+            unregistered_count=Count(
+                "participants",
+                filter=Q(participants__registered_at__isnull=True, asks_for_liaison_form=True),
+                distinct=True,
             ),
         )
     )
@@ -127,8 +156,14 @@ def due_for_liaison(person: Person, *, days_back: int = 7, limit: int = 20) -> l
 
 
 def liaison_registrations_for(person: Person) -> QuerySet:
-    """The person's participations whose liaison form is not yet filled in."""
+    """The person's participations whose liaison form, asked for by the campaign, is not
+    yet filled in."""
     return Participant.objects.filter(
+        Exists(
+            Requirement.objects.filter(
+                campaign=OuterRef("campaign_id"), kind=RequirementKind.LIAISON_FORM
+            )
+        ),
         organization_id__in=own_org_ids(person, [Role.LIAISON]),
         campaign__archived=False,
         registered_at__isnull=True,

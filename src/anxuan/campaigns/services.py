@@ -28,6 +28,7 @@ from anxuan.core.services import UNCHANGED, Unchanged, assign_and_save
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import is_office_over, own_org_ids
+from anxuan.orgs.selectors import liaison_accounts_by_org
 
 
 def work_starts_on(campaign: Campaign) -> date:
@@ -465,7 +466,8 @@ def _clone(
 @transaction.atomic
 def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
     """Repeat a campaign in another year: phases and requirements shifted by whole years,
-    indicators, activity types, domains and participants (liaisons to be registered again)."""
+    indicators, activity types, domains and participants (liaisons to be registered again,
+    except those of units with a liaison account)."""
     _require_manager(actor, source)
     if year == source.year:
         raise ValidationError({"year": _("Choose a year other than the campaign's own.")})
@@ -479,9 +481,15 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
     campaign.copied_from = source
     campaign.save(update_fields=["copied_from"])
     Participant.objects.bulk_create(
-        Participant(campaign=campaign, organization_id=org_id, joined_on=work_starts_on(campaign))
-        for org_id in source.participants.filter(organization__archived=False).values_list(
-            "organization_id", flat=True
+        _with_known_liaisons(
+            [
+                Participant(
+                    campaign=campaign, organization_id=org_id, joined_on=work_starts_on(campaign)
+                )
+                for org_id in source.participants.filter(organization__archived=False).values_list(
+                    "organization_id", flat=True
+                )
+            ]
         )
     )
     _expectations_changed(campaign.pk)
@@ -533,6 +541,24 @@ def create_linked_campaign(*, actor: Person, parent: Campaign, owner: Organizati
     return campaign
 
 
+def _with_known_liaisons(participants: list[Participant]) -> list[Participant]:
+    """Fill in the liaison of each unit that already has a liaison account (as the unit
+    import makes them: name and mobile): such a unit counts as registered from the start;
+    its liaison may still change the details through the liaison form."""
+    accounts = liaison_accounts_by_org([p.organization_id for p in participants])
+    now = timezone.now()
+    for participant in participants:
+        membership = accounts.get(participant.organization_id)
+        if membership is not None:
+            person = membership.person
+            participant.liaison_name = person.full_name or person.username
+            participant.liaison_title = membership.title
+            participant.liaison_mobile = person.mobile or ""
+            participant.liaison_person = person
+            participant.registered_at = now
+    return participants
+
+
 @transaction.atomic
 def add_participants(
     *,
@@ -542,17 +568,20 @@ def add_participants(
     joined_on: date | None = None,
 ) -> int:
     """Add units not yet taking part; returns how many were added. A unit added after the
-    campaign started is expected to report only from the day it joins."""
+    campaign started is expected to report only from the day it joins. A unit with a
+    liaison account joins with that liaison registered."""
     _require_manager(actor, campaign)
     if any(not is_office_over(actor, o) for o in organizations):
         raise PermissionDenied
     joined_on = joined_on or max(work_starts_on(campaign), timezone.localdate())
     present = set(campaign.participants.values_list("organization_id", flat=True))
-    new = [
-        Participant(campaign=campaign, organization=o, joined_on=joined_on)
-        for o in organizations
-        if o.pk not in present
-    ]
+    new = _with_known_liaisons(
+        [
+            Participant(campaign=campaign, organization=o, joined_on=joined_on)
+            for o in organizations
+            if o.pk not in present
+        ]
+    )
     Participant.objects.bulk_create(new)
     _expectations_changed(campaign.pk)
     if new:
@@ -562,6 +591,7 @@ def add_participants(
             target=campaign,
             summary=_("%(n)d units added") % {"n": len(new)},
             organizations=[p.organization_id for p in new],
+            registered=[p.organization_id for p in new if p.registered_at],
         )
     return len(new)
 

@@ -113,7 +113,8 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "activity_types": campaign.activity_types.all(),
             "domains": campaign.domains.all(),
             "participant_count": campaign.participants.count(),
-            "unregistered": campaign.participants.filter(registered_at__isnull=True).count(),
+            "asks_for_liaison_form": selectors.asks_for_liaison_form(campaign),
+            "unregistered": selectors.unregistered_participants(campaign).count(),
             "my_participants": mine,
             "linkable": selectors.linkable_for(request.user, campaign),
             "children": campaign.children.filter(archived=False).select_related("owner"),
@@ -169,7 +170,8 @@ def campaign_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         back=source.get_absolute_url(),
         intro=_(
             "Phases, requirements and deadlines move to the new year; indicators, activity "
-            "types, domains and participants are copied. Liaisons register again."
+            "types, domains and participants are copied. Units without a liaison account "
+            "register their liaison again."
         ),
     )
 
@@ -362,7 +364,8 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("%(n)d units added.") % {"n": added})
             return redirect("campaigns:participants", pk=campaign.pk)
-    filter_ = request.GET.get("show", "")
+    asks = selectors.asks_for_liaison_form(campaign)
+    filter_ = request.GET.get("show", "") if asks else ""
     if filter_ == "unregistered":
         rows = rows.filter(registered_at__isnull=True)
     return render(
@@ -374,6 +377,7 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_manage": can_manage,
             "show": filter_,
+            "asks_for_liaison_form": asks,
         },
         status=400 if form is not None and form.errors else 200,
     )

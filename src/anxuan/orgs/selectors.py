@@ -84,3 +84,21 @@ def liaisons_by_org(org_ids: list[int]) -> dict[int, Person]:
     ):
         found.setdefault(m.organization_id, m.person)
     return found
+
+
+def liaison_accounts_by_org(org_ids: list[int]) -> dict[int, Membership]:
+    """Each organisation's first liaison membership whose person can log in and has a
+    mobile number (as a unit import creates them), with the person, in one query."""
+    found: dict[int, Membership] = {}
+    for m in (
+        Membership.objects.filter(
+            organization_id__in=org_ids,
+            role=Role.LIAISON,
+            person__is_active=True,
+            person__mobile__isnull=False,
+        )
+        .select_related("person")
+        .order_by("created_at", "id")
+    ):
+        found.setdefault(m.organization_id, m)
+    return found
