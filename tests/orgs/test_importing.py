@@ -56,12 +56,12 @@ def test_clean_file_imports_units_under_their_parents_and_creates_liaison_accoun
     assert school.kind == OrgKind.SCHOOL
     assert Organization.objects.get(name="县水务局").parent == county.county
     assert result.organizations == 3
-    assert [(name, username) for name, username, _pw in result.accounts] == [
-        ("赵敏", "13912345678"),
-        ("钱伟", "13912345679"),
+    assert [(a.unit, a.full_name, a.username) for a in result.accounts] == [
+        ("新坝镇", "赵敏", "13912345678"),
+        ("新坝镇中心小学", "钱伟", "13912345679"),
     ]
     liaison = Person.objects.get(mobile="13912345678")
-    assert liaison.check_password(result.accounts[0][2])
+    assert liaison.check_password(result.accounts[0].password)
     assert Membership.objects.get(person=liaison).role == Role.LIAISON
 
 

@@ -7,7 +7,7 @@ transaction after validating them again.
 
 import io
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from anxuan.core.audit import record
 from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.orgs.models import Membership, Organization, Person
@@ -72,10 +73,17 @@ class ImportPreview:
         return not self.errors and bool(self.rows)
 
 
+class NewAccount(NamedTuple):
+    unit: str
+    full_name: str
+    username: str
+    password: str  # the initial one, to hand over; the account keeps only its hash
+
+
 @dataclass
 class ImportResult:
     organizations: int
-    accounts: list[tuple[str, str, str]]  # (full name, username, initial password)
+    accounts: list[NewAccount]
 
 
 def kind_lookup() -> dict[str, str]:
@@ -377,7 +385,8 @@ def validate_rows(
 @transaction.atomic
 def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]]) -> ImportResult:
     """Create every unit and liaison account of a clean file, or nothing. Side effects: audit
-    rows through the services; returns the new accounts with their initial passwords."""
+    rows through the services and one for the import (with the new units' ids); returns the
+    new accounts with their initial passwords."""
     preview = validate_rows(rows, root=root, actor=actor)
     if not preview.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
@@ -386,8 +395,8 @@ def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]
         o.name: o for o in Organization.objects.filter(path__startswith=root.path, archived=False)
     }
     pending = list(rows)
-    accounts: list[tuple[str, str, str]] = []
-    created = 0
+    accounts: list[NewAccount] = []
+    created: list[int] = []
     while pending:  # parents first; validation guarantees every parent resolves, no loops
         later = []
         for r in pending:
@@ -403,7 +412,7 @@ def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]
                 region_code=r["region_code"] or None,
             )
             by_name[org.name] = org
-            created += 1
+            created.append(org.pk)
             if r["liaison_mobile"]:
                 person = Person.objects.filter(mobile=r["liaison_mobile"]).first()
                 if person is None:
@@ -415,13 +424,23 @@ def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]
                         organization=org,
                         role=Role.LIAISON,
                     )
-                    accounts.append((person.full_name, person.username, password))
+                    accounts.append(
+                        NewAccount(org.name, person.full_name, person.username, password)
+                    )
                 else:
                     add_membership(actor=actor, person=person, organization=org, role=Role.LIAISON)
         if len(later) == len(pending):
             raise ValidationError(_("The parent units could not be resolved."))
         pending = later
-    return ImportResult(organizations=created, accounts=accounts)
+    record(
+        actor=actor,
+        action="org.import",
+        target=root,
+        summary=_("%(n)d units imported") % {"n": len(created)},
+        organizations=created,
+        accounts=[a.username for a in accounts],
+    )
+    return ImportResult(organizations=len(created), accounts=accounts)
 
 
 def _header_sheet(wb: Workbook, title: str):
@@ -460,6 +479,30 @@ def export_workbook(orgs: list[Organization], liaisons: dict[int, Person]) -> by
                 (liaison.mobile or "") if liaison else "",
             ]
         )
+    return _to_bytes(wb)
+
+
+def password_workbook(accounts: list[NewAccount], *, login_url: str, title: str) -> bytes:
+    """The new accounts and their initial passwords, to print or hand out: one row each."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "初始密码"
+    ws.append([title])
+    ws["A1"].font = Font(size=14, bold=True)
+    ws.append([f"登录地址：{login_url}"])
+    ws.append(["首次登录后请立即修改密码；本表打印或分发后请妥善保管或销毁。"])
+    ws.append(["单位", "姓名", "登录名", "初始密码"])
+    for i in range(1, 5):
+        cell = ws.cell(row=4, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for account in accounts:
+        ws.append(list(account))
+    for letter, width in zip("ABCD", (28, 12, 16, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "4:4"
+    ws.freeze_panes = "A5"
     return _to_bytes(wb)
 
 

@@ -53,3 +53,7 @@ document.addEventListener("change", function (event) {
   }
   if (unfinished(box.dataset.state)) window.setTimeout(poll, 1000);
 })();
+// <button data-print> prints the page (its print style sheet decides what goes on paper).
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});
