@@ -11,7 +11,7 @@ from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
 from anxuan.orgs.enums import OFFICE_ROLES, Role
-from anxuan.orgs.models import Person
+from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
 
 
@@ -58,6 +58,12 @@ def campaigns_visible_to(person: Person) -> QuerySet:
             ),
         )
     )
+
+
+def same_kind_campaigns(person: Person, *, owner: Organization, kind: str, year: int) -> QuerySet:
+    """The campaigns of this kind the office already runs in that year (what a new one
+    would duplicate), as far as the person sees them."""
+    return campaigns_visible_to(person).filter(owner=owner, kind=kind, year=year).order_by("pk")
 
 
 def get_campaign_for(person: Person, pk: int, perm: str = "campaigns.view_campaign") -> Campaign:

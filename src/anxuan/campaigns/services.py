@@ -98,6 +98,22 @@ def _set_indicators(campaign: Campaign, indicators: list[Indicator]) -> None:
         ci.save()
 
 
+DUPLICATE = "duplicate"
+
+
+def _refuse_duplicate(owner: Organization, kind: str, year: int) -> None:
+    """A second campaign of one kind (Safety Month ...) for one office and year is most
+    often a mistake: refused with code DUPLICATE unless the office confirms it."""
+    if kind == CampaignKind.CUSTOM:
+        return
+    if Campaign.objects.filter(owner=owner, kind=kind, year=year, archived=False).exists():
+        raise ValidationError(
+            _("%(owner)s already has a campaign of this kind (%(kind)s) in %(year)d.")
+            % {"owner": owner.name, "kind": CampaignKind(kind).label, "year": year},
+            code=DUPLICATE,
+        )
+
+
 @transaction.atomic
 def create_campaign(
     *,
@@ -115,11 +131,15 @@ def create_campaign(
     reminder_hours: int | Unchanged = UNCHANGED,
     remind_missed: bool | Unchanged = UNCHANGED,
     webhook_url: str | Unchanged = UNCHANGED,
+    allow_duplicate: bool = False,
 ) -> Campaign:
     """A blank campaign with only its basic fields; those left out take the model's
-    defaults. Side effects: audit row."""
+    defaults. A second one of the same kind, office and year is refused (ValidationError
+    with code DUPLICATE) unless `allow_duplicate`. Side effects: audit row."""
     if not is_office_over(actor, owner):
         raise PermissionDenied
+    if not allow_duplicate:
+        _refuse_duplicate(owner, kind, year)
     campaign = Campaign(owner=owner, kind=kind, created_by=actor)
     assign_and_save(
         campaign,
@@ -141,14 +161,21 @@ def create_campaign(
 
 @transaction.atomic
 def create_campaign_from_blueprint(
-    *, actor: Person, owner: Organization, blueprint_key: str, year: int
+    *,
+    actor: Person,
+    owner: Organization,
+    blueprint_key: str,
+    year: int,
+    allow_duplicate: bool = False,
 ) -> Campaign:
     """A campaign filled from a template for `year`: phases, requirements and their periods,
-    activity types, domains and indicators. Side effects: audit row."""
+    activity types, domains and indicators; a duplicate is refused as by create_campaign.
+    Side effects: audit row."""
     bp: Blueprint = BLUEPRINTS[blueprint_key]
     campaign = create_campaign(
         actor=actor,
         owner=owner,
+        allow_duplicate=allow_duplicate,
         kind=bp.kind,
         title=bp.title.format(year=year),
         theme=bp.theme,
@@ -422,6 +449,8 @@ def _clone(
         office_name=source.office_name if owner == source.owner else "",
         committee=source.committee if owner == source.owner else "",
         description=source.description,
+        # A linked campaign sits beside the office's own by design; a copy names its year.
+        allow_duplicate=True,
     )
     phases = {}
     for phase in source.phases.all():

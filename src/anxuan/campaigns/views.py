@@ -66,6 +66,7 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "owner": owners.first(),
         },
     )
+    duplicates = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -77,6 +78,7 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     year=data["year"],
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
+                    allow_duplicate=data["create_anyway"],
                 )
             else:
                 campaign = services.create_campaign_from_blueprint(
@@ -84,14 +86,24 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     owner=data["owner"],
                     blueprint_key=data["template"],
                     year=data["year"],
+                    allow_duplicate=data["create_anyway"],
                 )
         except ValidationError as exc:
+            if getattr(exc, "code", None) == services.DUPLICATE:
+                kind = BLUEPRINTS[data["template"]].kind if data["template"] != BLANK else ""
+                duplicates = selectors.same_kind_campaigns(
+                    request.user, owner=data["owner"], kind=kind, year=data["year"]
+                )
+                form.offer_duplicate()
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Campaign created. Add participants next."))
             return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    return render_form(
-        request, form, title=_("New campaign"), submit=_("Create"), blueprints=BLUEPRINTS
+    return render(
+        request,
+        "campaigns/create.html",
+        {"form": form, "duplicates": duplicates},
+        status=400 if form.errors else 200,
     )
 
 
