@@ -1,6 +1,6 @@
 """Reads of campaigns, scoped to the person asking."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -13,6 +13,7 @@ from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Re
 from anxuan.orgs.enums import OFFICE_ROLES, Role
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
+from anxuan.orgs.selectors import organizations_visible_to
 
 
 def _asks_for_liaison_form() -> Exists:
@@ -124,6 +125,33 @@ def get_participant_for(
     if perm is not None and not person.has_perm(perm, participant):
         raise PermissionDenied
     return participant
+
+
+def participant_candidates(
+    person: Person,
+    campaign: Campaign,
+    *,
+    only_ids: list[int] | None = None,
+    created_since: date | None = None,
+) -> QuerySet:
+    """The units below the campaign's organiser that the person sees, each with
+    `taking_part` (already a participant); narrowed to `only_ids` (e.g. the units of an
+    import) and to those created on or after `created_since` (a day in Asia/Shanghai)."""
+    units = (
+        organizations_visible_to(person)
+        .filter(path__startswith=campaign.owner.path)
+        .exclude(pk=campaign.owner_id)
+        .annotate(
+            taking_part=Exists(
+                Participant.objects.filter(campaign=campaign, organization=OuterRef("pk"))
+            )
+        )
+    )
+    if only_ids is not None:
+        units = units.filter(pk__in=only_ids)
+    if created_since is not None:
+        units = units.filter(created_at__date__gte=created_since)
+    return units
 
 
 def indicators_visible_to(person: Person) -> QuerySet:

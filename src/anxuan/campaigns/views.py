@@ -29,7 +29,7 @@ from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors, render_form
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.rules import subtree_q
-from anxuan.orgs.selectors import organizations_visible_to
+from anxuan.orgs.selectors import latest_import_under, organizations_visible_to
 
 MANAGE = "campaigns.manage_campaign"
 
@@ -359,14 +359,27 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     rows = selectors.participants_for(request.user, campaign)
     form = None
+    units: list = []
+    latest_import = None
+    since_error = ""
     if can_manage:
-        candidates = (
-            organizations_visible_to(request.user)
-            .filter(path__startswith=campaign.owner.path)
-            .exclude(pk=campaign.owner_id)
-            .exclude(participations__campaign=campaign)
+        latest_import = latest_import_under(request.user, campaign.owner)
+        only_ids = None
+        if request.GET.get("new") == "last" and latest_import is not None:
+            only_ids = [int(pk) for pk in latest_import.data.get("organizations", [])]
+        since = None
+        if request.GET.get("since"):
+            try:
+                since = date.fromisoformat(request.GET["since"])
+            except ValueError:
+                since_error = _("Write the day as 2026-05-20.")
+        candidates = selectors.participant_candidates(
+            request.user, campaign, only_ids=only_ids, created_since=since
         )
-        form = ParticipantsForm(request.POST or None, organizations=candidates)
+        units = list(candidates)
+        form = ParticipantsForm(
+            request.POST or None, organizations=candidates.filter(taking_part=False)
+        )
         if form.is_valid():
             added = services.add_participants(
                 actor=request.user,
@@ -380,6 +393,7 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     filter_ = request.GET.get("show", "") if asks else ""
     if filter_ == "unregistered":
         rows = rows.filter(registered_at__isnull=True)
+    ticked = set(form["organizations"].value() or []) if form is not None else set()
     return render(
         request,
         "campaigns/participants.html",
@@ -390,8 +404,18 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "show": filter_,
             "asks_for_liaison_form": asks,
+            "units": units,
+            "ticked": {str(pk) for pk in ticked},
+            "selectable": sum(1 for u in units if not u.taking_part),
+            "latest_import": latest_import,
+            "latest_count": len(latest_import.data.get("organizations", []))
+            if latest_import
+            else 0,
+            "new": request.GET.get("new", ""),
+            "since": request.GET.get("since", ""),
+            "since_error": since_error,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if (form is not None and form.errors) or since_error else 200,
     )
 
 
