@@ -175,16 +175,19 @@ class Holder:
 def _holders(mobiles: set[str], actor: Person) -> tuple[dict[str, Holder], dict[str, Holder]]:
     """The people who hold these numbers as mobile, and those who hold them as login name
     (an import logs a new liaison in with the mobile), each marked as visible to `actor`."""
-    visible = set(
-        Membership.objects.filter(subtree_q(actor, field="organization")).values_list(
-            "person_id", flat=True
+    found = list(
+        Person.objects.filter(Q(mobile__in=mobiles) | Q(username__in=mobiles)).values_list(
+            "pk", "username", "mobile", "full_name"
         )
+    )
+    visible = set(
+        Membership.objects.filter(
+            subtree_q(actor, field="organization"), person_id__in=[row[0] for row in found]
+        ).values_list("person_id", flat=True)
     )
     by_mobile: dict[str, Holder] = {}
     by_login: dict[str, Holder] = {}
-    for pk, username, mobile, full_name in Person.objects.filter(
-        Q(mobile__in=mobiles) | Q(username__in=mobiles)
-    ).values_list("pk", "username", "mobile", "full_name"):
+    for pk, username, mobile, full_name in found:
         holder = Holder(full_name or username, pk in visible)
         if mobile in mobiles:
             by_mobile[mobile] = holder
