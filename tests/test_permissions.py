@@ -157,6 +157,13 @@ GET = {
     "orgs:org_import": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
     "orgs:org_export": (lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
     "orgs:org_import_template": (lambda c: [], "200 403 403 403 403 403 200"),
+    # An import's password sheet lives in the importing session only: from any other
+    # session it is 404 even to the county's admin (tests/orgs/test_password_sheet.py).
+    "orgs:import_password_sheet": (lambda c: [c.county.pk, "x1"], "404 403 404 404 403 403 404"),
+    "orgs:import_password_workbook": (
+        lambda c: [c.county.pk, "x1"],
+        "404 403 404 404 403 403 404",
+    ),
     "orgs:people_list": (lambda c: [], "200 200 403 403 403 403 200"),
     "orgs:person_create": (lambda c: [], "200 403 403 403 403 403 200"),
     "orgs:person_detail": (lambda c: [c.town_liaison.pk], "200 200 403 403 403 403 404"),
@@ -235,6 +242,12 @@ POST = {
         {},
         "302 403 404 404 403 403 404",
         lambda c: False,  # nothing pending: the admin is sent back to the upload page
+    ),
+    "orgs:import_password_forget": (
+        lambda c: [c.county.pk, "x1"],
+        {},
+        "404 403 404 404 403 403 404",
+        lambda c: False,  # nothing held in a fresh session
     ),
     "orgs:person_add_membership": (
         lambda c: [c.town_liaison.pk],

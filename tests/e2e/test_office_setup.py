@@ -97,7 +97,8 @@ def test_office_adds_participants_in_bulk(live_server, county, browser):
     page.goto(f"{live_server.url}/campaigns/{county.campaign.pk}/participants/")
 
     page.check("[data-check-all='#candidates']")  # 全选: every unit not yet taking part
-    expect(page.locator("#candidates input:checked")).to_have_count(1)
+    expect(page.locator("#candidates input:checked:not(:disabled)")).to_have_count(1)
+    expect(page.locator("#candidates input:disabled:checked")).to_have_count(3)  # 已参加
     page.click("main form.stacked button[type=submit]")
 
     expect(page.locator("#participants")).to_contain_text("高台县鑫源化工有限公司")

@@ -31,8 +31,8 @@ def read(content: bytes):
     return importing.read_workbook(io.BytesIO(content), len(content))
 
 
-def errors(rows, root):
-    preview = importing.validate_rows(read(xlsx(rows)), root=root)
+def errors(rows, root, actor):
+    preview = importing.validate_rows(read(xlsx(rows)), root=root, actor=actor)
     return [(e.row, e.column, e.message) for e in preview.errors]
 
 
@@ -45,7 +45,7 @@ GOOD = [
 
 def test_clean_file_imports_units_under_their_parents_and_creates_liaison_accounts(county):
     rows = read(xlsx(GOOD))
-    assert importing.validate_rows(rows, root=county.county).ok
+    assert importing.validate_rows(rows, root=county.county, actor=county.office_admin).ok
 
     result = importing.apply_import(actor=county.office_admin, root=county.county, rows=rows)
 
@@ -56,12 +56,12 @@ def test_clean_file_imports_units_under_their_parents_and_creates_liaison_accoun
     assert school.kind == OrgKind.SCHOOL
     assert Organization.objects.get(name="县水务局").parent == county.county
     assert result.organizations == 3
-    assert [(name, username) for name, username, _pw in result.accounts] == [
-        ("赵敏", "13912345678"),
-        ("钱伟", "13912345679"),
+    assert [(a.unit, a.full_name, a.username) for a in result.accounts] == [
+        ("新坝镇", "赵敏", "13912345678"),
+        ("新坝镇中心小学", "钱伟", "13912345679"),
     ]
     liaison = Person.objects.get(mobile="13912345678")
-    assert liaison.check_password(result.accounts[0][2])
+    assert liaison.check_password(result.accounts[0].password)
     assert Membership.objects.get(person=liaison).role == Role.LIAISON
 
 
@@ -78,7 +78,7 @@ def test_each_bad_cell_is_reported_with_its_row_and_column(county):
         ["戊公司", "", "企业", "", "", ""],
     ]
 
-    found = errors(rows, county.county)
+    found = errors(rows, county.county, county.office_admin)
 
     assert found == [
         (2, "name", "单位名称为空。"),
@@ -97,8 +97,10 @@ def test_parents_may_come_later_in_the_file_but_not_in_a_loop(county):
     later = [["小学", "新镇", "学校", "", "", ""], ["新镇", "", "乡镇（街道）", "", "", ""]]
     loop = [["甲", "乙", "企业", "", "", ""], ["乙", "甲", "企业", "", "", ""]]
 
-    assert errors(later, county.county) == []
-    assert {(row, column) for row, column, _m in errors(loop, county.county)} == {
+    assert errors(later, county.county, county.office_admin) == []
+    assert {
+        (row, column) for row, column, _m in errors(loop, county.county, county.office_admin)
+    } == {
         (2, "parent"),
         (3, "parent"),
     }
@@ -107,9 +109,9 @@ def test_parents_may_come_later_in_the_file_but_not_in_a_loop(county):
 def test_a_mobile_of_another_person_is_refused(county):
     taken = county.town_liaison.mobile
 
-    assert errors([["甲公司", "", "企业", "", "别人", taken]], county.county) == [
-        (2, "liaison_mobile", f"手机号 {taken} 已属于 {county.town_liaison.full_name}。")
-    ]
+    assert errors(
+        [["甲公司", "", "企业", "", "别人", taken]], county.county, county.office_admin
+    ) == [(2, "liaison_mobile", f"手机号 {taken} 已属于 {county.town_liaison.full_name}。")]
 
 
 @pytest.mark.parametrize(
@@ -173,9 +175,10 @@ def test_template_file_validates_clean_in_an_empty_county(db):
     from tests import factories
 
     root = factories.org("某县", OrgKind.COUNTY)
+    office = factories.person(root, Role.OFFICE_ADMIN, "office")
     content = importing.template_workbook()
 
-    assert importing.validate_rows(read(content), root=root).ok
+    assert importing.validate_rows(read(content), root=root, actor=office).ok
 
 
 cell = st.one_of(
@@ -200,7 +203,7 @@ def test_a_file_with_any_error_writes_nothing(county, rows):
         parsed = read(xlsx(rows))
     except importing.ImportFileError:
         return  # all rows blank: refused as a whole file
-    preview = importing.validate_rows(parsed, root=county.county)
+    preview = importing.validate_rows(parsed, root=county.county, actor=county.office_admin)
 
     if not preview.ok:
         with pytest.raises(ValidationError):

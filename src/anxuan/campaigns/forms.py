@@ -84,6 +84,10 @@ class CampaignCreateForm(forms.Form):
     )
     starts_on = forms.DateField(label=_("Starts on"), required=False, widget=DateInput())
     ends_on = forms.DateField(label=_("Ends on"), required=False, widget=DateInput())
+    # Offered (as a checkbox) once the office is told it has such a campaign already.
+    create_anyway = forms.BooleanField(
+        label=_("Create another one anyway"), required=False, widget=forms.HiddenInput()
+    )
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,6 +100,10 @@ class CampaignCreateForm(forms.Form):
             ),
             (BLANK, _("Blank campaign")),
         ]
+
+    def offer_duplicate(self) -> None:
+        """Show the "create another one anyway" checkbox."""
+        self.fields["create_anyway"].widget = forms.CheckboxInput()
 
     def clean(self):
         data = super().clean()

@@ -1,20 +1,44 @@
 """Reads of campaigns, scoped to the person asking."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from anxuan.campaigns.deadlines import due_day
+from anxuan.campaigns.enums import RequirementKind
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
 from anxuan.orgs.enums import OFFICE_ROLES, Role
-from anxuan.orgs.models import Person
+from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
+from anxuan.orgs.selectors import organizations_visible_to
+
+
+def _asks_for_liaison_form() -> Exists:
+    """Whether the campaign (the outer row) has a liaison-form requirement: only then is a
+    unit without a registered liaison missing something."""
+    return Exists(
+        Requirement.objects.filter(campaign=OuterRef("pk"), kind=RequirementKind.LIAISON_FORM)
+    )
+
+
+def asks_for_liaison_form(campaign: Campaign) -> bool:
+    return campaign.requirements.filter(kind=RequirementKind.LIAISON_FORM).exists()
+
+
+def unregistered_participants(campaign: Campaign) -> QuerySet:
+    """The participants missing their liaison form: none when the campaign asks for none."""
+    if not asks_for_liaison_form(campaign):
+        return campaign.participants.none()
+    return campaign.participants.filter(registered_at__isnull=True)
 
 
 def campaigns_visible_to(person: Person) -> QuerySet:
+    """Campaigns the person organises or takes part in, each with `participant_count`,
+    `registered_count` and `unregistered_count` (participants missing the liaison form
+    the campaign asks for: 0 when it asks for none)."""
     participating = Participant.objects.filter(subtree_q(person, field="organization"))
     return (
         Campaign.objects.filter(
@@ -22,13 +46,25 @@ def campaigns_visible_to(person: Person) -> QuerySet:
             archived=False,
         )
         .select_related("owner")
+        .annotate(asks_for_liaison_form=_asks_for_liaison_form())
         .annotate(
             participant_count=Count("participants", distinct=True),
             registered_count=Count(
                 "participants", filter=Q(participants__registered_at__isnull=False), distinct=True
             ),
+            unregistered_count=Count(
+                "participants",
+                filter=Q(participants__registered_at__isnull=True, asks_for_liaison_form=True),
+                distinct=True,
+            ),
         )
     )
+
+
+def same_kind_campaigns(person: Person, *, owner: Organization, kind: str, year: int) -> QuerySet:
+    """The campaigns of this kind the office already runs in that year (what a new one
+    would duplicate), as far as the person sees them."""
+    return campaigns_visible_to(person).filter(owner=owner, kind=kind, year=year).order_by("pk")
 
 
 def get_campaign_for(person: Person, pk: int, perm: str = "campaigns.view_campaign") -> Campaign:
@@ -91,6 +127,33 @@ def get_participant_for(
     return participant
 
 
+def participant_candidates(
+    person: Person,
+    campaign: Campaign,
+    *,
+    only_ids: list[int] | None = None,
+    created_since: date | None = None,
+) -> QuerySet:
+    """The units below the campaign's organiser that the person sees, each with
+    `taking_part` (already a participant); narrowed to `only_ids` (e.g. the units of an
+    import) and to those created on or after `created_since` (a day in Asia/Shanghai)."""
+    units = (
+        organizations_visible_to(person)
+        .filter(path__startswith=campaign.owner.path)
+        .exclude(pk=campaign.owner_id)
+        .annotate(
+            taking_part=Exists(
+                Participant.objects.filter(campaign=campaign, organization=OuterRef("pk"))
+            )
+        )
+    )
+    if only_ids is not None:
+        units = units.filter(pk__in=only_ids)
+    if created_since is not None:
+        units = units.filter(created_at__date__gte=created_since)
+    return units
+
+
 def indicators_visible_to(person: Person) -> QuerySet:
     return Indicator.objects.filter(
         Q(owner__isnull=True) | subtree_q(person, field="owner"), archived=False
@@ -127,8 +190,14 @@ def due_for_liaison(person: Person, *, days_back: int = 7, limit: int = 20) -> l
 
 
 def liaison_registrations_for(person: Person) -> QuerySet:
-    """The person's participations whose liaison form is not yet filled in."""
+    """The person's participations whose liaison form, asked for by the campaign, is not
+    yet filled in."""
     return Participant.objects.filter(
+        Exists(
+            Requirement.objects.filter(
+                campaign=OuterRef("campaign_id"), kind=RequirementKind.LIAISON_FORM
+            )
+        ),
         organization_id__in=own_org_ids(person, [Role.LIAISON]),
         campaign__archived=False,
         registered_at__isnull=True,

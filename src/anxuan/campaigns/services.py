@@ -28,6 +28,7 @@ from anxuan.core.services import UNCHANGED, Unchanged, assign_and_save
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import is_office_over, own_org_ids
+from anxuan.orgs.selectors import liaison_accounts_by_org
 
 
 def work_starts_on(campaign: Campaign) -> date:
@@ -97,6 +98,22 @@ def _set_indicators(campaign: Campaign, indicators: list[Indicator]) -> None:
         ci.save()
 
 
+DUPLICATE = "duplicate"
+
+
+def _refuse_duplicate(owner: Organization, kind: str, year: int) -> None:
+    """A second campaign of one kind (Safety Month ...) for one office and year is most
+    often a mistake: refused with code DUPLICATE unless the office confirms it."""
+    if kind == CampaignKind.CUSTOM:
+        return
+    if Campaign.objects.filter(owner=owner, kind=kind, year=year, archived=False).exists():
+        raise ValidationError(
+            _("%(owner)s already has a campaign of this kind (%(kind)s) in %(year)d.")
+            % {"owner": owner.name, "kind": CampaignKind(kind).label, "year": year},
+            code=DUPLICATE,
+        )
+
+
 @transaction.atomic
 def create_campaign(
     *,
@@ -114,11 +131,15 @@ def create_campaign(
     reminder_hours: int | Unchanged = UNCHANGED,
     remind_missed: bool | Unchanged = UNCHANGED,
     webhook_url: str | Unchanged = UNCHANGED,
+    allow_duplicate: bool = False,
 ) -> Campaign:
     """A blank campaign with only its basic fields; those left out take the model's
-    defaults. Side effects: audit row."""
+    defaults. A second one of the same kind, office and year is refused (ValidationError
+    with code DUPLICATE) unless `allow_duplicate`. Side effects: audit row."""
     if not is_office_over(actor, owner):
         raise PermissionDenied
+    if not allow_duplicate:
+        _refuse_duplicate(owner, kind, year)
     campaign = Campaign(owner=owner, kind=kind, created_by=actor)
     assign_and_save(
         campaign,
@@ -140,14 +161,21 @@ def create_campaign(
 
 @transaction.atomic
 def create_campaign_from_blueprint(
-    *, actor: Person, owner: Organization, blueprint_key: str, year: int
+    *,
+    actor: Person,
+    owner: Organization,
+    blueprint_key: str,
+    year: int,
+    allow_duplicate: bool = False,
 ) -> Campaign:
     """A campaign filled from a template for `year`: phases, requirements and their periods,
-    activity types, domains and indicators. Side effects: audit row."""
+    activity types, domains and indicators; a duplicate is refused as by create_campaign.
+    Side effects: audit row."""
     bp: Blueprint = BLUEPRINTS[blueprint_key]
     campaign = create_campaign(
         actor=actor,
         owner=owner,
+        allow_duplicate=allow_duplicate,
         kind=bp.kind,
         title=bp.title.format(year=year),
         theme=bp.theme,
@@ -437,6 +465,8 @@ def _clone(
         office_name=source.office_name if owner == source.owner else "",
         committee=source.committee if owner == source.owner else "",
         description=source.description,
+        # A linked campaign sits beside the office's own by design; a copy names its year.
+        allow_duplicate=True,
     )
     phases = {}
     for phase in source.phases.all():
@@ -481,7 +511,8 @@ def _clone(
 @transaction.atomic
 def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
     """Repeat a campaign in another year: phases and requirements shifted by whole years,
-    indicators, activity types, domains and participants (liaisons to be registered again)."""
+    indicators, activity types, domains and participants (liaisons to be registered again,
+    except those of units with a liaison account)."""
     _require_manager(actor, source)
     if year == source.year:
         raise ValidationError({"year": _("Choose a year other than the campaign's own.")})
@@ -495,9 +526,15 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
     campaign.copied_from = source
     campaign.save(update_fields=["copied_from"])
     Participant.objects.bulk_create(
-        Participant(campaign=campaign, organization_id=org_id, joined_on=work_starts_on(campaign))
-        for org_id in source.participants.filter(organization__archived=False).values_list(
-            "organization_id", flat=True
+        _with_known_liaisons(
+            [
+                Participant(
+                    campaign=campaign, organization_id=org_id, joined_on=work_starts_on(campaign)
+                )
+                for org_id in source.participants.filter(organization__archived=False).values_list(
+                    "organization_id", flat=True
+                )
+            ]
         )
     )
     _expectations_changed(campaign.pk)
@@ -549,6 +586,24 @@ def create_linked_campaign(*, actor: Person, parent: Campaign, owner: Organizati
     return campaign
 
 
+def _with_known_liaisons(participants: list[Participant]) -> list[Participant]:
+    """Fill in the liaison of each unit that already has a liaison account (as the unit
+    import makes them: name and mobile): such a unit counts as registered from the start;
+    its liaison may still change the details through the liaison form."""
+    accounts = liaison_accounts_by_org([p.organization_id for p in participants])
+    now = timezone.now()
+    for participant in participants:
+        membership = accounts.get(participant.organization_id)
+        if membership is not None:
+            person = membership.person
+            participant.liaison_name = person.full_name or person.username
+            participant.liaison_title = membership.title
+            participant.liaison_mobile = person.mobile or ""
+            participant.liaison_person = person
+            participant.registered_at = now
+    return participants
+
+
 @transaction.atomic
 def add_participants(
     *,
@@ -558,17 +613,20 @@ def add_participants(
     joined_on: date | None = None,
 ) -> int:
     """Add units not yet taking part; returns how many were added. A unit added after the
-    campaign started is expected to report only from the day it joins."""
+    campaign started is expected to report only from the day it joins. A unit with a
+    liaison account joins with that liaison registered."""
     _require_manager(actor, campaign)
     if any(not is_office_over(actor, o) for o in organizations):
         raise PermissionDenied
     joined_on = joined_on or max(work_starts_on(campaign), timezone.localdate())
     present = set(campaign.participants.values_list("organization_id", flat=True))
-    new = [
-        Participant(campaign=campaign, organization=o, joined_on=joined_on)
-        for o in organizations
-        if o.pk not in present
-    ]
+    new = _with_known_liaisons(
+        [
+            Participant(campaign=campaign, organization=o, joined_on=joined_on)
+            for o in organizations
+            if o.pk not in present
+        ]
+    )
     Participant.objects.bulk_create(new)
     _expectations_changed(campaign.pk)
     if new:
@@ -578,6 +636,7 @@ def add_participants(
             target=campaign,
             summary=_("%(n)d units added") % {"n": len(new)},
             organizations=[p.organization_id for p in new],
+            registered=[p.organization_id for p in new if p.registered_at],
         )
     return len(new)
 

@@ -30,7 +30,7 @@ from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors, render_form
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.rules import subtree_q
-from anxuan.orgs.selectors import organizations_visible_to
+from anxuan.orgs.selectors import latest_import_under, organizations_visible_to
 
 MANAGE = "campaigns.manage_campaign"
 
@@ -67,6 +67,7 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             "owner": owners.first(),
         },
     )
+    duplicates = None
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -78,6 +79,7 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     year=data["year"],
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
+                    allow_duplicate=data["create_anyway"],
                 )
             else:
                 campaign = services.create_campaign_from_blueprint(
@@ -85,14 +87,24 @@ def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                     owner=data["owner"],
                     blueprint_key=data["template"],
                     year=data["year"],
+                    allow_duplicate=data["create_anyway"],
                 )
         except ValidationError as exc:
+            if getattr(exc, "code", None) == services.DUPLICATE:
+                kind = BLUEPRINTS[data["template"]].kind if data["template"] != BLANK else ""
+                duplicates = selectors.same_kind_campaigns(
+                    request.user, owner=data["owner"], kind=kind, year=data["year"]
+                )
+                form.offer_duplicate()
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Campaign created. Add participants next."))
             return redirect("campaigns:campaign_detail", pk=campaign.pk)
-    return render_form(
-        request, form, title=_("New campaign"), submit=_("Create"), blueprints=BLUEPRINTS
+    return render(
+        request,
+        "campaigns/create.html",
+        {"form": form, "duplicates": duplicates},
+        status=400 if form.errors else 200,
     )
 
 
@@ -114,7 +126,8 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "activity_types": campaign.activity_types.all(),
             "domains": campaign.domains.all(),
             "participant_count": campaign.participants.count(),
-            "unregistered": campaign.participants.filter(registered_at__isnull=True).count(),
+            "asks_for_liaison_form": selectors.asks_for_liaison_form(campaign),
+            "unregistered": selectors.unregistered_participants(campaign).count(),
             "my_participants": mine,
             "linkable": selectors.linkable_for(request.user, campaign),
             "children": campaign.children.filter(archived=False).select_related("owner"),
@@ -199,7 +212,8 @@ def campaign_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         back=source.get_absolute_url(),
         intro=_(
             "Phases, requirements and deadlines move to the new year; indicators, activity "
-            "types, domains and participants are copied. Liaisons register again."
+            "types, domains and participants are copied. Units without a liaison account "
+            "register their liaison again."
         ),
     )
 
@@ -375,14 +389,27 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     rows = selectors.participants_for(request.user, campaign)
     form = None
+    units: list = []
+    latest_import = None
+    since_error = ""
     if can_manage:
-        candidates = (
-            organizations_visible_to(request.user)
-            .filter(path__startswith=campaign.owner.path)
-            .exclude(pk=campaign.owner_id)
-            .exclude(participations__campaign=campaign)
+        latest_import = latest_import_under(request.user, campaign.owner)
+        only_ids = None
+        if request.GET.get("new") == "last" and latest_import is not None:
+            only_ids = [int(pk) for pk in latest_import.data.get("organizations", [])]
+        since = None
+        if request.GET.get("since"):
+            try:
+                since = date.fromisoformat(request.GET["since"])
+            except ValueError:
+                since_error = _("Write the day as 2026-05-20.")
+        candidates = selectors.participant_candidates(
+            request.user, campaign, only_ids=only_ids, created_since=since
         )
-        form = ParticipantsForm(request.POST or None, organizations=candidates)
+        units = list(candidates)
+        form = ParticipantsForm(
+            request.POST or None, organizations=candidates.filter(taking_part=False)
+        )
         if form.is_valid():
             added = services.add_participants(
                 actor=request.user,
@@ -392,9 +419,11 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("%(n)d units added.") % {"n": added})
             return redirect("campaigns:participants", pk=campaign.pk)
-    filter_ = request.GET.get("show", "")
+    asks = selectors.asks_for_liaison_form(campaign)
+    filter_ = request.GET.get("show", "") if asks else ""
     if filter_ == "unregistered":
         rows = rows.filter(registered_at__isnull=True)
+    ticked = set(form["organizations"].value() or []) if form is not None else set()
     return render(
         request,
         "campaigns/participants.html",
@@ -404,8 +433,19 @@ def participants(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_manage": can_manage,
             "show": filter_,
+            "asks_for_liaison_form": asks,
+            "units": units,
+            "ticked": {str(pk) for pk in ticked},
+            "selectable": sum(1 for u in units if not u.taking_part),
+            "latest_import": latest_import,
+            "latest_count": len(latest_import.data.get("organizations", []))
+            if latest_import
+            else 0,
+            "new": request.GET.get("new", ""),
+            "since": request.GET.get("since", ""),
+            "since_error": since_error,
         },
-        status=400 if form is not None and form.errors else 200,
+        status=400 if (form is not None and form.errors) or since_error else 200,
     )
 
 

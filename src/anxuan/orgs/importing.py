@@ -7,20 +7,23 @@ transaction after validating them again.
 
 import io
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from anxuan.core.audit import record
 from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
 from anxuan.orgs.enums import OrgKind, Role
-from anxuan.orgs.models import Organization, Person
+from anxuan.orgs.models import Membership, Organization, Person
+from anxuan.orgs.rules import subtree_q
 from anxuan.orgs.services import add_membership, create_organization, create_person
 from anxuan.orgs.validators import MOBILE_RE, REGION_CODE_RE
 
@@ -70,10 +73,17 @@ class ImportPreview:
         return not self.errors and bool(self.rows)
 
 
+class NewAccount(NamedTuple):
+    unit: str
+    full_name: str
+    username: str
+    password: str  # the initial one, to hand over; the account keeps only its hash
+
+
 @dataclass
 class ImportResult:
     organizations: int
-    accounts: list[tuple[str, str, str]]  # (full name, username, initial password)
+    accounts: list[NewAccount]
 
 
 def kind_lookup() -> dict[str, str]:
@@ -154,8 +164,52 @@ def read_workbook(fileobj: IO[bytes], size: int) -> list[dict[str, str]]:
     return rows
 
 
-def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPreview:
-    """Check every row against the file and the database under `root`; write nothing."""
+@dataclass(frozen=True)
+class Holder:
+    """Someone who already has a mobile number (or a login name equal to it)."""
+
+    name: str
+    visible: bool  # inside the importing person's subtree: may be named to them
+
+
+def _holders(mobiles: set[str], actor: Person) -> tuple[dict[str, Holder], dict[str, Holder]]:
+    """The people who hold these numbers as mobile, and those who hold them as login name
+    (an import logs a new liaison in with the mobile), each marked as visible to `actor`."""
+    found = list(
+        Person.objects.filter(Q(mobile__in=mobiles) | Q(username__in=mobiles)).values_list(
+            "pk", "username", "mobile", "full_name"
+        )
+    )
+    visible = set(
+        Membership.objects.filter(
+            subtree_q(actor, field="organization"), person_id__in=[row[0] for row in found]
+        ).values_list("person_id", flat=True)
+    )
+    by_mobile: dict[str, Holder] = {}
+    by_login: dict[str, Holder] = {}
+    for pk, username, mobile, full_name in found:
+        holder = Holder(full_name or username, pk in visible)
+        if mobile in mobiles:
+            by_mobile[mobile] = holder
+        if username in mobiles and username != mobile:
+            by_login[username] = holder
+    return by_mobile, by_login
+
+
+def _outside(mobile: str) -> str:
+    # Names no one and no place: the holder lies outside what the office may see.
+    return _(
+        "Mobile %(m)s already has an account registered outside your area and cannot be "
+        "imported here. Ask the office above you or the system administrator."
+    ) % {"m": mobile}
+
+
+def validate_rows(
+    rows: list[dict[str, str]], *, root: Organization, actor: Person
+) -> ImportPreview:
+    """Check every row against the file and the database under `root`; write nothing.
+    Messages name people only inside `actor`'s subtree: of anyone else they say only that
+    the number is taken and whom to ask."""
     preview = ImportPreview(rows=rows)
     err = preview.errors.append
     kinds = kind_lookup()
@@ -179,9 +233,8 @@ def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPr
         )
     )
     mobiles_in_file = {r["liaison_mobile"] for r in rows if r["liaison_mobile"]}
-    mobiles = dict(
-        Person.objects.filter(mobile__in=mobiles_in_file).values_list("mobile", "full_name")
-    )
+    by_mobile, by_login = _holders(mobiles_in_file, actor)
+    file_mobiles: dict[str, str] = {}  # mobile -> liaison name of its first row
     seen_keys: dict[tuple[str, str], int] = {}
     seen_codes: dict[str, int] = {}
     parent_of: dict[str, str] = {}
@@ -290,17 +343,37 @@ def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPr
             err(RowError(n, "liaison_name", _("A liaison mobile needs the liaison's name.")))
         elif lname and not mobile:
             err(RowError(n, "liaison_mobile", _("The liaison's mobile number is missing.")))
-        elif mobile in mobiles and mobiles[mobile] != lname:
+        elif (holder := by_mobile.get(mobile) or by_login.get(mobile)) and not holder.visible:
+            err(RowError(n, "liaison_mobile", _outside(mobile)))
+        elif holder and mobile not in by_mobile:  # the new account's login name is taken
+            err(
+                RowError(
+                    n,
+                    "liaison_mobile",
+                    _("Mobile %(m)s is already the login name of %(who)s.")
+                    % {"m": mobile, "who": holder.name},
+                )
+            )
+        elif holder and holder.name != lname:
             err(
                 RowError(
                     n,
                     "liaison_mobile",
                     _("Mobile %(m)s belongs to %(who)s already.")
-                    % {"m": mobile, "who": mobiles[mobile]},
+                    % {"m": mobile, "who": holder.name},
+                )
+            )
+        elif mobile in file_mobiles and file_mobiles[mobile] != lname:
+            err(
+                RowError(
+                    n,
+                    "liaison_mobile",
+                    _("Mobile %(m)s belongs to %(who)s already.")
+                    % {"m": mobile, "who": file_mobiles[mobile]},
                 )
             )
         elif mobile:
-            mobiles.setdefault(mobile, lname)
+            file_mobiles.setdefault(mobile, lname)
 
     for r in rows:  # parents defined in the file must not loop back
         name, hops = r["name"], 0
@@ -315,8 +388,9 @@ def validate_rows(rows: list[dict[str, str]], *, root: Organization) -> ImportPr
 @transaction.atomic
 def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]]) -> ImportResult:
     """Create every unit and liaison account of a clean file, or nothing. Side effects: audit
-    rows through the services; returns the new accounts with their initial passwords."""
-    preview = validate_rows(rows, root=root)
+    rows through the services and one for the import (with the new units' ids); returns the
+    new accounts with their initial passwords."""
+    preview = validate_rows(rows, root=root, actor=actor)
     if not preview.ok:
         raise ValidationError(_("The file has errors; nothing was imported."))
     kinds = kind_lookup()
@@ -324,8 +398,8 @@ def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]
         o.name: o for o in Organization.objects.filter(path__startswith=root.path, archived=False)
     }
     pending = list(rows)
-    accounts: list[tuple[str, str, str]] = []
-    created = 0
+    accounts: list[NewAccount] = []
+    created: list[int] = []
     while pending:  # parents first; validation guarantees every parent resolves, no loops
         later = []
         for r in pending:
@@ -341,7 +415,7 @@ def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]
                 region_code=r["region_code"] or None,
             )
             by_name[org.name] = org
-            created += 1
+            created.append(org.pk)
             if r["liaison_mobile"]:
                 person = Person.objects.filter(mobile=r["liaison_mobile"]).first()
                 if person is None:
@@ -353,13 +427,23 @@ def apply_import(*, actor: Person, root: Organization, rows: list[dict[str, str]
                         organization=org,
                         role=Role.LIAISON,
                     )
-                    accounts.append((person.full_name, person.username, password))
+                    accounts.append(
+                        NewAccount(org.name, person.full_name, person.username, password)
+                    )
                 else:
                     add_membership(actor=actor, person=person, organization=org, role=Role.LIAISON)
         if len(later) == len(pending):
             raise ValidationError(_("The parent units could not be resolved."))
         pending = later
-    return ImportResult(organizations=created, accounts=accounts)
+    record(
+        actor=actor,
+        action="org.import",
+        target=root,
+        summary=_("%(n)d units imported") % {"n": len(created)},
+        organizations=created,
+        accounts=[a.username for a in accounts],
+    )
+    return ImportResult(organizations=len(created), accounts=accounts)
 
 
 def _header_sheet(wb: Workbook, title: str):
@@ -398,6 +482,30 @@ def export_workbook(orgs: list[Organization], liaisons: dict[int, Person]) -> by
                 (liaison.mobile or "") if liaison else "",
             ]
         )
+    return _to_bytes(wb)
+
+
+def password_workbook(accounts: list[NewAccount], *, login_url: str, title: str) -> bytes:
+    """The new accounts and their initial passwords, to print or hand out: one row each."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "初始密码"
+    ws.append([title])
+    ws["A1"].font = Font(size=14, bold=True)
+    ws.append([f"登录地址：{login_url}"])
+    ws.append(["首次登录后请立即修改密码；本表打印或分发后请妥善保管或销毁。"])
+    ws.append(["单位", "姓名", "登录名", "初始密码"])
+    for i in range(1, 5):
+        cell = ws.cell(row=4, column=i)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for account in accounts:
+        ws.append(list(account))
+    for letter, width in zip("ABCD", (28, 12, 16, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "4:4"
+    ws.freeze_panes = "A5"
     return _to_bytes(wb)
 
 

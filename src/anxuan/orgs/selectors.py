@@ -1,9 +1,11 @@
 """Reads of organisations and people, always scoped to the person asking."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import CharField, Prefetch, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 
+from anxuan.core.models import AuditEntry
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.orgs.rules import memberships_of, subtree_q
@@ -84,3 +86,39 @@ def liaisons_by_org(org_ids: list[int]) -> dict[int, Person]:
     ):
         found.setdefault(m.organization_id, m.person)
     return found
+
+
+def liaison_accounts_by_org(org_ids: list[int]) -> dict[int, Membership]:
+    """Each organisation's first liaison membership whose person can log in and has a
+    mobile number (as a unit import creates them), with the person, in one query."""
+    found: dict[int, Membership] = {}
+    for m in (
+        Membership.objects.filter(
+            organization_id__in=org_ids,
+            role=Role.LIAISON,
+            person__is_active=True,
+            person__mobile__isnull=False,
+        )
+        .select_related("person")
+        .order_by("created_at", "id")
+    ):
+        found.setdefault(m.organization_id, m)
+    return found
+
+
+def latest_import_under(person: Person, org: Organization) -> AuditEntry | None:
+    """The latest unit import into `org` or a unit below it that the person sees: its
+    `data["organizations"]` are the ids of the units it created."""
+    roots = (
+        organizations_visible_to(person)
+        .filter(path__startswith=org.path)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    return (
+        AuditEntry.objects.filter(
+            action="org.import", target_type="orgs.organization", target_id__in=roots
+        )
+        .order_by("-at", "-id")
+        .first()
+    )

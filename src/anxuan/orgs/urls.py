@@ -12,6 +12,21 @@ urlpatterns = [
     path("orgs/<int:pk>/archive/", views.org_archive, name="org_archive"),
     path("orgs/<int:pk>/import/", views.org_import, name="org_import"),
     path("orgs/<int:pk>/import/confirm/", views.org_import_confirm, name="org_import_confirm"),
+    path(
+        "orgs/<int:pk>/import/sheets/<slug:token>/",
+        views.import_password_sheet,
+        name="import_password_sheet",
+    ),
+    path(
+        "orgs/<int:pk>/import/sheets/<slug:token>.xlsx",
+        views.import_password_workbook,
+        name="import_password_workbook",
+    ),
+    path(
+        "orgs/<int:pk>/import/sheets/<slug:token>/forget/",
+        views.import_password_forget,
+        name="import_password_forget",
+    ),
     path("orgs/<int:pk>/export.xlsx", views.org_export, name="org_export"),
     path("people/", views.people_list, name="people_list"),
     path("people/new/", views.person_create, name="person_create"),

@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors, render_form, xlsx_response
-from anxuan.orgs import importing, selectors, services
+from anxuan.orgs import importing, selectors, services, sheets
 from anxuan.orgs.forms import (
     ImportUploadForm,
     MembershipForm,
@@ -123,7 +125,7 @@ def org_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def org_import(request: HttpRequest, pk: int) -> HttpResponse:
+def org_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Upload a unit list and see every error; nothing is written here."""
     root = _managed_org(request, pk)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -135,7 +137,7 @@ def org_import(request: HttpRequest, pk: int) -> HttpResponse:
         except importing.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            preview = importing.validate_rows(rows, root=root)
+            preview = importing.validate_rows(rows, root=root, actor=request.user)
             if preview.ok:
                 request.session[IMPORT_SESSION_KEY] = {"root": root.pk, "rows": rows}
     status = 400 if form.errors or (preview and not preview.ok) else 200
@@ -153,7 +155,7 @@ def org_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def org_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def org_import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     root = _managed_org(request, pk)
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or pending["root"] != root.pk:
@@ -173,7 +175,64 @@ def org_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     finally:
         request.session.pop(IMPORT_SESSION_KEY, None)
     messages.success(request, _("%(n)d units imported.") % {"n": result.organizations})
-    return render(request, "orgs/import_done.html", {"root": root, "result": result})
+    token = (
+        sheets.keep_sheet(request.session, actor=request.user, root=root, accounts=result.accounts)
+        if result.accounts
+        else ""
+    )
+    return render(
+        request,
+        "orgs/import_done.html",
+        {"root": root, "result": result, "token": token, "keep_hours": sheets.KEEP.seconds // 3600},
+    )
+
+
+def _password_sheet(
+    request: AuthenticatedHttpRequest, pk: int, token: str
+) -> tuple[Organization, sheets.Sheet]:
+    """The import's password sheet if this session holds it for this person: 404 otherwise,
+    as for one that never existed (another session, expired, forgotten)."""
+    root = _managed_org(request, pk)
+    sheet = sheets.find_sheet(request.session, token, actor=request.user, root=root)
+    if sheet is None:
+        raise Http404
+    return root, sheet
+
+
+@login_required
+@require_GET
+def import_password_sheet(request: AuthenticatedHttpRequest, pk: int, token: str) -> HttpResponse:
+    """The new accounts' initial passwords as slips to print, cut and hand out."""
+    root, sheet = _password_sheet(request, pk, token)
+    return render(
+        request,
+        "orgs/password_sheet.html",
+        {"root": root, "sheet": sheet, "login_url": request.build_absolute_uri(reverse("login"))},
+    )
+
+
+@login_required
+@require_GET
+def import_password_workbook(
+    request: AuthenticatedHttpRequest, pk: int, token: str
+) -> HttpResponse:
+    root, sheet = _password_sheet(request, pk, token)
+    content = importing.password_workbook(
+        sheet.accounts,
+        login_url=request.build_absolute_uri(reverse("login")),
+        title=_("Initial passwords of the accounts imported into %(unit)s") % {"unit": root.name},
+    )
+    stamp = timezone.localtime(sheet.made_at).strftime("%Y%m%d-%H%M")
+    return xlsx_response(content, f"initial-passwords-{root.pk}-{stamp}.xlsx")
+
+
+@login_required
+@require_POST
+def import_password_forget(request: AuthenticatedHttpRequest, pk: int, token: str) -> HttpResponse:
+    root, sheet = _password_sheet(request, pk, token)
+    sheets.forget_sheet(request.session, sheet.token)
+    messages.success(request, _("The initial passwords are no longer kept."))
+    return redirect("orgs:org_detail", pk=root.pk)
 
 
 @login_required

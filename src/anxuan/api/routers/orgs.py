@@ -49,4 +49,4 @@ def validate_import(request: HttpRequest, org_id: int, file: File[UploadedFile])
         rows = importing.read_workbook(file.file, file.size)
     except importing.ImportFileError as exc:
         raise file_error(exc.code, [str(exc)]) from None
-    return importing.validate_rows(rows, root=root)
+    return importing.validate_rows(rows, root=root, actor=request.user)

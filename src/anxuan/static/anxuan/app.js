@@ -17,11 +17,12 @@ window.addEventListener("pageshow", function () {
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
   });
 });
-// <input type="checkbox" data-check-all="#list"> ticks or unticks every box in #list.
+// <input type="checkbox" data-check-all="#list"> ticks or unticks every box in #list that
+// can be changed (a disabled box, such as a unit already taking part, stays as it is).
 document.addEventListener("change", function (event) {
   var selector = event.target.dataset && event.target.dataset.checkAll;
   if (!selector) return;
-  document.querySelectorAll(selector + " input[type=checkbox]").forEach(function (box) {
+  document.querySelectorAll(selector + " input[type=checkbox]:not(:disabled)").forEach(function (box) {
     box.checked = event.target.checked;
   });
 });
@@ -53,3 +54,7 @@ document.addEventListener("change", function (event) {
   }
   if (unfinished(box.dataset.state)) window.setTimeout(poll, 1000);
 })();
+// <button data-print> prints the page (its print style sheet decides what goes on paper).
+document.addEventListener("click", function (event) {
+  if (event.target.closest && event.target.closest("[data-print]")) window.print();
+});
