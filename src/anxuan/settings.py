@@ -35,6 +35,7 @@ def _local_secret_key() -> str:
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "anxuan.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -53,3 +53,10 @@ document.addEventListener("change", function (event) {
   }
   if (unfinished(box.dataset.state)) window.setTimeout(poll, 1000);
 })();
+// The header's menus (<details class="menu">) work without this; it closes an open one when
+// the person clicks anywhere else, as menus do.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
