@@ -2,8 +2,9 @@
 
   .venv/bin/python bench/login.py [-n 40] [--hasher configured|django-default|both]
 
-Builds a scratch SQLite database (migrated, static files collected, in a temporary folder) with one town liaison,
-then for each hasher: sets the liaison's password with it, and times
+Builds a scratch SQLite database (migrated, static files collected, in a temporary
+folder) with one town liaison, then for each hasher: sets the liaison's password with it,
+and times
   - the hash alone (one `check_password` of the stored hash, no database),
   - the login POST through Django's test client (form, axes lockout check, authenticate,
     session save, access log), answered by a redirect,
@@ -75,9 +76,7 @@ def measure(hashers: list[str], n: int) -> dict[str, tuple[float, float]]:
         for _ in range(n):
             client.cookies.clear()
             start = time.perf_counter()
-            response = client.post(
-                reverse("login"), {"username": "liaison", "password": PASSWORD}
-            )
+            response = client.post(reverse("login"), {"username": "liaison", "password": PASSWORD})
             posts.append(time.perf_counter() - start)
             assert response.status_code == 302, response.status_code
             start = time.perf_counter()
@@ -126,9 +125,7 @@ def main() -> None:
     county = services.create_organization(
         actor=None, name="高台县", kind=OrgKind.COUNTY, parent=None
     )
-    town = services.create_organization(
-        actor=None, name="城关镇", kind=OrgKind.TOWN, parent=county
-    )
+    town = services.create_organization(actor=None, name="城关镇", kind=OrgKind.TOWN, parent=county)
     services.create_person(
         actor=None,
         username="liaison",

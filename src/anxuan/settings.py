@@ -160,6 +160,8 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers ask for at the site's root by themselves (favicon.ico, drawn for Anxuan).
+WHITENOISE_ROOT = Path(__file__).resolve().parent / "root_files"
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None

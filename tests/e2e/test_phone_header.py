@@ -9,9 +9,7 @@ from tests.e2e.browser import DESKTOP, PHONE, log_in, open_page, page_width, sho
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_liaisons_phone_header_is_one_row_with_tokens_in_their_menu(
-    live_server, county, browser
-):
+def test_a_liaisons_phone_header_is_one_row_with_tokens_in_their_menu(live_server, county, browser):
     page = open_page(browser, PHONE)
     log_in(page, live_server.url, "liaison")
     header = page.locator("header.top")
