@@ -27,7 +27,7 @@ def demo() -> int:
     if demo_data.is_loaded():
         print("The database already has data; the demo was not loaded again.")
     else:
-        print("Loading the demo county (about half a minute)...", flush=True)
+        print("Loading the demo county (under a minute)...", flush=True)
         started = time.monotonic()
         demo_data.build(say=lambda line: print(line, flush=True))
         print(f"Demo county loaded in {time.monotonic() - started:.0f} s.")
