@@ -35,3 +35,34 @@ def test_demo_builds_a_county_with_a_login_for_each_role(db):
     assert states == {"draft", "submitted", "returned", "accepted"}
     assert set(Submission.objects.values_list("timeliness", flat=True)) == {"", "on_time", "late"}
     assert Attachment.objects.filter(kind="photo").count() >= 20
+
+
+def test_the_demo_command_says_what_it_is_doing(db, capsys):
+    from anxuan import cli
+
+    assert cli.demo() == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    county = Organization.objects.get(name="高台县")
+    sent = Submission.objects.filter(participant__campaign__owner=county).exclude(state="draft")
+    steps = [line.split(":")[0].split(" (")[0] for line in lines[: -len(demo.LOGIN_HELP)]]
+    assert steps == [
+        "Loading the demo county",
+        "Organisations",
+        "People",
+        "Campaigns",
+        "Reports of 高台县",
+        "  20/62 units",
+        "  40/62 units",
+        "  60/62 units",
+        "  高台县",
+        "Reports of 临泽县",
+        "  临泽县",
+        "Roll-up tallies recounted",
+        lines[12],  # "Demo county loaded in N s."
+        "Demo logins",
+    ]
+    assert lines[12].startswith("Demo county loaded in ")
+    assert lines[8].startswith(f"  高台县: {sent.count()} reports sent (")
+    # The demo serves nothing, so it names no address (`anxuan serve` prints the real one).
+    assert not [line for line in lines if "http://" in line]

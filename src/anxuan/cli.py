@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 
 def _setup() -> None:
@@ -26,12 +27,31 @@ def demo() -> int:
     if demo_data.is_loaded():
         print("The database already has data; the demo was not loaded again.")
     else:
-        demo_data.build()
-        print("Demo county loaded.")
-    print(f"Demo logins (password '{demo_data.PASSWORD}') at http://127.0.0.1:8000/:")
+        print("Loading the demo county (under a minute)...", flush=True)
+        started = time.monotonic()
+        demo_data.build(say=lambda line: print(line, flush=True))
+        print(f"Demo county loaded in {time.monotonic() - started:.0f} s.")
+    # The demo serves nothing: `anxuan serve` prints the address it listens on.
+    print(f"Demo logins (password '{demo_data.PASSWORD}'):")
     for username, label in demo_data.LOGIN_HELP:
         print(f"  {username:<14} {label}")
     return 0
+
+
+def address_of(bind: str) -> str:
+    """The address to open for gunicorn's --bind value, read the way gunicorn reads it (no
+    port: 8000; no host or a wildcard: every address of the machine, so loopback works)."""
+    from gunicorn.util import parse_address  # type: ignore[import-untyped]
+
+    parsed = parse_address(bind)
+    if not isinstance(parsed, tuple):  # a Unix socket or an inherited file descriptor
+        return f"{bind} (a socket, for a proxy in front)"
+    host, port = parsed
+    if host in {"", "0.0.0.0"}:  # noqa: S104 - naming the wildcard, not binding to it
+        return f"http://127.0.0.1:{port}/ (and this machine's other addresses)"
+    if host == "::":
+        return f"http://[::1]:{port}/ (and this machine's other addresses)"
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def serve(argv: list[str]) -> int:
@@ -77,7 +97,7 @@ def serve(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"Anxuan is serving on http://{bind}/ (Ctrl-C stops)", flush=True)
+    print(f"Anxuan is serving on {address_of(bind)} (Ctrl-C stops)", flush=True)
     try:
         while web.poll() is None and worker.poll() is None:
             with contextlib.suppress(subprocess.TimeoutExpired):

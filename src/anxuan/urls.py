@@ -7,6 +7,11 @@ from anxuan.api.api import api
 from anxuan.core.views import healthz
 from anxuan.orgs.forms import LoginForm
 
+# Error pages in the site's layout; JSON under /api/ (anxuan.error_pages).
+handler403 = "anxuan.error_pages.permission_denied"
+handler404 = "anxuan.error_pages.page_not_found"
+handler500 = "anxuan.error_pages.server_error"
+
 urlpatterns = [
     path(
         "accounts/login/",

@@ -37,6 +37,7 @@ MESSAGES = {
     "csrf_failed": gettext_lazy("The CSRF token is missing or wrong; reload the page."),
     "request_too_large": gettext_lazy("The request is too large."),
     "out_of_range": gettext_lazy("A number in the request is out of range."),
+    "server_error": gettext_lazy("Something went wrong on the server; try again later."),
     "idempotency_key_reused": gettext_lazy(
         "This Idempotency-Key was already used for a different request."
     ),

@@ -58,3 +58,10 @@ document.addEventListener("change", function (event) {
 document.addEventListener("click", function (event) {
   if (event.target.closest && event.target.closest("[data-print]")) window.print();
 });
+// The header's menus (<details class="menu">) work without this; it closes an open one when
+// the person clicks anywhere else, as menus do.
+document.addEventListener("click", function (event) {
+  document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
