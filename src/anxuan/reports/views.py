@@ -103,7 +103,11 @@ def _report_page(
             messages.error(request, exc.messages[0])
             return redirect("reports:report_detail", pk=submission.pk)
         except ValidationError as exc:
+            chosen = form.cleaned_data["files"]
             _show_draft_errors(exc, form, activities)
+            if "submit" in request.POST and chosen:
+                # A refused submit keeps nothing of this attempt, the chosen files included.
+                form.add_error("files", _("The files you chose were not kept: choose them again."))
         else:
             messages.success(request, _("Draft saved."))
             return redirect("reports:report_edit", pk=submission.pk)
