@@ -111,7 +111,13 @@ def test_editing_a_rule_re_expands_its_periods_and_keeps_matching_ones(county):
 
 def test_a_field_left_out_of_an_edit_keeps_its_value(county):
     weekly = county.campaign.requirements.get(kind=RequirementKind.WEEKLY)
-    kept = (weekly.title, weekly.weekday, weekly.repeat_from, weekly.repeat_until, weekly.min_photos)
+    kept = (
+        weekly.title,
+        weekly.weekday,
+        weekly.repeat_from,
+        weekly.repeat_until,
+        weekly.min_photos,
+    )
     indicators = list(weekly.indicators.all())
     before = AuditEntry.objects.count()
 

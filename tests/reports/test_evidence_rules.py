@@ -19,7 +19,7 @@ from anxuan.reports import services
 from anxuan.reports.enums import State
 from anxuan.reports.models import Submission
 from tests import factories
-from tests.api.conftest import api_as, weekly  # noqa: F401 (fixtures)
+from tests.api.conftest import api_as  # noqa: F401 (fixture)
 from tests.reports import evidence
 from tests.reports.test_views import report_form
 
@@ -208,7 +208,9 @@ def test_the_data_migration_turns_each_listed_kind_into_at_least_one():
         )
         Old = old.get_model("campaigns", "Requirement")
         common = {"campaign": campaign, "kind": "other", "schedule": "anytime"}
-        listed = Old.objects.create(title="见证材料", evidence=["photo", "clipping", "video"], **common)
+        listed = Old.objects.create(
+            title="见证材料", evidence=["photo", "clipping", "video"], **common
+        )
         empty = Old.objects.create(title="信息", evidence=[], **common)
 
         executor = MigrationExecutor(connection)

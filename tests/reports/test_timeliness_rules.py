@@ -3,7 +3,7 @@ are not dated after the submit, ad-hoc items are neither on time nor late, a cam
 without activity types does not ask for one, and times are shown to the second where
 timeliness is judged (issue 11, items 4, 9, 11, 15)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -132,7 +132,8 @@ def test_the_board_counts_ad_hoc_items_per_unit_and_never_calls_them_missing(cou
 
     with at(20, 9):
         page = login(county.office_admin).get(
-            reverse("rollup:completeness_board", args=[county.campaign.pk]), {"requirement": adhoc.pk}
+            reverse("rollup:completeness_board", args=[county.campaign.pk]),
+            {"requirement": adhoc.pk},
         )
 
     html = page.content.decode()
@@ -150,7 +151,7 @@ def test_the_liaison_home_offers_the_ad_hoc_requirement_with_a_button(county, lo
 
     html = page.content.decode()
     link = (
-        f'{reverse("reports:report_new")}?participant={county.participant.pk}'
+        f"{reverse('reports:report_new')}?participant={county.participant.pk}"
         f"&amp;requirement={adhoc.pk}"
     )
     assert f'<a class="btn" href="{link}">报送</a>' in html
@@ -164,8 +165,8 @@ def blank_campaign(county):
         kind="custom",
         title="防灾减灾宣传周",
         year=2026,
-        starts_on=datetime(2026, 5, 10).date(),
-        ends_on=datetime(2026, 5, 16).date(),
+        starts_on=date(2026, 5, 10),
+        ends_on=date(2026, 5, 16),
     )
     requirement = campaign_services.save_requirement(
         actor=county.office_admin,
@@ -182,7 +183,7 @@ def blank_campaign(county):
 
 
 def test_a_campaign_without_activity_types_records_an_activity_without_one(county, login):
-    campaign, requirement, participant = blank_campaign(county)
+    _campaign, requirement, participant = blank_campaign(county)
     form = report_form(submit="1")
     del form["act-0-activity_type"]
     form.update({"act-0-held_on": "2026-05-12", "act-0-domain": ""})
@@ -229,7 +230,9 @@ def test_report_pages_show_the_due_and_submitted_times_to_the_second(county, log
     page = login(county.office_admin).get(reverse("reports:report_detail", args=[draft.pk]))
     inbox = login(county.office_admin).get(reverse("reports:report_inbox"))
     with at(5, 9):
-        board = login(county.office_admin).get(reverse("rollup:completeness_board", args=[county.campaign.pk]))
+        board = login(county.office_admin).get(
+            reverse("rollup:completeness_board", args=[county.campaign.pk])
+        )
 
     html = page.content.decode()
     assert '<span id="due-at">2026年6月4日 星期四 12:00:00</span>' in html

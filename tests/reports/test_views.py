@@ -183,7 +183,7 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("dashboards:home"))
 
-    assert len(ctx.captured_queries) == 11  # with the ad-hoc requirements: their units, then the requirements
+    assert len(ctx.captured_queries) == 11  # two for the ad-hoc requirements
 
 
 def test_inbox_filters_by_requirement_and_attachments(county, login):

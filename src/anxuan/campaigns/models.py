@@ -33,7 +33,7 @@ MINIMUM_FIELDS = {
 
 
 def evidence_count_text(kind: str, n: int) -> str:
-    """"2 张图片", "1 个音视频", "3 份文档": a number of files of one kind."""
+    """ "2 张图片", "1 个音视频", "3 份文档": a number of files of one kind."""
     if kind == EvidenceKind.PHOTO:
         return ngettext("%(n)d photo", "%(n)d photos", n) % {"n": n}
     if kind == EvidenceKind.VIDEO:
@@ -272,9 +272,7 @@ class Requirement(models.Model):
     min_videos = models.PositiveSmallIntegerField(
         _("at least this many audio or video files"), default=0
     )
-    min_documents = models.PositiveSmallIntegerField(
-        _("at least this many documents"), default=0
-    )
+    min_documents = models.PositiveSmallIntegerField(_("at least this many documents"), default=0)
     opens_days_early = models.PositiveSmallIntegerField(
         _("accept reports days before a period opens"),
         default=0,
@@ -325,7 +323,7 @@ class Requirement(models.Model):
 
     @property
     def evidence_text(self) -> str:
-        """"至少 2 张图片、1 个音视频", or "" when no attachment is required."""
+        """ "至少 2 张图片、1 个音视频", or "" when no attachment is required."""
         parts = [evidence_count_text(k, n) for k, n in self.evidence_minimums.items()]
         return gettext("at least %(what)s") % {"what": "、".join(parts)} if parts else ""
 
