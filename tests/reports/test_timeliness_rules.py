@@ -241,3 +241,22 @@ def test_report_pages_show_the_due_and_submitted_times_to_the_second(county, log
     assert 'title="截止 2026-06-04 12:00:00 · 首次提交 2026-06-04 12:00:41"' in (
         board.content.decode()
     )
+
+
+def test_a_campaign_with_activity_types_still_asks_for_one_through_the_api(
+    county,
+    api_as,  # noqa: F811
+):
+    week1 = factories.weekly_period(county.campaign, 1)
+
+    created = api_as(county.town_liaison).post(
+        "/submissions",
+        {
+            "participant_id": county.participant.pk,
+            "period_id": week1.pk,
+            "activities": [{"held_on": "2026-06-02", "people_reached": 80}],
+        },
+    )
+
+    assert created.status_code == 400
+    assert created.json()["fields"] == {"activities.0.activity_type": ["请选择活动类型。"]}

@@ -25,7 +25,7 @@ def evidence_labels(codes: list[str]) -> str:
 # The evidence kinds a requirement can ask a minimum of: those Anxuan tells apart from a
 # file's content (core.files). Clippings and screenshots arrive as photos or documents.
 COUNTED_EVIDENCE = (EvidenceKind.PHOTO, EvidenceKind.VIDEO, EvidenceKind.DOCUMENT)
-MINIMUM_FIELDS = {
+MINIMUM_FIELDS: dict[str, str] = {
     EvidenceKind.PHOTO: "min_photos",
     EvidenceKind.VIDEO: "min_videos",
     EvidenceKind.DOCUMENT: "min_documents",
