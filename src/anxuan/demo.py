@@ -186,7 +186,10 @@ def build(*, seed: int = 2021, say: Callable[[str], None] = _quiet) -> None:
     say(f"Organisations: {Organization.objects.count()} ({len(units)} units under 高台县)")
     office = Person.objects.get(username="office")
 
-    year = timezone.localdate().year
+    # A Safety Month that is over: a week's report is accepted only once the week has opened
+    # and with no activity dated later, so before July the demo is last year's.
+    today = timezone.localdate()
+    year = today.year if today > date(today.year, 7, 1) else today.year - 1
     neighbour = new("临泽县", OrgKind.COUNTY, city, "620723")
     city_month = _city(city, [county, neighbour], year)
     # The county runs its Safety Month under the city's ("上下联动"), tightening nothing.

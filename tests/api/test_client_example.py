@@ -40,6 +40,8 @@ def test_a_weekly_report_with_a_photo_and_a_video_from_the_command_line(
                 "安全宣传咨询日",
                 "--people",
                 "120",
+                "--held-on",  # the script's default is its own (unfrozen) today
+                "2026-06-02",
                 str(photo),
                 str(video),
             ],

@@ -61,7 +61,7 @@ def test_seven_domain_template_has_four_phases_with_deadlines(county):
     due = [local(r.due_at)[:2] for r in campaign.requirements.all()]
     assert due == [(4, 30), (6, 30), (10, 31), (12, 31)]
     assert campaign.domains.count() == 7
-    assert "screenshot" in campaign.requirements.last().evidence
+    assert campaign.requirements.last().evidence_minimums == {"photo": 1, "video": 1, "document": 1}
 
 
 def test_another_county_sets_friday_17_without_code(county):
@@ -111,7 +111,13 @@ def test_editing_a_rule_re_expands_its_periods_and_keeps_matching_ones(county):
 
 def test_a_field_left_out_of_an_edit_keeps_its_value(county):
     weekly = county.campaign.requirements.get(kind=RequirementKind.WEEKLY)
-    kept = (weekly.title, weekly.weekday, weekly.repeat_from, weekly.repeat_until, weekly.evidence)
+    kept = (
+        weekly.title,
+        weekly.weekday,
+        weekly.repeat_from,
+        weekly.repeat_until,
+        weekly.min_photos,
+    )
     indicators = list(weekly.indicators.all())
     before = AuditEntry.objects.count()
 
@@ -129,7 +135,7 @@ def test_a_field_left_out_of_an_edit_keeps_its_value(county):
         weekly.weekday,
         weekly.repeat_from,
         weekly.repeat_until,
-        weekly.evidence,
+        weekly.min_photos,
     ) == kept
     assert list(weekly.indicators.all()) == indicators
     assert AuditEntry.objects.count() == before + 1

@@ -1,10 +1,14 @@
 """A weekly report goes round on a phone: submit, returned with a reason, resubmitted,
 accepted; every version stays readable."""
 
+from datetime import datetime
+
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from anxuan.campaigns import services as campaign_services
+from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.reports.enums import State
 from anxuan.reports.models import Submission
 from tests.e2e.browser import DESKTOP, PHONE, log_in, open_page, page_width, shot
@@ -13,6 +17,9 @@ from tests.reports import evidence
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+# Inside the week of 2027's first Thursday: a period accepts reports only once it has opened,
+# and an activity may not be dated after the day of submitting.
+@time_machine.travel(datetime(2027, 6, 2, 15, 0, tzinfo=SHANGHAI))
 def test_weekly_report_round_trip(live_server, county, browser, tmp_path):
     next_year = campaign_services.copy_campaign(
         actor=county.office_admin, source=county.campaign, year=2027

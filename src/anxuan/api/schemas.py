@@ -133,9 +133,20 @@ class RequirementOut(Schema):
     )
     repeat_from: date | None
     repeat_until: date | None
-    evidence: list[str]
+    evidence: list[str] = Field(description="the evidence kinds a report must attach")
+    evidence_minimums: dict[str, int] = Field(
+        description="at least how many files of each kind (photo, video, document) a report "
+        "must attach before it is submitted; kinds not listed need none"
+    )
+    opens_days_early: int = Field(
+        description="reports for a period are accepted from this many days before it opens"
+    )
     phase_id: int | None
     indicator_ids: list[int]
+
+    @staticmethod
+    def resolve_evidence(obj) -> list[str]:
+        return list(obj.evidence_minimums)
 
     @staticmethod
     def resolve_indicator_ids(obj) -> list[int]:
@@ -238,7 +249,10 @@ class SubmissionOut(Schema):
     participant: ParticipantRef
     state: str
     important: bool
-    timeliness: str
+    timeliness: str = Field(
+        description="on_time or late, judged at the first submit against the period's due "
+        "time; empty before it, and always for ad-hoc items (no due time)"
+    )
     first_submitted_at: datetime | None
     updated_at: datetime
     version_count: int
@@ -249,8 +263,10 @@ class SubmissionOut(Schema):
 
 
 class ActivityIn(Schema):
-    held_on: date
-    activity_type: str
+    held_on: date = Field(description="not after the day the report is submitted")
+    activity_type: str = Field(
+        "", description="one of the campaign's activity types; empty when it defines none"
+    )
     domain: str = ""
     place: str = ""
     people_reached: int = 0
@@ -389,14 +405,25 @@ class BoardRowOut(Schema):
     participant: ParticipantRef
     cells: list[CellOut]
     rate: RateOut
+    adhoc_counts: list[int] = Field(
+        description="reports sent for each of the board's ad-hoc requirements, in order"
+    )
 
 
 class BoardPeriodOut(PeriodRef):
     requirement_id: int
 
 
+class AdhocRequirementOut(Schema):
+    id: int
+    title: str
+
+
 class BoardOut(Schema):
     periods: list[BoardPeriodOut]
+    adhoc: list[AdhocRequirementOut] = Field(
+        description="ad-hoc requirements (no due time): counted per unit, never missing"
+    )
     rows: list[BoardRowOut]
     period_rates: list[RateOut]
     overall: RateOut

@@ -29,7 +29,8 @@ class RequirementBlueprint:
     due_time: time | None = None
     repeat: tuple[tuple[int, int], tuple[int, int]] | None = None  # first, last (month, day)
     description: str = ""
-    evidence: tuple[str, ...] = ()
+    # (evidence kind, at least how many) a report must attach before it is submitted
+    evidence: tuple[tuple[str, int], ...] = ()
     phase: str = ""
     collects_indicators: bool = False
 
@@ -104,7 +105,7 @@ SAFETY_MONTH = Blueprint(
             Schedule.ONCE,
             due=(5, 31, 18, 0),
             phase="动员部署",
-            evidence=(EvidenceKind.DOCUMENT,),
+            evidence=((EvidenceKind.DOCUMENT, 1),),
         ),
         RequirementBlueprint(
             RequirementKind.WEEKLY,
@@ -114,7 +115,6 @@ SAFETY_MONTH = Blueprint(
             due_time=time(12, 0),
             repeat=((6, 1), (6, 30)),
             phase="集中开展",
-            evidence=PHOTO_VIDEO_TEXT,
             description="每周四12:00前报送本周活动开展情况和相关视频、图片、文字等电子版资料",
         ),
         RequirementBlueprint(
@@ -122,7 +122,6 @@ SAFETY_MONTH = Blueprint(
             "活动信息（随时报送）",
             Schedule.ANYTIME,
             phase="集中开展",
-            evidence=PHOTO_VIDEO_TEXT,
             description="好的做法、特色项目、重要事项随时报送；重要活动、特色活动即时报送",
         ),
         RequirementBlueprint(
@@ -131,7 +130,6 @@ SAFETY_MONTH = Blueprint(
             Schedule.ONCE,
             due=(7, 1, 18, 0),
             phase="总结报送",
-            evidence=(EvidenceKind.DOCUMENT,),
         ),
         RequirementBlueprint(
             RequirementKind.STATISTICS,
@@ -206,7 +204,7 @@ SEVEN_DOMAINS = Blueprint(
             Schedule.ONCE,
             due=(4, 30, 18, 0),
             phase="统筹规划",
-            evidence=(EvidenceKind.DOCUMENT,),
+            evidence=((EvidenceKind.DOCUMENT, 1),),
         ),
         RequirementBlueprint(
             RequirementKind.PHASE,
@@ -214,7 +212,7 @@ SEVEN_DOMAINS = Blueprint(
             Schedule.ONCE,
             due=(6, 30, 18, 0),
             phase="活动启动",
-            evidence=(EvidenceKind.PHOTO, EvidenceKind.CLIPPING),
+            evidence=((EvidenceKind.PHOTO, 1),),
         ),
         RequirementBlueprint(
             RequirementKind.PHASE,
@@ -222,7 +220,7 @@ SEVEN_DOMAINS = Blueprint(
             Schedule.ONCE,
             due=(10, 31, 18, 0),
             phase="梳理典型",
-            evidence=(EvidenceKind.DOCUMENT,),
+            evidence=((EvidenceKind.DOCUMENT, 1),),
         ),
         RequirementBlueprint(
             RequirementKind.SUMMARY,
@@ -230,13 +228,7 @@ SEVEN_DOMAINS = Blueprint(
             Schedule.ONCE,
             due=(12, 31, 18, 0),
             phase="成果总结",
-            evidence=(
-                EvidenceKind.VIDEO,
-                EvidenceKind.PHOTO,
-                EvidenceKind.CLIPPING,
-                EvidenceKind.SCREENSHOT,
-                EvidenceKind.DOCUMENT,
-            ),
+            evidence=((EvidenceKind.PHOTO, 1), (EvidenceKind.VIDEO, 1), (EvidenceKind.DOCUMENT, 1)),
         ),
     ),
     activity_types=("主题宣讲", "新闻宣传", "应急演练", "教育培训", "警示教育", "知识竞赛"),

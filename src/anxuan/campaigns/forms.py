@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.blueprints import BLUEPRINTS
 from anxuan.campaigns.enums import CampaignKind, EvidenceKind, Schedule
-from anxuan.campaigns.models import Campaign, Indicator, Phase, Requirement
+from anxuan.campaigns.models import MINIMUM_FIELDS, Campaign, Indicator, Phase, Requirement
 from anxuan.core.forms import DateInput, DateTimeInput, TimeInput, lines
 from anxuan.orgs.forms import OrgChoiceField
 from anxuan.orgs.models import Organization
@@ -52,7 +52,10 @@ class RequirementFields(TypedDict):
     due_time: time | None
     repeat_from: date | None
     repeat_until: date | None
-    evidence: list[str]
+    min_photos: int
+    min_videos: int
+    min_documents: int
+    opens_days_early: int
     description: str
     indicators: list[Indicator]
 
@@ -274,12 +277,6 @@ class PhaseForm(forms.ModelForm):
 
 
 class RequirementForm(forms.ModelForm):
-    evidence = forms.MultipleChoiceField(
-        label=_("Required attachments"),
-        choices=EvidenceKind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     indicator_choices = IndicatorChoiceField(
         queryset=Indicator.objects.none(),
         required=False,
@@ -298,7 +295,10 @@ class RequirementForm(forms.ModelForm):
             "due_time",
             "repeat_from",
             "repeat_until",
-            "evidence",
+            "opens_days_early",
+            "min_photos",
+            "min_videos",
+            "min_documents",
             "description",
         ]
         widgets = {
@@ -314,6 +314,8 @@ class RequirementForm(forms.ModelForm):
         self.campaign = campaign
         self.fields["phase"].queryset = campaign.phases.all()
         self.fields["indicator_choices"].queryset = campaign.indicators.all()
+        for name in (*MINIMUM_FIELDS.values(), "opens_days_early"):
+            self.fields[name].required = False  # empty: 0, none required
         if self.instance.pk and not self.is_bound:
             self.initial["indicator_choices"] = list(
                 self.instance.indicators.values_list("pk", flat=True)
@@ -340,6 +342,8 @@ class RequirementForm(forms.ModelForm):
             data["due_at"] = None
         if schedule != Schedule.WEEKLY:
             data["weekday"] = data["due_time"] = data["repeat_from"] = data["repeat_until"] = None
+        for name in (*MINIMUM_FIELDS.values(), "opens_days_early"):
+            data[name] = data.get(name) or 0
         return data
 
     def service_kwargs(self) -> RequirementFields:
@@ -354,7 +358,10 @@ class RequirementForm(forms.ModelForm):
             due_time=data["due_time"],
             repeat_from=data["repeat_from"],
             repeat_until=data["repeat_until"],
-            evidence=data["evidence"],
+            min_photos=data["min_photos"],
+            min_videos=data["min_videos"],
+            min_documents=data["min_documents"],
+            opens_days_early=data["opens_days_early"],
             description=data["description"],
             indicators=list(data["indicator_choices"]),
         )

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.enums import (
@@ -23,6 +23,25 @@ from anxuan.orgs.models import Organization
 def evidence_labels(codes: list[str]) -> str:
     labels = dict(EvidenceKind.choices)
     return "、".join(str(labels.get(code, code)) for code in codes)
+
+
+# The evidence kinds a requirement can ask a minimum of: those Anxuan tells apart from a
+# file's content (core.files). Clippings and screenshots arrive as photos or documents.
+COUNTED_EVIDENCE = (EvidenceKind.PHOTO, EvidenceKind.VIDEO, EvidenceKind.DOCUMENT)
+MINIMUM_FIELDS: dict[str, str] = {
+    EvidenceKind.PHOTO: "min_photos",
+    EvidenceKind.VIDEO: "min_videos",
+    EvidenceKind.DOCUMENT: "min_documents",
+}
+
+
+def evidence_count_text(kind: str, n: int) -> str:
+    """ "2 张图片", "1 个音视频", "3 份文档": a number of files of one kind."""
+    if kind == EvidenceKind.PHOTO:
+        return ngettext("%(n)d photo", "%(n)d photos", n) % {"n": n}
+    if kind == EvidenceKind.VIDEO:
+        return ngettext("%(n)d audio or video file", "%(n)d audio or video files", n) % {"n": n}
+    return ngettext("%(n)d document", "%(n)d documents", n) % {"n": n}
 
 
 LINEAGE_WIDTH = 10
@@ -296,7 +315,20 @@ class Requirement(models.Model):
     due_time = models.TimeField(_("due hour"), null=True, blank=True)
     repeat_from = models.DateField(_("first day"), null=True, blank=True)
     repeat_until = models.DateField(_("last day"), null=True, blank=True)
-    evidence = models.JSONField(_("required attachments"), default=list, blank=True)
+    # At least this many files of each kind before a report may be submitted (0: none).
+    min_photos = models.PositiveSmallIntegerField(_("at least this many photos"), default=0)
+    min_videos = models.PositiveSmallIntegerField(
+        _("at least this many audio or video files"), default=0
+    )
+    min_documents = models.PositiveSmallIntegerField(_("at least this many documents"), default=0)
+    opens_days_early = models.PositiveSmallIntegerField(
+        _("accept reports days before a period opens"),
+        default=0,
+        help_text=_(
+            "0: a report for a period is accepted from the period's opening; N: from N days "
+            "before it."
+        ),
+    )
     indicators = models.ManyToManyField(
         Indicator, blank=True, related_name="+", verbose_name=_("indicators collected")
     )
@@ -337,8 +369,16 @@ class Requirement(models.Model):
         return self.title
 
     @property
+    def evidence_minimums(self) -> dict[str, int]:
+        """{evidence kind: at least how many}, of the kinds asked for, in COUNTED_EVIDENCE order."""
+        found = {kind: getattr(self, MINIMUM_FIELDS[kind]) for kind in COUNTED_EVIDENCE}
+        return {kind: n for kind, n in found.items() if n}
+
+    @property
     def evidence_text(self) -> str:
-        return evidence_labels(self.evidence)
+        """ "至少 2 张图片、1 个音视频", or "" when no attachment is required."""
+        parts = [evidence_count_text(k, n) for k, n in self.evidence_minimums.items()]
+        return gettext("at least %(what)s") % {"what": "、".join(parts)} if parts else ""
 
     @property
     def rule_text(self) -> str:

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from anxuan.campaigns.deadlines import due_day
-from anxuan.campaigns.enums import RequirementKind
+from anxuan.campaigns.enums import RequirementKind, Schedule
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
 from anxuan.orgs.enums import OFFICE_ROLES, Role
 from anxuan.orgs.models import Organization, Person
@@ -187,6 +187,27 @@ def due_for_liaison(person: Person, *, days_back: int = 7, limit: int = 20) -> l
                     {"period": period, "participant": participant, "overdue": period.due_at < now}
                 )
     return rows
+
+
+def adhoc_for_liaison(person: Person) -> list[dict]:
+    """The ad-hoc requirements ("any time", no due time) the person's units may report to
+    now: those of every campaign they take part in that has not ended."""
+    mine = Participant.objects.filter(
+        organization_id__in=own_org_ids(person, [Role.LIAISON]),
+        campaign__archived=False,
+        campaign__ends_on__gte=timezone.localdate(),
+    ).select_related("organization", "campaign")
+    by_campaign: dict[int, list[Participant]] = {}
+    for p in mine:
+        by_campaign.setdefault(p.campaign_id, []).append(p)
+    requirements = Requirement.objects.filter(
+        campaign_id__in=by_campaign, schedule=Schedule.ANYTIME
+    ).select_related("campaign")
+    return [
+        {"requirement": requirement, "participant": participant}
+        for requirement in requirements.order_by("campaign__starts_on", "order", "id")
+        for participant in by_campaign[requirement.campaign_id]
+    ]
 
 
 def liaison_registrations_for(person: Person) -> QuerySet:

@@ -11,6 +11,7 @@ from anxuan.campaigns.blueprints import BLUEPRINTS, Blueprint
 from anxuan.campaigns.deadlines import at_shanghai, once_period, shift_year, weekly_periods
 from anxuan.campaigns.enums import CampaignKind, Schedule
 from anxuan.campaigns.models import (
+    MINIMUM_FIELDS,
     ActivityType,
     Campaign,
     CampaignIndicator,
@@ -20,6 +21,7 @@ from anxuan.campaigns.models import (
     Phase,
     Requirement,
     TargetDomain,
+    evidence_count_text,
 )
 from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
 from anxuan.campaigns.signals import expectations_changed
@@ -207,9 +209,9 @@ def create_campaign_from_blueprint(
             title=r.title,
             description=r.description,
             schedule=r.schedule,
-            evidence=list(r.evidence),
             phase=phases.get(r.phase),
             order=order,
+            **{MINIMUM_FIELDS[kind]: n for kind, n in r.evidence},
         )
         if r.due:
             month, day, hour, minute = r.due
@@ -352,7 +354,10 @@ def save_requirement(
     due_time: time | Unchanged | None = UNCHANGED,
     repeat_from: date | Unchanged | None = UNCHANGED,
     repeat_until: date | Unchanged | None = UNCHANGED,
-    evidence: list[str] | Unchanged = UNCHANGED,
+    min_photos: int | Unchanged = UNCHANGED,
+    min_videos: int | Unchanged = UNCHANGED,
+    min_documents: int | Unchanged = UNCHANGED,
+    opens_days_early: int | Unchanged = UNCHANGED,
     phase: Phase | Unchanged | None = UNCHANGED,
     indicators: list[Indicator] | Unchanged = UNCHANGED,
 ) -> Requirement:
@@ -372,7 +377,10 @@ def save_requirement(
         due_time=due_time,
         repeat_from=repeat_from,
         repeat_until=repeat_until,
-        evidence=evidence,
+        min_photos=min_photos,
+        min_videos=min_videos,
+        min_documents=min_documents,
+        opens_days_early=opens_days_early,
         phase=phase,
     )
     if not isinstance(indicators, Unchanged):
@@ -392,12 +400,24 @@ def save_requirement(
 
 def _check_inherited(requirement: Requirement) -> None:
     """A requirement carried down from the parent campaign keeps its kind, rule, periods and
-    indicators; each deadline may be earlier than the parent's, never later."""
+    indicators; each deadline may be earlier than the parent's, never later; it may ask for
+    more attachments than the parent's, never fewer."""
     parent = requirement.inherited_from
     if (requirement.kind, requirement.schedule) != (parent.kind, parent.schedule):
         raise ValidationError(
             {"schedule": _("An inherited requirement keeps its kind and deadline rule.")}
         )
+    for kind, field in MINIMUM_FIELDS.items():
+        if getattr(requirement, field) < getattr(parent, field):
+            raise ValidationError(
+                {
+                    field: _(
+                        "The parent campaign asks for at least %(what)s: this one may ask "
+                        "for more, not fewer."
+                    )
+                    % {"what": evidence_count_text(kind, getattr(parent, field))}
+                }
+            )
     missing = set(parent.indicators.values_list("name", "unit")) - set(
         requirement.indicators.values_list("name", "unit")
     )
@@ -487,7 +507,10 @@ def _clone(
             schedule=req.schedule,
             weekday=req.weekday,
             due_time=req.due_time,
-            evidence=req.evidence,
+            min_photos=req.min_photos,
+            min_videos=req.min_videos,
+            min_documents=req.min_documents,
+            opens_days_early=req.opens_days_early,
             order=req.order,
             phase=phases.get(req.phase_id),
             inherited_from=req if inherit else None,

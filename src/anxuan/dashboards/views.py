@@ -41,6 +41,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "dashboards/home.html",
         {
             "due": due,
+            "adhoc": campaign_selectors.adhoc_for_liaison(user),
             "returned": selectors.returned_for(user),
             "registrations": campaign_selectors.liaison_registrations_for(user),
             "office_campaigns": office,

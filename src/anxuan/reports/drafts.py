@@ -8,7 +8,10 @@ The stored form (`Submission.draft`) stays the JSON it always was:
 {"text": str, "activities": [{"held_on": "YYYY-MM-DD", ...}], "values": {"<id>": "<value>"}}
 plus "frozen_as" after a submit."""
 
-from datetime import date
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,8 +20,10 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as ShapeError
 
-from anxuan.campaigns.models import Campaign, Requirement
-from anxuan.reports.models import ActivityRecord, IndicatorValue
+from anxuan.campaigns.deadlines import SHANGHAI
+from anxuan.campaigns.enums import EvidenceKind
+from anxuan.campaigns.models import Campaign, Requirement, evidence_count_text
+from anxuan.reports.models import ActivityRecord, Attachment, IndicatorValue
 
 MAX_ACTIVITIES = 50
 MAX_PEOPLE = 2_147_483_647  # PositiveIntegerField on every database we run on
@@ -32,7 +37,7 @@ class ActivityDraft(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     held_on: date
-    activity_type: str
+    activity_type: str = ""  # empty only in a campaign without activity types
     domain: str = ""
     place: str = ""
     people_reached: int = 0
@@ -113,7 +118,9 @@ def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -
         errors["activities"] = [_("At most %(n)d activities.") % {"n": MAX_ACTIVITIES}]
     for i, activity in enumerate(draft.activities):
         prefix = f"activities.{i}"
-        if not activity.activity_type:
+        if not activity.activity_type and not types:
+            pass  # the campaign defines no activity types: none is asked for
+        elif not activity.activity_type:
             errors[f"{prefix}.activity_type"] = [_("Choose the activity type.")]
         elif activity.activity_type not in types:
             errors[f"{prefix}.activity_type"] = [
@@ -131,3 +138,60 @@ def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -
                 errors[f"{prefix}.{name}"] = [_("At most %(n)d characters.") % {"n": limit}]
     if errors:
         raise ValidationError(errors)
+
+
+def check_held(draft: ReportDraft, *, submitted_at: datetime) -> None:
+    """Refuse activities dated after the day of submitting (in Asia/Shanghai): a report says
+    what was done, not what is planned. Keyed `activities.<n>.held_on`."""
+    today = submitted_at.astimezone(SHANGHAI).date()
+    errors = {
+        f"activities.{i}.held_on": [
+            _("This activity is dated %(day)s, after the day of submitting (%(today)s).")
+            % {"day": activity.held_on.isoformat(), "today": today.isoformat()}
+        ]
+        for i, activity in enumerate(draft.activities)
+        if activity.held_on > today
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def evidence_counts(attachments: Iterable[Attachment]) -> dict[str, int]:
+    """{evidence kind: how many} of these attachments."""
+    return dict(Counter(a.kind for a in attachments))
+
+
+@dataclass(frozen=True)
+class EvidenceNeed:
+    """One kind of file a requirement asks for: how many, and how many there are."""
+
+    kind: str
+    required: int
+    attached: int
+
+    @property
+    def label(self) -> str:
+        return str(EvidenceKind(self.kind).label)
+
+    @property
+    def missing(self) -> int:
+        return max(self.required - self.attached, 0)
+
+
+def evidence_needs(requirement: Requirement, counts: dict[str, int]) -> list[EvidenceNeed]:
+    """What the requirement asks to attach, beside what is attached (`evidence_counts`)."""
+    return [
+        EvidenceNeed(kind, required, counts.get(kind, 0))
+        for kind, required in requirement.evidence_minimums.items()
+    ]
+
+
+def check_evidence(requirement: Requirement, counts: dict[str, int]) -> None:
+    """Refuse a submit whose attachments fall short of the requirement's minimums, naming
+    every shortfall ("还缺 1 个音视频、2 张图片"), keyed `attachments`."""
+    short = [n for n in evidence_needs(requirement, counts) if n.missing]
+    if short:
+        what = "、".join(evidence_count_text(n.kind, n.missing) for n in short)
+        raise ValidationError(
+            {"attachments": _("Still missing %(what)s: attach them, then submit.") % {"what": what}}
+        )

@@ -115,7 +115,10 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args, types: list[str], domains: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activity_type"].widget.choices = [("", "—"), *((t, t) for t in types)]
+        if not types:  # a campaign without activity types asks for none
+            del self.fields["activity_type"]
+        else:
+            self.fields["activity_type"].widget.choices = [("", "—"), *((t, t) for t in types)]
         self.fields["domain"].widget.choices = [("", "—"), *((d, d) for d in domains)]
 
     def as_draft(self) -> ActivityDraft:

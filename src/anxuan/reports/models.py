@@ -57,9 +57,12 @@ class Submission(models.Model):
                 condition=Q(period__isnull=False),
                 name="submission_once_per_period",
             ),
+            # Judged against the period's due time; an ad-hoc item (no period) has none.
             models.CheckConstraint(
-                condition=Q(first_submitted_at__isnull=True) | ~Q(timeliness=""),
-                name="submission_timeliness_when_submitted",
+                condition=Q(first_submitted_at__isnull=True)
+                | (Q(period__isnull=True) & Q(timeliness=""))
+                | (Q(period__isnull=False) & ~Q(timeliness="")),
+                name="submission_timeliness_of_periods",
             ),
         ]
 
@@ -118,7 +121,8 @@ class ActivityRecord(models.Model):
         SubmissionVersion, on_delete=models.PROTECT, related_name="activities"
     )
     held_on = models.DateField(_("date"))
-    activity_type = models.CharField(_("activity type"), max_length=40)
+    # Empty when the campaign defines no activity types.
+    activity_type = models.CharField(_("activity type"), max_length=40, blank=True)
     domain = models.CharField(_("domain"), max_length=40, blank=True)
     place = models.CharField(_("place"), max_length=100, blank=True)
     people_reached = models.PositiveIntegerField(_("people reached"), default=0)

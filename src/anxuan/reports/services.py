@@ -2,6 +2,7 @@
 audit row. A submit freezes the draft into a new immutable version; nothing is overwritten.
 """
 
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.core import files
@@ -17,7 +19,13 @@ from anxuan.core.audit import record
 from anxuan.core.files import Inspected
 from anxuan.orgs.models import Person
 from anxuan.reports import tally, tasks
-from anxuan.reports.drafts import ReportDraft, check
+from anxuan.reports.drafts import (
+    ReportDraft,
+    check,
+    check_evidence,
+    check_held,
+    evidence_counts,
+)
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, ReviewKind, State, Timeliness
 from anxuan.reports.models import (
     ActivityRecord,
@@ -174,6 +182,26 @@ def remove_attachment(*, actor: Person, attachment: Attachment) -> None:
     record(actor=actor, action="report.detach", target=submission, summary=attachment.original_name)
 
 
+def accepts_from(period: Period, requirement: Requirement) -> datetime:
+    """When the period starts accepting reports: its opening, less the days early the
+    office allows for the requirement."""
+    return period.opens_at - timedelta(days=requirement.opens_days_early)
+
+
+def _check_open(period: Period, requirement: Requirement, now: datetime) -> None:
+    start = accepts_from(period, requirement)
+    if now < start:
+        raise ValidationError(
+            _("%(what)s accepts reports from %(when)s; it cannot be submitted yet.")
+            % {
+                "what": f"{requirement.title} · {period.label}"
+                if requirement.schedule == Schedule.WEEKLY
+                else requirement.title,
+                "when": f"{start.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}",
+            }
+        )
+
+
 def _same_as_last(submission: Submission) -> bool:
     last = submission.versions.order_by("-number").first()
     return last is not None and submission.draft.get("frozen_as") == last.number
@@ -181,9 +209,12 @@ def _same_as_last(submission: Submission) -> bool:
 
 @transaction.atomic
 def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion:
-    """Freeze the draft into a new version. The first submit decides timeliness against the
-    period's due time, by the server's clock. Submitting again what was just submitted (a
-    double click, a retry) returns the existing version instead of making another.
+    """Freeze the draft into a new version. Refused before the period accepts reports (its
+    opening, less the requirement's days early), with activities dated after today, or with
+    fewer attachments than the requirement asks. The first submit decides timeliness against
+    the period's due time, by the server's clock; an ad-hoc item (no period) has none.
+    Submitting again what was just submitted (a double click, a retry) returns the existing
+    version instead of making another.
     Side effects: version, activity and value rows; the period's tally; audit row."""
     submission = _locked(submission)
     if not can_report_for(actor, submission):
@@ -198,6 +229,11 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
     if not text:
         raise ValidationError({"text": _("Write what your unit did before submitting.")})
     now = timezone.now()
+    if submission.period is not None:
+        _check_open(submission.period, submission.requirement, now)
+    check_held(draft, submitted_at=now)
+    attached = list(submission.attachments.filter(in_draft=True))
+    check_evidence(submission.requirement, evidence_counts(attached))
     version = SubmissionVersion.objects.create(
         submission=submission,
         number=submission.versions.count() + 1,
@@ -215,9 +251,10 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
             IndicatorValue.objects.create(version=version, indicator=indicators[pk], value=value)
     if submission.first_submitted_at is None:
         submission.first_submitted_at = now
-        due = submission.period.due_at if submission.period else None
-        submission.timeliness = Timeliness.ON_TIME if due is None or now <= due else Timeliness.LATE
-    version.attachments.set(submission.attachments.filter(in_draft=True))
+        if submission.period is not None:
+            on_time = now <= submission.period.due_at
+            submission.timeliness = Timeliness.ON_TIME if on_time else Timeliness.LATE
+    version.attachments.set(attached)
     submission.state = State.RESUBMITTED if submission.state == State.RETURNED else State.SUBMITTED
     submission.draft = {**stored, "frozen_as": version.number}
     submission.save()

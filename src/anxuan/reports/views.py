@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,6 +16,7 @@ from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
 from anxuan.reports.diff import text_changes, value_changes
+from anxuan.reports.drafts import evidence_counts, evidence_needs
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm, value_field
 from anxuan.reports.models import Submission
@@ -45,6 +47,8 @@ def _show_draft_errors(exc: ValidationError, form: ReportForm, activities: Activ
                 row.add_error(name, errors)
             else:
                 form.add_error(None, errors)
+        elif key == "attachments":  # too few files: said beside the file input
+            form.add_error("files", errors)
         else:
             form.add_error(key if key in form.fields else None, errors)
 
@@ -99,10 +103,16 @@ def _report_page(
             messages.error(request, exc.messages[0])
             return redirect("reports:report_detail", pk=submission.pk)
         except ValidationError as exc:
+            chosen = form.cleaned_data["files"]
             _show_draft_errors(exc, form, activities)
+            if "submit" in request.POST and chosen:
+                # A refused submit keeps nothing of this attempt, the chosen files included.
+                form.add_error("files", _("The files you chose were not kept: choose them again."))
         else:
             messages.success(request, _("Draft saved."))
             return redirect("reports:report_edit", pk=submission.pk)
+    attachments = list(submission.attachments.filter(in_draft=True)) if submission else []
+    opens = services.accepts_from(period, requirement) if period else None
     return render(
         request,
         "reports/form.html",
@@ -112,9 +122,11 @@ def _report_page(
             "participant": participant,
             "requirement": requirement,
             "period": period,
+            "not_open_until": opens if opens and opens > timezone.now() else None,
             "submission": submission,
             "returns": submission.reviews.filter(kind="return") if submission else [],
-            "attachments": submission.attachments.filter(in_draft=True) if submission else [],
+            "attachments": attachments,
+            "evidence_needs": evidence_needs(requirement, evidence_counts(attachments)),
         },
         status=400 if data is not None else 200,
     )

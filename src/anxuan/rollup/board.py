@@ -4,17 +4,21 @@ A period counts for a unit once it is due and the unit had joined by then; a uni
 joins late is expected only from its join date, so no rate exceeds 100 %. Timeliness is
 the server's receipt time of the first submit against the period's due time. A period
 that closed with nothing submitted is "missing": not done.
+
+Ad-hoc requirements ("any time") have no periods and no due time: each unit's column
+counts the reports it sent, and is never missing, late or part of a rate.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import RequirementKind, Schedule
-from anxuan.campaigns.models import Campaign, Participant, Period
+from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import participants_of
 from anxuan.reports.enums import State, Timeliness
 from anxuan.reports.models import Submission
@@ -85,6 +89,7 @@ class Cell:
     status: str  # a key of STATUS_LABELS
     timely: bool = False
     submission: Submission | None = None
+    due_at: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -96,6 +101,7 @@ class Row:
     participant: Participant
     cells: list[Cell] = field(default_factory=list)
     rate: Rate = field(default_factory=Rate)
+    adhoc_counts: list[int] = field(default_factory=list)  # reports sent, per Board.adhoc
 
 
 @dataclass
@@ -104,15 +110,17 @@ class Board:
     rows: list[Row]
     period_rates: list[Rate]
     overall: Rate
+    adhoc: list[Requirement] = field(default_factory=list)
 
 
 def cell_for(
     participant: Participant, period: Period, submission: Submission | None, now: datetime
 ) -> Cell:
+    due = period.due_at
     if due_day(period.due_at) < participant.joined_on:
-        return Cell("not_expected")
+        return Cell("not_expected", due_at=due)
     if submission is None or submission.state == State.DRAFT:
-        return Cell("pending" if period.due_at > now else "missing")
+        return Cell("pending" if period.due_at > now else "missing", due_at=due)
     timely = submission.timeliness == Timeliness.ON_TIME
     if submission.state == State.RETURNED:
         status = "returned"
@@ -120,7 +128,7 @@ def cell_for(
         status = "accepted"
     else:
         status = "on_time" if timely else "late"
-    return Cell(status, timely, submission)
+    return Cell(status, timely, submission, due)
 
 
 def board_periods(campaign: Campaign, requirement_id: int | None = None) -> list[Period]:
@@ -135,21 +143,44 @@ def board_periods(campaign: Campaign, requirement_id: int | None = None) -> list
     return list(periods.order_by("due_at", "requirement__order"))
 
 
+def board_adhoc(campaign: Campaign, requirement_id: int | None = None) -> list[Requirement]:
+    """The campaign's ad-hoc requirements (no due time), shown as counts per unit."""
+    requirements = campaign.requirements.filter(schedule=Schedule.ANYTIME)
+    if requirement_id:
+        requirements = requirements.filter(pk=requirement_id)
+    return list(requirements)
+
+
 def build_board(
     campaign: Campaign,
     participants: list[Participant],
     periods: list[Period],
     *,
     now: datetime | None = None,
+    adhoc: list[Requirement] | None = None,
 ) -> Board:
-    """The grid in three queries (participants, periods, submissions), whatever its size."""
+    """The grid in three queries (participants, periods, submissions), whatever its size,
+    and one more for the counts of the `adhoc` requirements' reports."""
     now = now or timezone.now()
+    adhoc = adhoc or []
     submissions = {
         (s.participant_id, s.period_id): s
         for s in Submission.objects.filter(participant__in=participants, period__in=periods).only(
-            "id", "participant_id", "period_id", "state", "timeliness"
+            "id", "participant_id", "period_id", "state", "timeliness", "first_submitted_at"
         )
     }
+    sent: dict[tuple[int, int], int] = {}
+    if adhoc:
+        sent = {
+            (participant, requirement): n
+            for participant, requirement, n in Submission.objects.filter(
+                participant__in=participants, requirement__in=adhoc
+            )
+            .exclude(state=State.DRAFT)
+            .values("participant_id", "requirement_id")
+            .annotate(n=Count("pk"))
+            .values_list("participant_id", "requirement_id", "n")
+        }
     period_rates = [Rate() for _ in periods]
     overall = Rate()
     rows = []
@@ -160,8 +191,9 @@ def build_board(
             row.cells.append(cell)
             for rate in (row.rate, period_rates[i], overall):
                 rate.add(cell)
+        row.adhoc_counts = [sent.get((participant.pk, r.pk), 0) for r in adhoc]
         rows.append(row)
-    return Board(periods, rows, period_rates, overall)
+    return Board(periods, rows, period_rates, overall, adhoc)
 
 
 def campaign_board(
@@ -170,7 +202,10 @@ def campaign_board(
     """The board of every participant, optionally of one requirement or of only the units
     that have a missing report (the page's filters, also used by its export)."""
     board = build_board(
-        campaign, list(participants_of(campaign)), board_periods(campaign, requirement_id)
+        campaign,
+        list(participants_of(campaign)),
+        board_periods(campaign, requirement_id),
+        adhoc=board_adhoc(campaign, requirement_id),
     )
     if only_missing:
         board.rows = [r for r in board.rows if any(c.status == "missing" for c in r.cells)]

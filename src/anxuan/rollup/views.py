@@ -42,9 +42,7 @@ def completeness_board(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "campaign": campaign,
             "board": board,
             "requirement_id": requirement_id,
-            "requirements": campaign.requirements.exclude(schedule="anytime").exclude(
-                kind="liaison_form"
-            ),
+            "requirements": campaign.requirements.exclude(kind="liaison_form"),
             "only": request.GET.get("only", ""),
         },
     )
