@@ -3,12 +3,14 @@ are not dated after the submit, ad-hoc items are neither on time nor late, a cam
 without activity types does not ask for one, and times are shown to the second where
 timeliness is judged (issue 11, items 4, 9, 11, 15)."""
 
+import io
 from datetime import date, datetime
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.deadlines import SHANGHAI
@@ -19,6 +21,7 @@ from anxuan.reports.enums import State
 from anxuan.reports.models import ActivityRecord, Submission
 from tests import factories
 from tests.api.conftest import api_as  # noqa: F401 (fixture)
+from tests.exports.test_exports import export
 from tests.reports.test_views import new_url, report_form
 
 
@@ -141,6 +144,23 @@ def test_the_board_counts_ad_hoc_items_per_unit_and_never_calls_them_missing(cou
     assert [r.adhoc_counts for r in page.context["board"].rows] == [[2], [0], [0]]
     assert '<td class="adhoc-count">2</td>' in html
     assert "缺报" not in html.split('id="board"')[1].split("</table>")[0]
+
+
+def test_the_board_workbook_counts_ad_hoc_items_per_unit(county, login):
+    for _ in range(2):
+        item = adhoc_item(county)
+        with at(10, 9):
+            services.submit_report(actor=county.town_liaison, submission=item)
+
+    with at(20, 9):
+        _, content = export(login(county.office_admin), county.campaign, "board")
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    heads = [c.value for c in sheet[3]]
+    column = heads.index("随时报送：活动信息（随时报送）")
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    assert sheet.cell(4, column + 1).value == "条数"
+    assert (rows["城关镇"][column], rows["宣化镇"][column], rows["合计"][column]) == (2, 0, 2)
 
 
 def test_the_liaison_home_offers_the_ad_hoc_requirement_with_a_button(county, login):

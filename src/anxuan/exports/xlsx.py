@@ -118,14 +118,18 @@ def _period_head(period: Period) -> str:
 def board_xlsx(
     campaign: Campaign, board: Board, out: BinaryIO, progress: Progress = lambda *_: None
 ) -> None:
-    width = len(board.periods) + 3
+    rates_at = len(board.periods) + 2  # the column of the reporting rate, then timeliness
+    width = rates_at + 1 + len(board.adhoc)
     wb = Workbook()
     ws = _titled_sheet(
         wb, f"{campaign.title}　报送情况", f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", width
     )
     ws.title = "报送情况"
-    ws.append(["单位", *[_period_head(p) for p in board.periods], "报送率", "及时率"])
-    ws.append(["", *[f"{timezone.localtime(p.due_at):%H:%M}" for p in board.periods], "", ""])
+    # Ad-hoc requirements have no due time: a count of reports sent per unit, never missing.
+    adhoc = [f"随时报送：{r.title}" for r in board.adhoc]
+    ws.append(["单位", *[_period_head(p) for p in board.periods], "报送率", "及时率", *adhoc])
+    due = [f"{timezone.localtime(p.due_at):%H:%M}" for p in board.periods]
+    ws.append(["", *due, "", "", *["条数" for _ in board.adhoc]])
     for row in _rows(board.rows, progress):
         ws.append(
             [
@@ -133,13 +137,14 @@ def board_xlsx(
                 *[c.label for c in row.cells],
                 row.rate.reporting,
                 row.rate.timeliness,
+                *row.adhoc_counts,
             ]
         )
-    ws.append(
-        ["合计", *["" for _ in board.periods], board.overall.reporting, board.overall.timeliness]
-    )
+    sent = [sum(r.adhoc_counts[i] for r in board.rows) for i in range(len(board.adhoc))]
+    empty = ["" for _ in board.periods]
+    ws.append(["合计", *empty, board.overall.reporting, board.overall.timeliness, *sent])
     _style_header(ws, 3, width)
-    for row in ws.iter_rows(min_row=5, min_col=width - 1, max_col=width):
+    for row in ws.iter_rows(min_row=5, min_col=rates_at, max_col=rates_at + 1):
         for cell in row:
             cell.number_format = "0.0%"
     wb.save(out)
