@@ -552,6 +552,7 @@ def load_campaigns(
     (everyone below) make them: one weekly requirement inherited down, periods, indicators
     in the same order, activity types and domains."""
     from anxuan.campaigns.blueprints import SAFETY_MONTH as BP
+    from anxuan.campaigns.models import MINIMUM_FIELDS
 
     def campaign_row(c: PlannedCampaign) -> tuple:
         top = c.parent is None  # _clone keeps the office and committee for the same owner
@@ -605,7 +606,8 @@ def load_campaigns(
     loader.copy(
         "campaigns_requirement",
         "id kind title description schedule due_at weekday due_time repeat_from repeat_until "
-        "evidence order campaign_id phase_id inherited_from_id",
+        "min_photos min_videos min_documents opens_days_early order campaign_id phase_id "
+        "inherited_from_id",
         (
             (
                 c.requirement_id,
@@ -618,7 +620,8 @@ def load_campaigns(
                 weekly.due_time,
                 REPEAT_FROM,
                 REPEAT_UNTIL,
-                json.dumps(list(weekly.evidence)),
+                *(dict(weekly.evidence).get(kind, 0) for kind in MINIMUM_FIELDS),
+                0,
                 0,
                 c.id,
                 None,
