@@ -20,6 +20,7 @@ from anxuan.api.idempotency import IDEMPOTENT, as_json, once
 from anxuan.api.routers.submissions import reported
 from anxuan.api.schemas import AttachmentOut
 from anxuan.core.files import TOO_LARGE, inspect_upload
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.reports import selectors, services
 
 router = Router(tags=["attachments"])
@@ -104,7 +105,7 @@ def attachment_file(request: HttpRequest, attachment_id: int, params: Query[File
 
 
 @router.delete("/attachments/{attachment_id}", response={204: None})
-def remove_attachment(request: HttpRequest, attachment_id: int):
+def remove_attachment(request: AuthenticatedHttpRequest, attachment_id: int):
     """Take a file out of the draft; versions submitted with it keep it."""
     attachment = selectors.get_attachment_for(request.user, attachment_id, perm="reports.report")
     services.remove_attachment(actor=request.user, attachment=attachment)

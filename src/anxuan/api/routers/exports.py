@@ -4,12 +4,12 @@ download the file. The same jobs, rules and files as the pages' exports."""
 from datetime import datetime
 from typing import Literal
 
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from anxuan.api.pagination import Page, PageParams, paginate
 from anxuan.api.routers.oversight import overseen
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.exports import selectors, services
 from anxuan.exports.enums import JobState
 from anxuan.exports.exporters import EXPORTERS
@@ -54,7 +54,7 @@ class ExportOut(Schema):
 
 
 @router.post("/campaigns/{campaign_id}/exports", response={202: ExportOut})
-def start_export(request: HttpRequest, campaign_id: int, payload: ExportIn):
+def start_export(request: AuthenticatedHttpRequest, campaign_id: int, payload: ExportIn):
     """Queue an export for the background worker (202); poll `/exports/{id}` for its
     progress. The same export still waiting for the caller is returned, not started twice."""
     campaign = overseen(request, campaign_id)
@@ -70,13 +70,13 @@ def start_export(request: HttpRequest, campaign_id: int, payload: ExportIn):
 
 
 @router.get("/exports", response=Page[ExportOut])
-def list_exports(request: HttpRequest, page: Query[PageParams]):
+def list_exports(request: AuthenticatedHttpRequest, page: Query[PageParams]):
     """The caller's exports, newest first."""
     return paginate(selectors.jobs_of(request.user), page, order="-pk")
 
 
 @router.get("/exports/{export_id}", response=ExportOut)
-def get_export(request: HttpRequest, export_id: int):
+def get_export(request: AuthenticatedHttpRequest, export_id: int):
     """An export's state and progress."""
     return selectors.get_job_for(request.user, export_id)
 
@@ -93,6 +93,6 @@ def get_export(request: HttpRequest, export_id: int):
         }
     },
 )
-def export_file(request: HttpRequest, export_id: int):
+def export_file(request: AuthenticatedHttpRequest, export_id: int):
     """The finished file (404 while it is being made, and after it expired)."""
     return file_response(selectors.get_job_for(request.user, export_id))
