@@ -27,7 +27,6 @@ def evidence_labels(codes: list[str]) -> str:
 
 # The evidence kinds a requirement can ask a minimum of: those Anxuan tells apart from a
 # file's content (core.files). Clippings and screenshots arrive as photos or documents.
-COUNTED_EVIDENCE = (EvidenceKind.PHOTO, EvidenceKind.VIDEO, EvidenceKind.DOCUMENT)
 MINIMUM_FIELDS: dict[str, str] = {
     EvidenceKind.PHOTO: "min_photos",
     EvidenceKind.VIDEO: "min_videos",
@@ -370,8 +369,8 @@ class Requirement(models.Model):
 
     @property
     def evidence_minimums(self) -> dict[str, int]:
-        """{evidence kind: at least how many}, of the kinds asked for, in COUNTED_EVIDENCE order."""
-        found = {kind: getattr(self, MINIMUM_FIELDS[kind]) for kind in COUNTED_EVIDENCE}
+        """{evidence kind: at least how many}, of the kinds asked for, in MINIMUM_FIELDS order."""
+        found = {kind: getattr(self, field) for kind, field in MINIMUM_FIELDS.items()}
         return {kind: n for kind, n in found.items() if n}
 
     @property
