@@ -10,7 +10,8 @@ Policy (read it from the tables below):
   liaison form and reports;
 - reviewer: looks at campaigns and reviews their reports; expert: looks, nothing more;
 - outsider: the office admin of another county: nothing of this county;
-- API tokens: everyone makes and revokes their own; another person's token is 404.
+- API tokens: everyone makes and revokes their own; another person's token is 404;
+- everyone changes their own password.
 """
 
 import pytest
@@ -22,6 +23,7 @@ from anxuan.api.models import ApiToken
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
+from anxuan.core.models import AuditEntry
 from anxuan.exports import services as export_services
 from anxuan.exports.models import ExportJob
 from anxuan.orgs.enums import Role
@@ -202,6 +204,7 @@ GET = {
         "200 200 200 404 200 404 404",
     ),
     "api:api_tokens": (lambda c: [], "200 200 200 200 200 200 200"),
+    "orgs:password_change": (lambda c: [], "200 200 200 200 200 200 200"),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -332,6 +335,16 @@ POST = {
         {},
         "302 302 403 403 403 403 404",
         participant_gone,
+    ),
+    "orgs:password_change": (  # everyone changes their own password, and only that
+        lambda c: [],
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Qz7-tulip-wall",
+            "new_password2": "Qz7-tulip-wall",
+        },
+        "302 302 302 302 302 302 302",
+        lambda c: AuditEntry.objects.filter(action="person.change_password").exists(),
     ),
     "api:api_tokens": (  # everyone makes their own tokens; the page shows the new one once
         lambda c: [],

@@ -18,7 +18,7 @@ from anxuan.core.audit import record
 from anxuan.core.files import inspect_upload
 from anxuan.orgs import services as orgs
 from anxuan.orgs.enums import OrgKind, Role
-from anxuan.orgs.models import Membership, Organization, Person
+from anxuan.orgs.models import Membership, Organization, Person, sync_login_names
 from anxuan.reports import services as reports
 from anxuan.reports import tally
 from anxuan.reports.drafts import ReportDraft
@@ -260,6 +260,7 @@ def _liaisons(rows: list[tuple[str, str, str, Organization, str]], password_hash
     for person in people:
         person.full_clean(exclude=["password"])
     people = Person.objects.bulk_create(people)
+    sync_login_names(people)
     Membership.objects.bulk_create(
         Membership(person=person, organization=unit, role=Role.LIAISON, title=title)
         for person, (_u, _n, _m, unit, title) in zip(people, rows, strict=True)

@@ -3,6 +3,10 @@
 DATABASE_URL   sqlite:///path (default: ./var/anxuan.sqlite3) or postgres://user@host/db
 REDIS_URL      when set, the background queue uses Redis instead of an SQLite file
 SECRET_KEY     required when DEBUG is off in production
+SESSION_IDLE_MINUTES  a page session idle this long is logged out (default 30)
+AXES_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES  failed logins that
+               lock an account (default 8) or an address (20), and the first lockout's length
+               in minutes (15, doubled for each further lockout that day)
 """
 
 import os
@@ -67,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "anxuan.orgs.middleware.NoStoreMiddleware",
+    "anxuan.orgs.middleware.IdleTimeoutMiddleware",
+    "anxuan.orgs.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -132,15 +139,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A session without a request for this long is logged out (anxuan.orgs.middleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lock an account+address out after repeated failed logins.
+# Failed logins (anxuan.orgs.lockout): an account is locked after AXES_FAILURE_LIMIT failures,
+# whichever of its names was typed; an address after LOGIN_ADDRESS_FAILURE_LIMIT, whatever
+# names. A lockout lasts LOGIN_COOLOFF_MINUTES, doubled for each earlier one that day.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "8"))
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # LockoutHandler reads them in this order
+AXES_USERNAME_CALLABLE = "anxuan.orgs.lockout.account_key"
+AXES_COOLOFF_TIME = "anxuan.orgs.lockout.cool_off"
+AXES_HANDLER = "anxuan.orgs.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "anxuan.orgs.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "anxuan.core.ratelimit.client_address"  # the API's address, too
+# Tries while locked out neither extend the lockout nor count: the doubling is what grows.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"

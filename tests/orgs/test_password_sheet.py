@@ -101,7 +101,8 @@ def test_the_office_can_forget_the_passwords_at_once(county, login):
     assert [client.get(sheet_url).status_code, client.get(xlsx_url).status_code] == [404, 404]
 
 
-def test_the_passwords_are_gone_after_a_working_day(county, login, time_machine):
+def test_the_passwords_are_gone_after_a_working_day(county, login, time_machine, settings):
+    settings.SESSION_IDLE_MINUTES = 9 * 60  # the office's session outlasts the sheet here
     time_machine.move_to(timezone.now(), tick=False)
     client = login(county.office_admin)
     sheet_url, _xlsx = links(imported(client, county))

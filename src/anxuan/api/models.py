@@ -33,10 +33,14 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def revoked(self) -> bool:
+        """Revoked by its owner, or made before the owner's password last changed."""
+        changed = self.person.password_changed_at
+        return self.revoked_at is not None or (changed is not None and self.created_at < changed)
+
+    @property
     def active(self) -> bool:
-        return self.revoked_at is None and (
-            self.expires_at is None or self.expires_at > timezone.now()
-        )
+        return not self.revoked and (self.expires_at is None or self.expires_at > timezone.now())
 
 
 class IdempotencyRecord(models.Model):

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.orgs.enums import Role
-from anxuan.orgs.models import Organization, Person
+from anxuan.orgs.models import LOGIN_NAME_TAKEN, LoginName, Organization, Person
 from anxuan.orgs.validators import validate_mobile
 
 
@@ -65,12 +65,16 @@ class PersonCreateForm(forms.Form):
     def clean(self):
         data = super().clean()
         username = data.get("username") or data.get("mobile")
+        mobile = data.get("mobile")
+        # Usernames and mobiles are one namespace: neither may be anyone's login name yet.
         if not username:
             self.add_error("username", _("Give a username or a mobile number."))
-        elif Person.objects.filter(username=username).exists():
-            self.add_error("username", _("This username is taken."))
-        if data.get("mobile") and Person.objects.filter(mobile=data["mobile"]).exists():
+        elif username != mobile and LoginName.objects.filter(name=username).exists():
+            self.add_error("username", LOGIN_NAME_TAKEN)
+        if mobile and Person.objects.filter(mobile=mobile).exists():
             self.add_error("mobile", _("Another person already uses this mobile number."))
+        elif mobile and LoginName.objects.filter(name=mobile).exists():
+            self.add_error("mobile", LOGIN_NAME_TAKEN)
         data["username"] = username
         return data
 

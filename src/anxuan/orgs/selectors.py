@@ -1,13 +1,15 @@
 """Reads of organisations and people, always scoped to the person asking."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Prefetch, QuerySet
+from django.db.models import CharField, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 
 from anxuan.core.models import AuditEntry
 from anxuan.orgs.enums import Role
-from anxuan.orgs.models import Membership, Organization, Person
+from anxuan.orgs.models import LoginName, Membership, Organization, Person
 from anxuan.orgs.rules import memberships_of, subtree_q
 
 
@@ -122,3 +124,32 @@ def latest_import_under(person: Person, org: Organization) -> AuditEntry | None:
         .order_by("-at", "-id")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class LoginNameClash:
+    """A name two people log in with (old data, from before the login namespace)."""
+
+    name: str
+    holder: Person  # has the LoginName row: the name is theirs
+    other: Person  # has the name in a field too, but no row
+
+
+def login_name_clashes() -> list[LoginNameClash]:
+    """Every name that is one person's username and another's mobile (for the system
+    administrator's check command: not scoped)."""
+    names = list(
+        Person.objects.filter(mobile__in=Person.objects.values("username"))
+        .exclude(username=F("mobile"))
+        .values_list("mobile", flat=True)
+    )
+    people = list(Person.objects.filter(Q(username__in=names) | Q(mobile__in=names)))
+    holders = dict(LoginName.objects.filter(name__in=names).values_list("name", "person_id"))
+    clashes = []
+    for name in sorted(names):
+        pair = sorted(
+            (p for p in people if name in (p.username, p.mobile)),
+            key=lambda p: (p.pk != holders.get(name), p.pk),
+        )
+        clashes.append(LoginNameClash(name, pair[0], pair[1]))
+    return clashes

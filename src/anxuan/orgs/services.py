@@ -113,11 +113,18 @@ def create_person(
     password: str | None = None,
 ) -> tuple[Person, str]:
     """Create a person with one membership. Returns the person and the initial password
-    (generated when not given) to hand over once. Side effects: audit row."""
+    (generated when not given) to hand over once; a generated one must be changed at the
+    first login. A username or mobile that is already someone's login name is refused
+    (ValidationError). Side effects: audit row."""
     if actor is not None and not can_manage_org(actor, organization):
         raise PermissionDenied
+    person = Person(
+        username=username.strip(),
+        full_name=full_name.strip(),
+        mobile=mobile or None,
+        must_change_password=password is None,
+    )
     password = password or generate_password()
-    person = Person(username=username.strip(), full_name=full_name.strip(), mobile=mobile or None)
     person.set_password(password)
     person.full_clean(exclude=["password"])
     person.save()
@@ -148,14 +155,28 @@ def update_person(
 
 @transaction.atomic
 def reset_password(*, actor: Person, person: Person) -> str:
-    """Give the person a new generated password and return it to hand over once."""
+    """Give the person a new generated password and return it to hand over once. They must
+    change it at their next login; their API tokens stop working (Person.save notes the
+    password's time). Side effects: audit row."""
     if not can_manage_person(actor, person):
         raise PermissionDenied
     password = generate_password()
     person.set_password(password)
-    person.save(update_fields=["password"])
+    person.must_change_password = True
+    person.save(update_fields=["password", "must_change_password"])
     record(actor=actor, action="person.reset_password", target=person)
     return password
+
+
+@transaction.atomic
+def change_own_password(*, actor: Person, password: str) -> None:
+    """The person chooses their own password (the form checked the old one and Django's
+    validators). Clears the must-change flag; their API tokens stop working. Side effects:
+    audit row."""
+    actor.set_password(password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    record(actor=actor, action="person.change_password", target=actor)
 
 
 @transaction.atomic

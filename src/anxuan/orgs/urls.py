@@ -38,4 +38,5 @@ urlpatterns = [
         name="person_remove_membership",
     ),
     path("people/<int:pk>/password/", views.person_reset_password, name="person_reset_password"),
+    path("account/password/", views.password_change, name="password_change"),
 ]

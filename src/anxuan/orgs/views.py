@@ -1,5 +1,7 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -365,3 +367,24 @@ def person_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     person = _managed_person(request, pk)
     password = services.reset_password(actor=request.user, person=person)
     return render(request, "orgs/password_once.html", {"person": person, "password": password})
+
+
+@login_required
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Anyone logged in chooses a new password, checked by Django's password validators;
+    someone given an initial password is sent here first (PasswordChangeRequiredMiddleware)."""
+    person = request.user
+    form = PasswordChangeForm(person, request.POST or None)
+    if form.is_valid():
+        services.change_own_password(actor=person, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, person)  # stay logged in here, out elsewhere
+        messages.success(request, _("Your password was changed."))
+        return redirect("dashboards:home")
+    intro = (
+        _("Your password was given to you by your office. Choose your own before you go on.")
+        if person.must_change_password
+        else _("After the change, your API tokens stop working and other logins end.")
+    )
+    return render_form(
+        request, form, title=_("Change your password"), submit=_("Change password"), intro=intro
+    )
