@@ -1,4 +1,4 @@
-from collections.abc import Iterable
+from collections.abc import Collection
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -90,7 +90,7 @@ class Person(AbstractUser):
     def login_names(self) -> set[str]:
         return {name for name in (self.username, self.mobile) if name}
 
-    def validate_unique(self, exclude: Iterable[str] | None = None) -> None:
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
         """Django's unique checks, and that neither login name is another person's."""
         errors: dict = {}
         try:
@@ -111,7 +111,7 @@ class Person(AbstractUser):
         """Save, keep the login names in step, and note a new password's time (set_password
         leaves `_password` set; a hash upgrade at login clears it first)."""
         update_fields = kwargs.get("update_fields")
-        if self._password is not None:
+        if getattr(self, "_password", None) is not None:
             self.password_changed_at = timezone.now()
             if update_fields is not None:
                 kwargs["update_fields"] = update_fields = {*update_fields, "password_changed_at"}

@@ -138,11 +138,13 @@ class LoginNameClash:
 def login_name_clashes() -> list[LoginNameClash]:
     """Every name that is one person's username and another's mobile (for the system
     administrator's check command: not scoped)."""
-    names = list(
-        Person.objects.filter(mobile__in=Person.objects.values("username"))
+    names = [
+        mobile
+        for mobile in Person.objects.filter(mobile__in=Person.objects.values("username"))
         .exclude(username=F("mobile"))
         .values_list("mobile", flat=True)
-    )
+        if mobile
+    ]
     people = list(Person.objects.filter(Q(username__in=names) | Q(mobile__in=names)))
     holders = dict(LoginName.objects.filter(name__in=names).values_list("name", "person_id"))
     clashes = []
