@@ -108,10 +108,10 @@ class Person(AbstractUser):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
-        """Save, keep the login names in step, and note a new password's time (set_password
-        leaves `_password` set; a hash upgrade at login clears it first)."""
+        """Save, keep the login names in step, and note when an existing person's password
+        changes (set_password leaves `_password` set; a hash upgrade at login clears it)."""
         update_fields = kwargs.get("update_fields")
-        if getattr(self, "_password", None) is not None:
+        if getattr(self, "_password", None) is not None and not self._state.adding:
             self.password_changed_at = timezone.now()
             if update_fields is not None:
                 kwargs["update_fields"] = update_fields = {*update_fields, "password_changed_at"}
