@@ -23,5 +23,12 @@ class OrganizationAdmin(admin.ModelAdmin):
 class PersonAdmin(UserAdmin):
     list_display = ["username", "full_name", "mobile", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "mobile"]
-    fieldsets = [*UserAdmin.fieldsets, ("Anxuan", {"fields": ["full_name", "mobile"]})]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (
+            "Anxuan",
+            {"fields": ["full_name", "mobile", "must_change_password", "password_changed_at"]},
+        ),
+    ]
+    readonly_fields = ["password_changed_at"]
     inlines = [MembershipInline]
