@@ -44,8 +44,11 @@ def account_key(request: HttpRequest | None, credentials: dict | None) -> str:
     """The name failures are counted under: the account's username whichever of its names
     was typed; a name no one (or two people) holds counts as typed."""
     name = _typed(request, credentials)
-    person = _person(name)
-    return person.username if person else name
+    known = request.__dict__.setdefault("anxuan_account_keys", {}) if request is not None else {}
+    if name not in known:  # axes asks several times per login
+        person = _person(name)
+        known[name] = person.username if person else name
+    return known[name]
 
 
 def _address(request: HttpRequest | None) -> str:
