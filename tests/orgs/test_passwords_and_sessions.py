@@ -3,10 +3,12 @@ everyone, a forced change of an initial password, API tokens revoked when the pa
 changes, an idle timeout, and no cached copies of logged-in pages."""
 
 from datetime import timedelta
+from io import BytesIO
 
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from anxuan.api import services as api_services
 from anxuan.orgs import services
@@ -14,6 +16,7 @@ from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Person
 from tests import factories
 from tests.api.conftest import ApiClient
+from tests.orgs.test_password_sheet import imported, links
 
 NEW = "Qz7-tulip-wall"
 
@@ -138,3 +141,15 @@ def test_logged_in_pages_are_not_stored_by_caches(county, login):
 
     assert "no-store" in page["Cache-Control"]
     assert "no-store" in api["Cache-Control"]
+
+
+def test_an_imported_liaison_changes_the_password_from_the_sheet_first(county, login):
+    office = login(county.office_admin)
+    _sheet, xlsx_url = links(imported(office, county))
+    rows = load_workbook(BytesIO(office.get(xlsx_url).content)).active.iter_rows(values_only=True)
+    password = next(r[3] for r in rows if r[2] == "13912345678")
+    client = Client()
+
+    post_login(client, "13912345678", password)
+
+    assert client.get(reverse("dashboards:home")).url == reverse("orgs:password_change")
