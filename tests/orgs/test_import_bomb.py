@@ -2,6 +2,7 @@
 from the archive's directory, before anything is inflated, on the page and in the API."""
 
 import io
+import struct
 import tracemalloc
 import zipfile
 
@@ -54,6 +55,33 @@ def test_an_archive_that_unpacks_past_the_limit_is_refused_without_inflating(db,
 
     assert TOO_LARGE in str(exc.value)
     assert peak < 5 * 1024 * 1024  # the 60 MB string was never made
+
+
+def test_a_bomb_that_understates_its_sizes_inflates_no_further_than_it_says(db):
+    """Its directory says 1000 bytes: zipfile stops there, and the checksum fails."""
+    good = zipfile.ZipFile(io.BytesIO(xlsx(GOOD)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member in good.infolist():
+            content = good.read(member)
+            if member.filename == "xl/sharedStrings.xml":
+                content = STRINGS_HEAD + b"A" * (60 << 20) + b"</t></si></sst>"
+            archive.writestr(member, content)
+    lying = bytearray(out.getvalue())
+    name = b"xl/sharedStrings.xml"
+    local = lying.find(name) - 30
+    central = lying.rfind(name) - 46
+    struct.pack_into("<I", lying, local + 22, 1000)  # uncompressed size, local header
+    struct.pack_into("<I", lying, central + 24, 1000)  # and in the central directory
+    tracemalloc.start()
+    try:
+        with pytest.raises(importing.ImportFileError, match="无法读取该 Excel 文件"):
+            read(bytes(lying))
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 5 * 1024 * 1024
 
 
 def test_a_member_packed_far_tighter_than_a_spreadsheet_is_refused(db):
