@@ -194,6 +194,8 @@ RESUMABLE_UPLOAD_HOURS = 24  # an unfinished resumable upload is deleted after t
 MAX_IMAGE_PIXELS = 80_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# What an imported .xlsx may unpack to (zip bombs): 5000 rows of a unit list are under 2 MB.
+IMPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 IMPORT_MAX_ROWS = 5000
 
 # Every asset is served by the app itself: government intranets have no CDN.

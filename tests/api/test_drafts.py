@@ -1,21 +1,20 @@
 """The API holds a draft to the report services' rules: each fault is a 400 naming the
 request's field, with the Chinese message the report page shows."""
 
+import pytest
+
 from anxuan.campaigns.enums import RequirementKind
+from anxuan.reports.drafts import MAX_PEOPLE
 from anxuan.reports.models import Submission
 from tests import factories
 from tests.reports.test_drafts import NEEDS_PERIOD, NEGATIVE, NOT_COLLECTED, WRONG_TYPE
+from tests.reports.test_number_bounds import HUGE, PEOPLE_TOO_MANY, VALUE_TOO_LARGE, statistics
 
 
 def post_draft(county, api_as, **body):
     return api_as(county.town_liaison).post(
         "/submissions", {"participant_id": county.participant.pk, "text": "开展活动", **body}
     )
-
-
-def statistics(county):
-    requirement = county.campaign.requirements.get(kind=RequirementKind.STATISTICS)
-    return requirement.periods.get(), requirement.indicators.first()
 
 
 def test_an_activity_type_not_of_the_campaign_is_a_400(county, api_as):
@@ -77,3 +76,28 @@ def test_a_replaced_draft_is_checked_too(county, api_as):
         "values": {},
         "activities": [],
     }
+
+
+@pytest.mark.parametrize("people", [HUGE, MAX_PEOPLE + 1])
+def test_too_many_people_is_a_400_under_the_field(county, api_as, people):
+    week1 = factories.weekly_period(county.campaign, 1)
+    activity = {"held_on": "2026-06-02", "activity_type": "安全宣传咨询日"}
+
+    response = post_draft(
+        county, api_as, period_id=week1.pk, activities=[{**activity, "people_reached": people}]
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"activities.0.people_reached": [PEOPLE_TOO_MANY]}
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("value", [str(HUGE), "1000000000.01"])
+def test_an_indicator_value_past_the_bound_is_a_400_under_the_field(county, api_as, value):
+    period, indicator = statistics(county)
+
+    response = post_draft(county, api_as, period_id=period.pk, values={str(indicator.pk): value})
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {f"values.{indicator.pk}": [VALUE_TOO_LARGE]}
+    assert not Submission.objects.exists()

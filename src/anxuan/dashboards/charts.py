@@ -13,6 +13,8 @@ from decimal import Decimal
 from io import BytesIO
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from anxuan.core.sheets import sheet_row
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
@@ -282,7 +284,8 @@ def _pie(axes: "Axes", chart: Chart) -> None:
 
 def chart_xlsx(chart: Chart, out: BinaryIO) -> None:
     """The chart's numbers as a sheet: the title over the categories, a column per series
-    headed by its name and unit, a row per category; numbers stay numbers."""
+    headed by its name and unit, a row per category; numbers stay numbers, and no text
+    becomes a formula (core.sheets)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -290,9 +293,9 @@ def chart_xlsx(chart: Chart, out: BinaryIO) -> None:
     sheet = workbook.active
     sheet.title = re.sub(r"[\[\]:*?/\\]", "", chart.title)[:31] or chart.key
     unit = f"（{chart.unit}）" if chart.unit else ""
-    sheet.append([chart.title, *(f"{s.name}{unit}" for s in chart.series)])
+    sheet.append(sheet_row([chart.title, *(f"{s.name}{unit}" for s in chart.series)]))
     for row, category in enumerate(chart.categories):
-        sheet.append([category, *(_number(s.values[row]) for s in chart.series)])
+        sheet.append(sheet_row([category, *(_number(s.values[row]) for s in chart.series)]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")  # the statistics table's header

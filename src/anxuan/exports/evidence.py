@@ -13,6 +13,7 @@ from django.utils import timezone
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Campaign
 from anxuan.core.files import CHUNK
+from anxuan.core.sheets import sheet_row
 from anxuan.exports.xlsx import Progress
 from anxuan.reports.models import Attachment
 from anxuan.reports.selectors import latest_versions
@@ -30,6 +31,7 @@ def evidence_zip(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(["单位", "报送事项", "期次", "文件", "SHA-256", "字节", "拍摄时间", "提交时间"])
+    # Names typed by people go through sheet_row: opened in Excel, none runs as a formula.
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
         for version in versions.iterator(chunk_size=200):
             submission = version.submission
@@ -52,18 +54,20 @@ def evidence_zip(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
                     while chunk := source.read(CHUNK):
                         target.write(chunk)
                 writer.writerow(
-                    [
-                        submission.participant.organization.name,
-                        submission.requirement.title,
-                        when,
-                        name,
-                        attachment.sha256,
-                        attachment.size,
-                        f"{timezone.localtime(attachment.taken_at):%Y-%m-%d %H:%M}"
-                        if attachment.taken_at
-                        else "",
-                        f"{timezone.localtime(version.submitted_at):%Y-%m-%d %H:%M}",
-                    ]
+                    sheet_row(
+                        [
+                            submission.participant.organization.name,
+                            submission.requirement.title,
+                            when,
+                            name,
+                            attachment.sha256,
+                            attachment.size,
+                            f"{timezone.localtime(attachment.taken_at):%Y-%m-%d %H:%M}"
+                            if attachment.taken_at
+                            else "",
+                            f"{timezone.localtime(version.submitted_at):%Y-%m-%d %H:%M}",
+                        ]
+                    )
                 )
                 done += 1
                 progress(done, total)

@@ -1,4 +1,5 @@
-"""Excel files the office hands upward: the statistics table and the completeness board."""
+"""Excel files the office hands upward: the statistics table and the completeness board.
+Every row goes through core.sheets.sheet_row: no text a person typed becomes a formula."""
 
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
@@ -11,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Campaign, Period
+from anxuan.core.sheets import sheet_row
 from anxuan.rollup.board import Board
 from anxuan.rollup.statistics import Table
 
@@ -25,11 +27,11 @@ NOT_REPORTED = "未报送"  # a unit that sent no figures: never 0
 def _titled_sheet(wb: Workbook, title: str, subtitle: str, width: int) -> Worksheet:
     ws = wb.active
     ws.title = "统计表"
-    ws.append([title])
+    ws.append(sheet_row([title]))
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([subtitle])
+    ws.append(sheet_row([subtitle]))
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -83,20 +85,20 @@ def statistics_xlsx(
         f"日期：{today.year}年{today.month}月{today.day}日",
         width,
     )
-    ws.append(["单位", *[i.name for i in table.indicators]])
-    ws.append(["", *[f"（{i.unit}）" for i in table.indicators]])
+    ws.append(sheet_row(["单位", *[i.name for i in table.indicators]]))
+    ws.append(sheet_row(["", *[f"（{i.unit}）" for i in table.indicators]]))
     ws.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
     for row in _rows(table.rows, progress):
         figures = [float(v) if v is not None else NOT_REPORTED for v in row.values]
-        ws.append([row.participant.organization.name, *figures])
-    ws.append(["合计", *[float(v) for v in table.totals]])
+        ws.append(sheet_row([row.participant.organization.name, *figures]))
+    ws.append(sheet_row(["合计", *[float(v) for v in table.totals]]))
     _style_header(ws, 3, width)
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
         cell.border = BOX
     if table.not_reported:
         names = "、".join(p.organization.name for p in table.not_reported)
-        ws.append(["未报送单位", f"{len(table.not_reported)} 个：{names}"])
+        ws.append(sheet_row(["未报送单位", f"{len(table.not_reported)} 个：{names}"]))
         if width > 2:
             ws.merge_cells(
                 start_row=ws.max_row, start_column=2, end_row=ws.max_row, end_column=width
@@ -127,22 +129,26 @@ def board_xlsx(
     ws.title = "报送情况"
     # Ad-hoc requirements have no due time: a count of reports sent per unit, never missing.
     adhoc = [f"随时报送：{r.title}" for r in board.adhoc]
-    ws.append(["单位", *[_period_head(p) for p in board.periods], "报送率", "及时率", *adhoc])
+    ws.append(
+        sheet_row(["单位", *[_period_head(p) for p in board.periods], "报送率", "及时率", *adhoc])
+    )
     due = [f"{timezone.localtime(p.due_at):%H:%M}" for p in board.periods]
-    ws.append(["", *due, "", "", *["条数" for _ in board.adhoc]])
+    ws.append(sheet_row(["", *due, "", "", *["条数" for _ in board.adhoc]]))
     for row in _rows(board.rows, progress):
         ws.append(
-            [
-                row.participant.organization.name,
-                *[c.label for c in row.cells],
-                row.rate.reporting,
-                row.rate.timeliness,
-                *row.adhoc_counts,
-            ]
+            sheet_row(
+                [
+                    row.participant.organization.name,
+                    *[c.label for c in row.cells],
+                    row.rate.reporting,
+                    row.rate.timeliness,
+                    *row.adhoc_counts,
+                ]
+            )
         )
     sent = [sum(r.adhoc_counts[i] for r in board.rows) for i in range(len(board.adhoc))]
     empty = ["" for _ in board.periods]
-    ws.append(["合计", *empty, board.overall.reporting, board.overall.timeliness, *sent])
+    ws.append(sheet_row(["合计", *empty, board.overall.reporting, board.overall.timeliness, *sent]))
     _style_header(ws, 3, width)
     for row in ws.iter_rows(min_row=5, min_col=rates_at, max_col=rates_at + 1):
         for cell in row:

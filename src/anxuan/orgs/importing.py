@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from anxuan.core.audit import record
 from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
+from anxuan.core.sheets import ArchiveError, check_xlsx_archive, sheet_row, typed_text
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.orgs.rules import subtree_q
@@ -105,11 +106,13 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # region codes and mobiles typed as numbers
-    return str(value).strip()
+    return typed_text(str(value).strip())  # as typed, from a list this module exported
 
 
 def read_workbook(fileobj: IO[bytes], size: int) -> list[dict[str, str]]:
-    """Rows of the first sheet as dicts keyed by column, each with its sheet row number."""
+    """Rows of the first sheet as dicts keyed by column, each with its sheet row number.
+    The archive is checked for what it unpacks to before openpyxl opens it, and the sheet
+    is streamed (read-only mode)."""
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(
             _("The file is too large (%(size)d KB); at most %(max)d KB.")
@@ -123,6 +126,12 @@ def read_workbook(fileobj: IO[bytes], size: int) -> list[dict[str, str]]:
             _("This is not an Excel .xlsx file. Save it as .xlsx and try again."),
             code=UNSUPPORTED_TYPE,
         )
+    try:
+        check_xlsx_archive(fileobj, max_unpacked=settings.IMPORT_MAX_UNPACKED_BYTES)
+    except ArchiveError as exc:
+        raise ImportFileError(
+            str(exc), code=UNSUPPORTED_TYPE if exc.code == "not_xlsx" else "invalid"
+        ) from exc
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
         sheet = wb.worksheets[0]
@@ -473,14 +482,16 @@ def export_workbook(orgs: list[Organization], liaisons: dict[int, Person]) -> by
     for o in orgs:
         liaison = liaisons.get(o.pk)
         ws.append(
-            [
-                o.name,
-                names.get(o.parent_id, ""),
-                kind_label_zh(o.kind),
-                o.region_code or "",
-                liaison.full_name if liaison else "",
-                (liaison.mobile or "") if liaison else "",
-            ]
+            sheet_row(
+                [
+                    o.name,
+                    names.get(o.parent_id, ""),
+                    kind_label_zh(o.kind),
+                    o.region_code or "",
+                    liaison.full_name if liaison else "",
+                    (liaison.mobile or "") if liaison else "",
+                ]
+            )
         )
     return _to_bytes(wb)
 
@@ -490,7 +501,7 @@ def password_workbook(accounts: list[NewAccount], *, login_url: str, title: str)
     wb = Workbook()
     ws = wb.active
     ws.title = "初始密码"
-    ws.append([title])
+    ws.append(sheet_row([title]))
     ws["A1"].font = Font(size=14, bold=True)
     ws.append([f"登录地址：{login_url}"])
     ws.append(["首次登录后请立即修改密码；本表打印或分发后请妥善保管或销毁。"])
@@ -500,7 +511,7 @@ def password_workbook(accounts: list[NewAccount], *, login_url: str, title: str)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for account in accounts:
-        ws.append(list(account))
+        ws.append(sheet_row(account))
     for letter, width in zip("ABCD", (28, 12, 16, 16), strict=True):
         ws.column_dimensions[letter].width = width
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

@@ -26,7 +26,11 @@ from anxuan.campaigns.models import Campaign, Requirement, evidence_count_text
 from anxuan.reports.models import ActivityRecord, Attachment, IndicatorValue
 
 MAX_ACTIVITIES = 50
-MAX_PEOPLE = 2_147_483_647  # PositiveIntegerField on every database we run on
+# The most a liaison may type, on the page and in the API alike: beyond these a figure is
+# a slip of the finger (or an attack), and the sums of a province stay exact and far from
+# any column's limit (reports.tally.sum_people keeps them safe from older rows too).
+MAX_PEOPLE = 100_000_000  # people reached by one activity
+MAX_VALUE = Decimal(1_000_000_000)  # one indicator value
 # Django's own words (and translations) for these, as the report page's form used them
 # before the rules moved here: what a person sees does not change.
 NOT_A_CHOICE = "Select a valid choice. %(value)s is not one of the available choices."
@@ -86,9 +90,8 @@ def _max_length(model: type, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
-def _value_limits() -> tuple[int, int]:
-    field = IndicatorValue._meta.get_field("value")
-    return field.max_digits, field.decimal_places
+def _decimal_places() -> int:
+    return IndicatorValue._meta.get_field("value").decimal_places
 
 
 def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -> None:
@@ -99,7 +102,7 @@ def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -
     types = set(campaign.activity_types.values_list("name", flat=True))
     domains = set(campaign.domains.values_list("name", flat=True))
     collected = set(requirement.indicators.values_list("pk", flat=True))
-    max_digits, places = _value_limits()
+    places = _decimal_places()
 
     for pk, value in draft.values.items():
         key = f"values.{pk}"
@@ -111,8 +114,8 @@ def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -
             errors[key] = [_(AT_LEAST) % {"limit_value": 0}]
         elif -value.as_tuple().exponent > places:  # type: ignore[operator]
             errors[key] = [_("At most %(n)d decimal places.") % {"n": places}]
-        elif value >= Decimal(10) ** (max_digits - places):
-            errors[key] = [_("This figure is too large.")]
+        elif value > MAX_VALUE:
+            errors[key] = [_("At most %(max)s; check the figure.") % {"max": f"{MAX_VALUE:,}"}]
 
     if len(draft.activities) > MAX_ACTIVITIES:
         errors["activities"] = [_("At most %(n)d activities.") % {"n": MAX_ACTIVITIES}]
@@ -131,7 +134,9 @@ def check(draft: ReportDraft, *, requirement: Requirement, campaign: Campaign) -
         if activity.people_reached < 0:
             errors[f"{prefix}.people_reached"] = [_(AT_LEAST) % {"limit_value": 0}]
         elif activity.people_reached > MAX_PEOPLE:
-            errors[f"{prefix}.people_reached"] = [_("This number is too large.")]
+            errors[f"{prefix}.people_reached"] = [
+                _("At most %(max)s people; check the number.") % {"max": f"{MAX_PEOPLE:,}"}
+            ]
         for name in ("place", "description"):
             limit = _max_length(ActivityRecord, name)
             if len(getattr(activity, name)) > limit:

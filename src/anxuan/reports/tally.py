@@ -24,7 +24,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Least
 
 from anxuan.campaigns.deadlines import due_day_of
 from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
@@ -132,6 +132,18 @@ def _counts(period_ids: QuerySet) -> list[PeriodTally]:
     ]
 
 
+# The most one activity counts towards a sum of people reached: what PostgreSQL's column
+# holds. SQLite's holds any 64-bit integer and its SUM stops with "integer overflow" past
+# 2**63, so an older row beyond it (never through the services, which allow
+# drafts.MAX_PEOPLE) counts as this much: no sum overflows, on either database.
+PEOPLE_COUNTED_AT_MOST = 2**31 - 1
+
+
+def sum_people() -> Sum:
+    """The sum of people reached, every activity counted at most PEOPLE_COUNTED_AT_MOST."""
+    return Sum(Least("people_reached", Value(PEOPLE_COUNTED_AT_MOST)))
+
+
 def latest_of(model: type, period_ids: QuerySet) -> QuerySet:
     """Rows of `model` (hanging off a version) in the latest version of each submitted
     report of these periods, from units that report themselves. "No later version exists"
@@ -152,7 +164,7 @@ def _figures(period_ids: QuerySet, tallies: list[PeriodTally]) -> list[FigureTal
     found: list[tuple[int, str, Decimal]] = []
     for pk, n, people in (
         activities.values(period)
-        .annotate(n=Count("pk"), people=Sum("people_reached"))
+        .annotate(n=Count("pk"), people=sum_people())
         .values_list(period, "n", "people")
     ):
         found += [(pk, "a", n), (pk, "p", people)]

@@ -30,7 +30,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 from django.utils import timezone
 
 from anxuan.campaigns.enums import Aggregation
@@ -38,7 +38,7 @@ from anxuan.campaigns.models import LINEAGE_WIDTH, Campaign, Indicator, Particip
 from anxuan.campaigns.selectors import participants_of
 from anxuan.reports.enums import State
 from anxuan.reports.models import ActivityRecord, IndicatorValue, Submission
-from anxuan.reports.tally import latest_of
+from anxuan.reports.tally import latest_of, sum_people
 from anxuan.rollup.board import Rate, board_periods, cell_for
 from anxuan.rollup.rollups import Tallies, columns, tallies_for
 
@@ -208,7 +208,7 @@ def _activity_metrics(activities: QuerySet[ActivityRecord], key: str) -> dict[in
     found: dict[int, Metrics] = defaultdict(dict)
     for k, n, people in (
         activities.values(key)
-        .annotate(n=Count("pk"), people=Sum("people_reached"))
+        .annotate(n=Count("pk"), people=sum_people())
         .values_list(key, "n", "people")
         .order_by()
     ):
