@@ -170,6 +170,8 @@ class CampaignForm(forms.ModelForm):
             "ends_on": DateInput(),
             "committee": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
+            # Shown to the office that edits it, hidden from whoever looks over its shoulder.
+            "robot_secret": forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),
         }
 
     def __init__(self, *args, indicators, **kwargs):

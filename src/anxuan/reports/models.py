@@ -176,8 +176,9 @@ class Review(models.Model):
 
 
 class ReminderSent(models.Model):
-    """One reminder delivered; the unique key makes a second one for the same period, unit
-    (or group robot) and kind impossible, even from two workers at once."""
+    """One reminder decided; the unique key makes a second one for the same period, unit
+    (or group robot) and kind impossible, even from two workers at once. Whether it reached
+    each recipient is in its deliveries, which are tried again on failure."""
 
     key = models.CharField(max_length=80, unique=True)  # "<kind>:<period id>:<participant|group>"
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
