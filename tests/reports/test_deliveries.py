@@ -80,7 +80,8 @@ def test_a_failing_robot_is_tried_after_1_5_and_30_minutes_then_given_up(county,
 
         assert outcome(delivery) == (DeliveryState.FAILED, 4, "500")
         assert len(robot.received) == 4
-        assert queue.scheduled() == [] and queue.pending_count() == 0
+        assert queue.scheduled() == []
+        assert queue.pending_count() == 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -114,9 +115,7 @@ def test_a_try_whose_job_is_run_twice_sends_once_and_a_lost_one_is_queued_again(
         assert len(robot.received) == 1
 
 
-def test_dingtalk_signed_robot_gets_timestamp_and_sign(
-    county, django_capture_on_commit_callbacks
-):
+def test_dingtalk_signed_robot_gets_timestamp_and_sign(county, django_capture_on_commit_callbacks):
     with FakeRobotServer(FakeRobot(secret="SEC0123456789abcdef")) as robot:
         with django_capture_on_commit_callbacks(execute=True):
             remind(county.campaign, robot.url(), secret="SEC0123456789abcdef")
@@ -182,27 +181,28 @@ def test_a_refused_email_is_recorded_with_the_mail_servers_answer(
 def test_the_office_sees_which_reminders_reached_whom(
     county, login, django_capture_on_commit_callbacks
 ):
-    with FakeRobotServer(FakeRobot(secret="SEC0123456789abcdef")) as robot:
-        with django_capture_on_commit_callbacks(execute=True):
-            remind(county.campaign, robot.url())
+    with (
+        FakeRobotServer(FakeRobot(secret="SEC0123456789abcdef")) as robot,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        remind(county.campaign, robot.url())
     client = login(county.office_admin)
 
     page = client.get(f"/campaigns/{county.campaign.pk}/deliveries/").content.decode()
-    failed = client.get(f"/campaigns/{county.campaign.pk}/deliveries/?outcome=pending")
+    trying = client.get(f"/campaigns/{county.campaign.pk}/deliveries/?outcome=pending")
 
     assert "提醒送达情况" in page
     assert page.count('data-channel="notice"') == 2  # the two towns' liaisons
-    assert "钉钉群机器人" in page and "sign not match" in page
-    rows = failed.context["page"].object_list
+    assert "钉钉群机器人" in page
+    assert "sign not match" in page
+    rows = trying.context["page"].object_list
     assert [(d.channel, d.code) for d in rows] == [(Channel.DINGTALK, "310000")]
     detail = client.get(f"/campaigns/{county.campaign.pk}/").content.decode()
     assert f'href="/campaigns/{county.campaign.pk}/deliveries/"' in detail
 
 
 @pytest.mark.parametrize("liaisons", [1, 3])
-def test_the_delivery_page_has_constant_queries(
-    county, login, django_assert_num_queries, liaisons
-):
+def test_the_delivery_page_has_constant_queries(county, login, django_assert_num_queries, liaisons):
     from tests import factories
 
     for n in range(liaisons - 1):
