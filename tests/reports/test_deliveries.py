@@ -195,6 +195,8 @@ def test_the_office_sees_which_reminders_reached_whom(
     assert page.count('data-channel="notice"') == 2  # the two towns' liaisons
     assert "钉钉群机器人" in page
     assert "sign not match" in page
+    counts = [(value, n) for value, _label, n in trying.context["states"]]
+    assert counts == [("pending", 1), ("delivered", 2), ("failed", 0)]
     rows = trying.context["page"].object_list
     assert [(d.channel, d.code) for d in rows] == [(Channel.DINGTALK, "310000")]
     detail = client.get(f"/campaigns/{county.campaign.pk}/").content.decode()
