@@ -577,6 +577,7 @@ def load_campaigns(
             True,
             24,
             "",
+            "",
             c.lineage,
         )
 
@@ -584,7 +585,7 @@ def load_campaigns(
         "campaigns_campaign",
         "id kind title theme year starts_on ends_on office_name committee description archived "
         "created_at copied_from_id created_by_id owner_id parent_id remind_missed "
-        "reminder_hours webhook_url lineage",
+        "reminder_hours webhook_url robot_secret lineage",
         (campaign_row(c) for c in campaigns),
     )
     named = (

@@ -178,6 +178,7 @@ GET = {
     "reports:report_inbox": (lambda c: [], "200 200 403 403 200 403 200"),
     "reports:report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
     "reports:report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
+    "reports:reminder_deliveries": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "rollup:completeness_board": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "rollup:statistics_table": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
     "exports:export_list": (lambda c: [], "200 200 200 200 200 200 200"),

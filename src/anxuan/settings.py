@@ -7,6 +7,10 @@ SESSION_IDLE_MINUTES  a page session idle this long is logged out (default 30)
 AXES_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES  failed logins that
                lock an account (default 8) or an address (20), and the first lockout's length
                in minutes (15, doubled for each further lockout that day)
+ROBOT_HOSTS    the hosts group robots may be at, comma separated (default: DingTalk's
+               oapi.dingtalk.com and WeCom's qyapi.weixin.qq.com)
+ROBOT_ALLOW_PRIVATE  on: those hosts may resolve to private or loopback addresses (an
+               intranet's own robot gateway); off by default
 """
 
 import os
@@ -264,6 +268,15 @@ PUBLIC_CAPTCHA_CHECK = os.environ.get("PUBLIC_CAPTCHA_CHECK") or None
 API_IDEMPOTENCY_DAYS = 7
 
 WEBHOOK_TIMEOUT = 5  # seconds for a group robot to answer
+# Group robots are called only at these hosts, and only at public addresses unless
+# ROBOT_ALLOW_PRIVATE (core.robots): an office's robot address cannot reach the server's
+# own network.
+ROBOT_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ROBOT_HOSTS", "oapi.dingtalk.com,qyapi.weixin.qq.com").split(",")
+    if h.strip()
+]
+ROBOT_ALLOW_PRIVATE = env_bool("ROBOT_ALLOW_PRIVATE", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anxuan@localhost")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -30,6 +30,7 @@ CAMPAIGN_FIELDS = [
     "reminder_hours",
     "remind_missed",
     "webhook_url",
+    "robot_secret",
     "archived",
     "parent_id",
     "copied_from_id",

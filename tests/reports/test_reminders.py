@@ -1,10 +1,7 @@
 """Reminders reach units that have not submitted, once, through every channel; the group
 robot is a local HTTP server that records what it receives."""
 
-import json
-import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 import time_machine
@@ -15,30 +12,16 @@ from anxuan.core.models import Notice
 from anxuan.reports import services
 from anxuan.reports.reminders import send_due_reminders
 from tests import factories
+from tests.reports.robots import FakeRobot, FakeRobotServer
 
 
 @pytest.fixture
-def robot():
-    """A stand-in for a DingTalk / WeCom robot on loopback; yields (url, received bodies)."""
-    received: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            length = int(self.headers["Content-Length"])
-            received.append(json.loads(self.rfile.read(length)))
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b'{"errcode":0}')
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/robot/send?access_token=test", received
-    server.shutdown()
-    server.server_close()
+def robot(settings):
+    """A stand-in for a DingTalk / WeCom robot on loopback, which the settings allow."""
+    settings.ROBOT_HOSTS = ["127.0.0.1"]
+    settings.ROBOT_ALLOW_PRIVATE = True
+    with FakeRobotServer(FakeRobot()) as fake:
+        yield fake
 
 
 def at(day: int, hour: int, minute: int = 0):
@@ -47,7 +30,7 @@ def at(day: int, hour: int, minute: int = 0):
 
 @pytest.fixture
 def campaign(county, robot):
-    county.campaign.webhook_url = robot[0]
+    county.campaign.webhook_url = robot.url()
     county.campaign.save()
     county.town_liaison.email = "liaison@example.test"
     county.town_liaison.save()
@@ -55,13 +38,16 @@ def campaign(county, robot):
 
 
 def test_a_day_before_the_deadline_units_without_a_report_are_reminded_once(
-    county, campaign, robot
+    county, campaign, robot, django_capture_on_commit_callbacks
 ):
     week1 = factories.weekly_period(campaign, 1)
     done = factories.report(county.other_liaison, county.other_participant, week1)
     services.submit_report(actor=county.other_liaison, submission=done)
 
-    with time_machine.travel(at(3, 12, 30), tick=False):
+    with (
+        time_machine.travel(at(3, 12, 30), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         first = send_due_reminders()
         again = send_due_reminders()
 
@@ -70,8 +56,8 @@ def test_a_day_before_the_deadline_units_without_a_report_are_reminded_once(
     assert not Notice.objects.filter(recipient=county.other_liaison).exists()
     assert (first, again) == (2, 0)  # the town and the department, then nothing twice
     assert [m.to for m in mail.outbox] == [["liaison@example.test"]]
-    assert len(robot[1]) == 1
-    message = robot[1][0]
+    assert len(robot.received) == 1
+    message = robot.received[0].body
     assert message["msgtype"] == "text"
     assert "尚未报送：城关镇、县交通运输局" in message["text"]["content"]
 
@@ -94,7 +80,7 @@ def test_no_reminder_when_the_office_turned_them_off(county, campaign, robot):
     with time_machine.travel(at(3, 12, 30), tick=False):
         assert send_due_reminders() == 0
 
-    assert robot[1] == []
+    assert robot.received == []
 
 
 def test_a_returned_report_tells_the_liaison_at_once(county, django_capture_on_commit_callbacks):

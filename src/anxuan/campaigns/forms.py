@@ -29,6 +29,7 @@ class CampaignFields(TypedDict):
     reminder_hours: int
     remind_missed: bool
     webhook_url: str
+    robot_secret: str
     activity_types: list[str]
     domains: list[str]
     indicators: list[Indicator]
@@ -162,12 +163,15 @@ class CampaignForm(forms.ModelForm):
             "reminder_hours",
             "remind_missed",
             "webhook_url",
+            "robot_secret",
         ]
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
             "committee": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
+            # Shown to the office that edits it, hidden from whoever looks over its shoulder.
+            "robot_secret": forms.PasswordInput(render_value=True, attrs={"autocomplete": "off"}),
         }
 
     def __init__(self, *args, indicators, **kwargs):
@@ -215,6 +219,7 @@ class CampaignForm(forms.ModelForm):
             reminder_hours=data["reminder_hours"],
             remind_missed=data["remind_missed"],
             webhook_url=data["webhook_url"],
+            robot_secret=data["robot_secret"],
             activity_types=lines(data["activity_types_text"]),
             domains=lines(data["domains_text"]),
             indicators=chosen,

@@ -17,6 +17,7 @@ from anxuan.campaigns.enums import (
     RequirementKind,
     Schedule,
 )
+from anxuan.core.robots import validate_robot_url
 from anxuan.orgs.models import Organization
 
 
@@ -160,7 +161,17 @@ class Campaign(models.Model):
     webhook_url = models.URLField(
         _("group robot webhook"),
         blank=True,
+        validators=[validate_robot_url],
         help_text=_("DingTalk or WeCom group robot address; reminders are posted there too."),
+    )
+    robot_secret = models.CharField(
+        _("group robot signing secret"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For a DingTalk robot with the “加签” security setting: the secret it shows "
+            "(SEC…). Leave empty otherwise."
+        ),
     )
     archived = models.BooleanField(_("archived"), default=False)
     # The ids from the top campaign down to this one, each as LINEAGE_WIDTH digits and a

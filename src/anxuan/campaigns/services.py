@@ -133,6 +133,7 @@ def create_campaign(
     reminder_hours: int | Unchanged = UNCHANGED,
     remind_missed: bool | Unchanged = UNCHANGED,
     webhook_url: str | Unchanged = UNCHANGED,
+    robot_secret: str | Unchanged = UNCHANGED,
     allow_duplicate: bool = False,
 ) -> Campaign:
     """A blank campaign with only its basic fields; those left out take the model's
@@ -156,6 +157,7 @@ def create_campaign(
         reminder_hours=reminder_hours,
         remind_missed=remind_missed,
         webhook_url=webhook_url,
+        robot_secret=robot_secret,
     )
     record(actor=actor, action="campaign.create", target=campaign, summary=campaign.title)
     return campaign
@@ -246,6 +248,7 @@ def update_campaign(
     reminder_hours: int | Unchanged = UNCHANGED,
     remind_missed: bool | Unchanged = UNCHANGED,
     webhook_url: str | Unchanged = UNCHANGED,
+    robot_secret: str | Unchanged = UNCHANGED,
     activity_types: list[str] | Unchanged = UNCHANGED,
     domains: list[str] | Unchanged = UNCHANGED,
     indicators: list[Indicator] | Unchanged = UNCHANGED,
@@ -266,6 +269,7 @@ def update_campaign(
         reminder_hours=reminder_hours,
         remind_missed=remind_missed,
         webhook_url=webhook_url,
+        robot_secret=robot_secret,
     )
     if not isinstance(activity_types, Unchanged):
         _set_named(ActivityType, campaign, activity_types)

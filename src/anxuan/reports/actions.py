@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anxuan.campaigns.enums import Schedule
-from anxuan.campaigns.models import Participant
+from anxuan.campaigns.models import Campaign, Participant
 from anxuan.core.actions import Action
 
 
@@ -23,3 +23,11 @@ def participant_actions(
         for r in context.get("requirements", [])
         if r.schedule == Schedule.ANYTIME
     ]
+
+
+def campaign_actions(person: Any, campaign: Campaign, context: dict[str, Any]) -> list[Action]:
+    """For those who oversee the campaign: which reminders reached whom."""
+    if not person.has_perm("campaigns.oversee", campaign):
+        return []
+    url = reverse("reports:reminder_deliveries", args=[campaign.pk])
+    return [Action(_("Reminder deliveries"), url, order=40)]

@@ -40,8 +40,9 @@ class ReportsConfig(AppConfig):
         from anxuan.campaigns.signals import expectations_changed
         from anxuan.core import actions
         from anxuan.reports import tally
-        from anxuan.reports.actions import participant_actions
+        from anxuan.reports.actions import campaign_actions, participant_actions
 
         expectations_changed.connect(tally.on_expectations_changed, dispatch_uid="tally")
         post_migrate.connect(count_tallies_of_older_reports, sender=self, dispatch_uid="tally")
         actions.register("participant", participant_actions)
+        actions.register("campaign", campaign_actions)

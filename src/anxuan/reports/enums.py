@@ -24,3 +24,16 @@ class Timeliness(models.TextChoices):
 class ReviewKind(models.TextChoices):
     ACCEPT = "accept", _("Accepted")
     RETURN = "return", _("Returned")
+
+
+class Channel(models.TextChoices):
+    NOTICE = "notice", _("In-app notice")
+    EMAIL = "email", _("E-mail")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+    WECOM = "wecom", _("WeCom group robot")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Trying")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")

@@ -13,9 +13,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.enums import EvidenceKind
-from anxuan.campaigns.models import Indicator, Participant, Period, Requirement
+from anxuan.campaigns.models import Campaign, Indicator, Participant, Period, Requirement
 from anxuan.core.models import StoredFile
-from anxuan.reports.enums import ReviewKind, State, Timeliness
+from anxuan.reports.enums import Channel, DeliveryState, ReviewKind, State, Timeliness
 
 
 class Submission(models.Model):
@@ -176,8 +176,9 @@ class Review(models.Model):
 
 
 class ReminderSent(models.Model):
-    """One reminder delivered; the unique key makes a second one for the same period, unit
-    (or group robot) and kind impossible, even from two workers at once."""
+    """One reminder decided; the unique key makes a second one for the same period, unit
+    (or group robot) and kind impossible, even from two workers at once. Whether it reached
+    each recipient is in its deliveries, which are tried again on failure."""
 
     key = models.CharField(max_length=80, unique=True)  # "<kind>:<period id>:<participant|group>"
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
@@ -188,6 +189,58 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def kind(self) -> str:
+        """ "before" (the deadline) or "missed"."""
+        return self.key.partition(":")[0]
+
+
+class Delivery(models.Model):
+    """One message to one recipient through one channel, and what came of it: an in-app
+    notice is delivered at once; e-mail and group robots are tried by the worker, again
+    after a failure with growing pauses, until one try succeeds or the last fails
+    (reports.deliveries). `answer` and `code` are the last try's."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    reminder = models.ForeignKey(
+        ReminderSent, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )  # None: the campaign's group robot
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    text = models.TextField()
+    link = models.CharField(max_length=200, blank=True)
+    state = models.CharField(
+        _("outcome"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    answer = models.CharField(_("answer"), max_length=500, blank=True)
+    code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    tried_at = models.DateTimeField(null=True, blank=True)
+    next_try_at = models.DateTimeField(null=True, blank=True)  # while pending
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="delivery_campaign_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False)
+                | Q(channel__in=[Channel.DINGTALK, Channel.WECOM]),
+                name="delivery_to_a_person_or_robot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.address} {self.get_state_display()}"
 
 
 class ResumableUpload(models.Model):

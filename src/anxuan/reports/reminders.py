@@ -1,5 +1,6 @@
 """Reminders before a deadline and after a missed one, to units that have not submitted:
-in-app notices, e-mail and the campaign's group robot. Each is sent once."""
+in-app notices, e-mail and the campaign's group robot. Each is decided once (ReminderSent)
+and delivered until it goes through or is given up (reports.deliveries records how)."""
 
 from datetime import datetime, timedelta
 
@@ -11,23 +12,23 @@ from django.utils.translation import gettext as _
 from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import RequirementKind, Schedule
 from anxuan.campaigns.models import Participant, Period
-from anxuan.core.notices import notify, post_webhook
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Person
+from anxuan.reports.deliveries import send_to_people, send_to_robot
 from anxuan.reports.enums import State
 from anxuan.reports.models import ReminderSent, Submission
 
 MISSED_WINDOW = timedelta(days=2)  # remind about a missed deadline for this long after it
 
 
-def _claim(key: str, period: Period, participant: Participant | None) -> bool:
-    """Record the reminder; False when it was already sent (by this or another worker)."""
+def _claim(key: str, period: Period, participant: Participant | None) -> ReminderSent | None:
+    """Record the reminder; None when it was already decided (by this or another worker).
+    Run inside the transaction that creates its deliveries: both are kept, or neither."""
     try:
         with transaction.atomic():
-            ReminderSent.objects.create(key=key, period=period, participant=participant)
+            return ReminderSent.objects.create(key=key, period=period, participant=participant)
     except IntegrityError:
-        return False
-    return True
+        return None
 
 
 def _liaisons(participant: Participant) -> list[Person]:
@@ -71,24 +72,39 @@ def _remind(period: Period, kind: str, now: datetime) -> int:
     pending = _pending(period, now)
     sent = 0
     for participant in pending:
-        if not _claim(f"{kind}:{period.pk}:{participant.pk}", period, participant):
-            continue
-        link = f"{reverse('reports:report_new')}?participant={participant.pk}&period={period.pk}"
-        notify(_liaisons(participant), text, link)
+        with transaction.atomic():
+            reminder = _claim(f"{kind}:{period.pk}:{participant.pk}", period, participant)
+            if reminder is None:
+                continue
+            link = (
+                f"{reverse('reports:report_new')}?participant={participant.pk}&period={period.pk}"
+            )
+            send_to_people(
+                campaign=campaign,
+                people=_liaisons(participant),
+                text=text,
+                link=link,
+                reminder=reminder,
+            )
         sent += 1
-    if campaign.webhook_url and pending and _claim(f"{kind}:{period.pk}:group", period, None):
-        heading = _("Not yet submitted") if kind == "before" else _("Missed")
-        post_webhook(
-            campaign.webhook_url,
-            _("%(c)s “%(what)s”, due %(due)s. %(heading)s: %(names)s")
-            % {
-                "c": campaign.title,
-                "what": what,
-                "due": f"{due:%m-%d %H:%M}",
-                "heading": heading,
-                "names": "、".join(p.organization.name for p in pending),
-            },
-        )
+    if not campaign.webhook_url or not pending:
+        return sent
+    with transaction.atomic():
+        reminder = _claim(f"{kind}:{period.pk}:group", period, None)
+        if reminder is not None:
+            heading = _("Not yet submitted") if kind == "before" else _("Missed")
+            send_to_robot(
+                campaign=campaign,
+                text=_("%(c)s “%(what)s”, due %(due)s. %(heading)s: %(names)s")
+                % {
+                    "c": campaign.title,
+                    "what": what,
+                    "due": f"{due:%m-%d %H:%M}",
+                    "heading": heading,
+                    "names": "、".join(p.organization.name for p in pending),
+                },
+                reminder=reminder,
+            )
     return sent
 
 
@@ -124,8 +140,10 @@ def notify_returned(submission: Submission, reason: str) -> None:
         "unit": submission.participant.organization.name,
         "reason": reason,
     }
-    notify(
-        _liaisons(submission.participant),
-        text,
-        reverse("reports:report_edit", args=[submission.pk]),
-    )
+    with transaction.atomic():
+        send_to_people(
+            campaign=submission.requirement.campaign,
+            people=_liaisons(submission.participant),
+            text=text,
+            link=reverse("reports:report_edit", args=[submission.pk]),
+        )

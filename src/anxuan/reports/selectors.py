@@ -8,8 +8,8 @@ from anxuan.campaigns.models import Campaign, Participant, Period
 from anxuan.orgs.enums import REVIEW_ROLES, Role
 from anxuan.orgs.models import Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
-from anxuan.reports.enums import State
-from anxuan.reports.models import Attachment, Submission, SubmissionVersion
+from anxuan.reports.enums import DeliveryState, State
+from anxuan.reports.models import Attachment, Delivery, Submission, SubmissionVersion
 
 
 def _base() -> QuerySet:
@@ -120,3 +120,23 @@ def latest_versions(campaign: Campaign) -> QuerySet:
         .prefetch_related("attachments")
         .order_by("submission__participant__organization__path", "submission__period__due_at", "id")
     )
+
+
+def deliveries_of(campaign: Campaign, *, outcome: str = "") -> QuerySet:
+    """The campaign's reminders and notices, one row per recipient and channel with what
+    came of it, the latest first; only those with `outcome` when it is a delivery state.
+    For a campaign the caller oversees (the view checks)."""
+    found = Delivery.objects.filter(campaign=campaign).select_related(
+        "recipient", "reminder__participant__organization"
+    )
+    if outcome in DeliveryState.values:
+        found = found.filter(state=outcome)
+    return found
+
+
+def delivery_counts(campaign: Campaign) -> dict[str, int]:
+    """How many of the campaign's deliveries are in each state."""
+    counts = dict.fromkeys(DeliveryState.values, 0)
+    rows = Delivery.objects.filter(campaign=campaign).values_list("state").annotate(n=Count("id"))
+    counts.update(dict(rows))
+    return counts

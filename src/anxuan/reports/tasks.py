@@ -1,6 +1,7 @@
 """Background work of reports: reminders, returned reports, expired uploads (evidence
 files are processed by core.tasks). Tasks take ids and are safe to run twice."""
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -16,10 +17,24 @@ def process_attachment(attachment_id: int) -> None:
 
 @db_periodic_task(crontab(minute="*/10"))
 def send_reminders() -> None:
-    """Reminders before deadlines and after missed ones; each goes out once."""
+    """Reminders before deadlines and after missed ones; each goes out once (and is tried
+    again until delivered or given up)."""
+    from anxuan.reports.deliveries import retry_stalled
     from anxuan.reports.reminders import send_due_reminders
 
     send_due_reminders()
+    retry_stalled(timezone.now())
+
+
+@db_task()
+def deliver(delivery_id: int, attempt: int) -> None:
+    """One try of an e-mail or group-robot message; a failed one is tried again later,
+    through the queue, until reports.deliveries gives up."""
+    from anxuan.reports.deliveries import try_delivery
+
+    pause = try_delivery(delivery_id, attempt)
+    if pause is not None:
+        deliver.schedule((delivery_id, attempt + 1), delay=pause.total_seconds())
 
 
 @db_task()

@@ -22,5 +22,6 @@ urlpatterns = [
         views.attachment_highlight,
         name="attachment_highlight",
     ),
+    path("campaigns/<int:pk>/deliveries/", views.reminder_deliveries, name="reminder_deliveries"),
     path("reports/attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

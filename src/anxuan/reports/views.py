@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns.models import Participant, Period, Requirement
-from anxuan.campaigns.selectors import campaigns_visible_to, get_participant_for
+from anxuan.campaigns.selectors import campaigns_visible_to, get_campaign_for, get_participant_for
 from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
 from anxuan.reports.diff import text_changes, value_changes
 from anxuan.reports.drafts import evidence_counts, evidence_needs
-from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, State
+from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE, DeliveryState, State
 from anxuan.reports.forms import ActivityFormSet, ReportForm, ReturnForm, value_field
 from anxuan.reports.models import Submission
 
@@ -311,3 +312,27 @@ def attachment_highlight(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
         actor=request.user, attachment=attachment, highlight=request.POST.get("highlight") == "1"
     )
     return redirect("reports:report_detail", pk=attachment.submission_id)
+
+
+DELIVERIES_PER_PAGE = 100
+
+
+@login_required
+@require_GET
+def reminder_deliveries(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Which reminders and notices of the campaign reached whom, through which channel, and
+    which failed with the answer that came back; for those who oversee the campaign."""
+    campaign = get_campaign_for(request.user, pk, perm="campaigns.oversee")
+    outcome = request.GET.get("outcome", "")
+    page = Paginator(selectors.deliveries_of(campaign, outcome=outcome), DELIVERIES_PER_PAGE)
+    counts = selectors.delivery_counts(campaign)
+    return render(
+        request,
+        "reports/deliveries.html",
+        {
+            "campaign": campaign,
+            "page": page.get_page(request.GET.get("page")),
+            "outcome": outcome if outcome in DeliveryState.values else "",
+            "states": [(value, label, counts[value]) for value, label in DeliveryState.choices],
+        },
+    )
