@@ -99,10 +99,12 @@ def test_migrate_makes_the_cache_table_on_a_fresh_install(tmp_path):
     )
     check = (
         "import django; django.setup(); from django.core.cache import cache; "
-        "print(cache.add('k', 1, 60), cache.incr('k'), cache.get('k'))"
+        "from django.db import connection; "
+        "print('anxuan_cache' in connection.introspection.table_names(), "
+        "cache.add('k', 1, 60), cache.incr('k'), cache.get('k'))"
     )
     result = subprocess.run(  # noqa: S603 - this interpreter, our own code
         [sys.executable, "-c", check], env=env, check=True, capture_output=True, text=True
     )
 
-    assert result.stdout.split() == ["True", "2", "2"]
+    assert result.stdout.split() == ["True", "True", "2", "2"]
