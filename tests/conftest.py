@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from anxuan.campaigns import services as campaign_services
@@ -25,6 +26,20 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate limits count in the database's cache table, which Django's flush after a
+    transactional test (live server, threads) leaves as it was: every test that uses the
+    database starts from no counts."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    if transactional or marker or "db" in request.fixturenames:
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -54,6 +54,14 @@ def address_of(bind: str) -> str:
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
+def gunicorn_proxy_args() -> list[str]:
+    """gunicorn trusts the scheme headers of the same proxies as the app (settings'
+    FORWARDED_ALLOW_IPS), rather than only its own environment variable."""
+    from django.conf import settings
+
+    return ["--forwarded-allow-ips", ",".join(settings.FORWARDED_ALLOW_IPS)]
+
+
 def serve(argv: list[str]) -> int:
     """Run gunicorn and the Huey consumer together; stop both when either stops."""
     bind, workers = "127.0.0.1:8000", os.environ.get("WEB_CONCURRENCY", "2")
@@ -87,6 +95,7 @@ def serve(argv: list[str]) -> int:
             "-",
             "--graceful-timeout",
             "10",
+            *gunicorn_proxy_args(),
         ]
     )
 

@@ -1,7 +1,8 @@
 """Settings for every deployment; production differs only by environment variables.
 
 DATABASE_URL   sqlite:///path (default: ./var/anxuan.sqlite3) or postgres://user@host/db
-REDIS_URL      when set, the background queue uses Redis instead of an SQLite file
+REDIS_URL      when set, the background queue and the cache (rate-limit counts) use Redis
+               instead of an SQLite file and the database's cache table
 SECRET_KEY     required when DEBUG is off in production
 SESSION_IDLE_MINUTES  a page session idle this long is logged out (default 30)
 AXES_FAILURE_LIMIT, LOGIN_ADDRESS_FAILURE_LIMIT, LOGIN_COOLOFF_MINUTES  failed logins that
@@ -11,6 +12,22 @@ ROBOT_HOSTS    the hosts group robots may be at, comma separated (default: DingT
                oapi.dingtalk.com and WeCom's qyapi.weixin.qq.com)
 ROBOT_ALLOW_PRIVATE  on: those hosts may resolve to private or loopback addresses (an
                intranet's own robot gateway); off by default
+
+Behind a proxy (README, "Behind a proxy (nginx)"):
+FORWARDED_ALLOW_IPS     addresses or networks of the proxies trusted to say who the
+                        client is and that it came over HTTPS (default 127.0.0.1,::1;
+                        `anxuan serve` hands it to gunicorn)
+PROXY_SSL_HEADER        the header (as in request.META) in which a trusted proxy says
+                        "https", e.g. HTTP_X_FORWARDED_PROTO; unset: none is believed
+PROXY_CLIENT_IP_HEADER  the header (as in request.META) in which a trusted proxy names the
+                        client, e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP; unset: the
+                        connection's own address
+
+Rate limits (per minute; decision 0018): API_RATE_PER_MINUTE (per person, by token or
+session), API_ANON_RATE_PER_MINUTE (per address: no or a wrong token, the schema),
+LOGIN_RATE_PER_MINUTE (login attempts per address), HEALTHZ_RATE_PER_MINUTE,
+PUBLIC_RATE_PER_MINUTE (pages anyone may call); RATE_LIMITS=off switches them all off
+(benchmarks only).
 """
 
 import os
@@ -54,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_ratelimit",  # its system check refuses a cache that cannot count for all workers
     "huey.contrib.djhuey",
     "ninja",  # serves its Swagger UI assets from static files, not from a CDN
     "anxuan.core",
@@ -67,6 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anxuan.core.middleware.TrustedProxyMiddleware",  # before anything reads is_secure()
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,8 +240,22 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Government intranet hosts are not submitted to browsers' HSTS preload list.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Proxies whose word on the scheme and the client's address is taken (TrustedProxyMiddleware
+# drops both headers from anyone else); gunicorn gets the same list from `anxuan serve`.
+FORWARDED_ALLOW_IPS = [
+    a.strip() for a in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",") if a
+]
+SECURE_PROXY_SSL_HEADER = (
+    (os.environ["PROXY_SSL_HEADER"], "https") if os.environ.get("PROXY_SSL_HEADER") else None
+)
+PROXY_CLIENT_IP_HEADER = os.environ.get("PROXY_CLIENT_IP_HEADER", "")
+SILENCED_SYSTEM_CHECKS = [
+    # Government intranet hosts are not submitted to browsers' HSTS preload list.
+    "security.W021",
+    # django-ratelimit lists only memcached and django-redis as supported; Django's own
+    # RedisCache and core.cache's database cache both count atomically (decision 0018).
+    "django_ratelimit.W001",
+]
 X_FRAME_OPTIONS = "DENY"
 
 HUEY = {
@@ -243,8 +276,8 @@ else:
 ROLLUP_SNAPSHOT_FROM = int(os.environ.get("ROLLUP_SNAPSHOT_FROM", "2000"))
 ROLLUP_SNAPSHOT_MAX_AGE = 300
 EXPORT_KEEP_DAYS = 7  # an export's file is deleted this long after it was made
-# The API's rate-limit counters live in the cache: Redis when several machines serve (one
-# count across workers), else memory per process.
+# Rate-limit counts live in the cache, which every worker and machine shares: Redis when
+# REDIS_URL is set, else a table in the database (`anxuan migrate` makes it; decision 0018).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -252,13 +285,24 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "anxuan.core.cache.CounterDatabaseCache",
+            "LOCATION": "anxuan_cache",
+        }
+    }
+RATELIMIT_ENABLE = env_bool("RATE_LIMITS", True)
+RATELIMIT_IP_META_KEY = "anxuan.core.ratelimit.client_address"
+RATELIMIT_CACHE_PREFIX = "rate:"
 
-# REST API (/api/v1/): requests per minute per token or logged-in person, and per address
-# for callers without either.
+# REST API (/api/v1/): requests per minute per person (by token or session), and per address
+# for callers without either (a token that is not valid counts as none).
 API_RATE_PER_MINUTE = int(os.environ.get("API_RATE_PER_MINUTE", "600"))
 API_ANON_RATE_PER_MINUTE = int(os.environ.get("API_ANON_RATE_PER_MINUTE", "60"))
-# Behind a proxy, the request header (as in request.META) that holds the caller's address.
-API_CLIENT_IP_HEADER = os.environ.get("API_CLIENT_IP_HEADER", "")
+# Login attempts (POSTs of the login page) per address; django-axes locks accounts besides.
+LOGIN_RATE_PER_MINUTE = int(os.environ.get("LOGIN_RATE_PER_MINUTE", "30"))
+HEALTHZ_RATE_PER_MINUTE = int(os.environ.get("HEALTHZ_RATE_PER_MINUTE", "120"))
 API_TOKEN_MAX_DAYS = 3650
 # Pages anyone may call (core.public): calls per minute from one address, per action, and
 # the dotted path of a callable(request) -> bool that checks a CAPTCHA (None: no check).

@@ -1,7 +1,6 @@
 """API clients: a persona's Bearer token, or nobody."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from anxuan.api import services as api_services
@@ -9,14 +8,6 @@ from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.enums import RequirementKind
 
 API = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Rate-limit counters live in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 class ApiClient:

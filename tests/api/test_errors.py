@@ -1,5 +1,7 @@
 """One error shape, `{code, message, message_en, fields}`, with the status that fits."""
 
+import secrets
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -198,6 +200,25 @@ def test_rate_limits_answer_429_with_retry_after(county, api_as, settings):
     assert limited.json()["code"] == "rate_limited"
     assert 1 <= int(limited["Retry-After"]) <= 61
     assert api_as(county.other_liaison).get("/me").status_code == 200  # each token counts alone
+
+
+def test_made_up_tokens_share_their_address_limit(county, api_as, settings):
+    settings.API_ANON_RATE_PER_MINUTE = 2
+
+    statuses = [
+        Client()
+        .get(f"{API}/me", headers={"Authorization": f"Bearer ax_{secrets.token_hex(16)}"})
+        .status_code
+        for _ in range(3)
+    ]
+
+    assert statuses == [401, 401, 429]
+    limited = Client().get(f"{API}/me", headers={"Authorization": "Bearer ax_guess"})
+    assert limited.json()["code"] == "rate_limited"
+    assert limited.json()["message"] == "请求过于频繁，请一分钟后再试。"
+    assert 1 <= int(limited["Retry-After"]) <= 60
+    # A valid token counts for its person, not for the address.
+    assert api_as(county.town_liaison).get("/me").status_code == 200
 
 
 def test_an_upload_larger_than_any_file_is_refused_before_it_is_read(county, api_as, settings):

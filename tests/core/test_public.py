@@ -1,7 +1,6 @@
 """The public (no login) page pattern: rate limit per address hash, CAPTCHA hook, audit."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from anxuan.core.models import AuditEntry
@@ -9,13 +8,6 @@ from anxuan.core.public import address_hash
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.core.public_urls")]
 ADDRESS = "203.0.113.7"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_call_is_answered_and_audited_by_address_hash_only(settings):

@@ -8,7 +8,7 @@ from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from anxuan.api import errors
-from anxuan.api.auth import PageSession, TokenAuth, rate_limited
+from anxuan.api.auth import PageSession, TokenAuth, rate_limited, rate_limited_by_address
 from anxuan.api.routers import (
     attachments,
     campaigns,
@@ -58,6 +58,7 @@ api = AnxuanAPI(
     auth=[TokenAuth(), PageSession()],
     # Swagger UI would otherwise load a validity badge from validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
+    docs_decorator=rate_limited_by_address,  # openapi.json and docs: per address
 )
 api.add_decorator(rate_limited, mode="view")
 errors.install(api)

@@ -2,7 +2,6 @@
 session with its CSRF token; and how often they may call."""
 
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -13,16 +12,24 @@ from ninja.security import HttpBearer, SessionAuth
 
 from anxuan.api import selectors, services
 from anxuan.api.errors import ApiError, respond
+from anxuan.api.models import ApiToken
 from anxuan.core import ratelimit
 
-WINDOW = 60  # seconds: limits are per minute
+
+def checked_token(request: HttpRequest, raw: str) -> ApiToken | None:
+    """The active token with this raw value, looked up once per request (the rate limit
+    asks before authentication does)."""
+    memo: dict[str, ApiToken | None] = request.__dict__.setdefault("_checked_tokens", {})
+    if raw not in memo:
+        memo[raw] = selectors.active_token(raw) if raw else None
+    return memo[raw]
 
 
 class TokenAuth(HttpBearer):
     """A personal API token that is neither revoked nor expired. Anything else is 401."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        found = selectors.active_token(token.strip()) if token else None
+        found = checked_token(request, token.strip())
         if found is None:
             return None
         services.mark_token_used(found)
@@ -45,35 +52,55 @@ class PageSession(SessionAuth):
         return super()._get_key(request)
 
 
-def _caller(request: HttpRequest) -> tuple[str, int]:
-    """The rate-limit bucket of a request and its limit per minute: the token (by hash, before
-    any database lookup), the logged-in person, or the address."""
+def _caller(request: HttpRequest) -> tuple[str | ratelimit.Key, int]:
+    """The rate-limit key of a request and its limit per minute: the person of a valid token
+    or of the session, else the address ("ip"). A token that is not valid counts as none,
+    so made-up tokens share their address's limit."""
     header = request.headers.get("Authorization", "")
-    if header[:7].lower() == "bearer ":
-        digest = hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
-        return f"token:{digest}", settings.API_RATE_PER_MINUTE
-    user = getattr(request, "user", None)
+    found = checked_token(request, header[7:].strip()) if header[:7].lower() == "bearer " else None
+    user = found.person if found is not None else getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return f"person:{user.pk}", settings.API_RATE_PER_MINUTE
-    return f"ip:{ratelimit.client_address(request)}", settings.API_ANON_RATE_PER_MINUTE
+        bucket = f"person:{user.pk}"
+        return (lambda _group, _request: bucket), settings.API_RATE_PER_MINUTE
+    return "ip", settings.API_ANON_RATE_PER_MINUTE
+
+
+def _too_many(retry_after: int) -> HttpResponse:
+    return respond(
+        ApiError(
+            429,
+            "rate_limited",
+            gettext_lazy("Too many requests; try again in a minute."),
+            headers={"Retry-After": str(retry_after)},
+        )
+    )
 
 
 def rate_limited(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Wraps every operation, before authentication: a fixed one-minute window per caller,
-    counted in the cache (shared between workers when the cache is Redis)."""
+    """Wraps every operation, before authentication: a one-minute window per caller,
+    counted in the shared cache (core.ratelimit)."""
 
     @functools.wraps(run)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        bucket, limit = _caller(request)
-        counted = ratelimit.hit(bucket, limit=limit, window=WINDOW, prefix="api-rate")
-        if not counted.allowed:
-            error = ApiError(
-                429,
-                "rate_limited",
-                gettext_lazy("Too many requests; try again in a minute."),
-                headers={"Retry-After": str(counted.retry_after)},
-            )
-            return respond(error)
+        key, limit = _caller(request)
+        wait = ratelimit.over_limit(request, group="api", key=key, limit=limit)
+        if wait:
+            return _too_many(wait)
+        return run(request, *args, **kwargs)
+
+    return wrapper
+
+
+def rate_limited_by_address(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The schema and its Swagger page: API_ANON_RATE_PER_MINUTE per address, whoever calls."""
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = ratelimit.over_limit(
+            request, group="api-schema", limit=settings.API_ANON_RATE_PER_MINUTE
+        )
+        if wait:
+            return _too_many(wait)
         return run(request, *args, **kwargs)
 
     return wrapper

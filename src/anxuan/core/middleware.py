@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from anxuan.core import ratelimit
+
 
 class LanguageMiddleware:
     """Simplified Chinese unless the person chose another language with the switch.
@@ -25,3 +27,20 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class TrustedProxyMiddleware:
+    """Headers in which a proxy speaks for the client (SECURE_PROXY_SSL_HEADER's "https",
+    PROXY_CLIENT_IP_HEADER's address) count only from a proxy of FORWARDED_ALLOW_IPS: from
+    anyone else they are dropped before Django reads them, as gunicorn ignores them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ssl_header: tuple[str, str] | None = settings.SECURE_PROXY_SSL_HEADER
+        client_header: str = settings.PROXY_CLIENT_IP_HEADER
+        if (ssl_header or client_header) and not ratelimit.from_trusted_proxy(request):
+            for header in (ssl_header[0] if ssl_header else "", client_header):
+                request.META.pop(header, None)
+        return self.get_response(request)

@@ -70,16 +70,14 @@ def public(
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             hashed = address_hash(ratelimit.client_address(request))
-            allowed = limit if limit is not None else settings.PUBLIC_RATE_PER_MINUTE
-            counted = ratelimit.hit(
-                f"{action}:{hashed}", limit=allowed, window=window, prefix="public-rate"
+            wait = ratelimit.over_limit(
+                request,
+                group=f"public:{action}",
+                limit=limit if limit is not None else settings.PUBLIC_RATE_PER_MINUTE,
+                window=window,
             )
-            if not counted.allowed:
-                return _text(
-                    429,
-                    _("Too many requests from your network; try again later."),
-                    **{"Retry-After": str(counted.retry_after)},
-                )
+            if wait:
+                return ratelimit.too_many_requests(wait)
             if not captcha_passed(request):
                 return _text(400, _("The verification code is wrong or has expired; try again."))
             public_request = cast(PublicHttpRequest, request)
