@@ -1,3 +1,4 @@
+import uuid
 from itertools import pairwise
 
 from django.contrib import messages
@@ -71,6 +72,8 @@ def _report_page(
     initial = {
         "text": draft.get("text", ""),
         "important": submission.important if submission else False,
+        # A new ad-hoc item: the token that makes this form, sent twice, one report.
+        "form_token": uuid.uuid4() if submission is None and period is None else None,
     }
     initial.update({f"value_{k}": v for k, v in (draft.get("values") or {}).items()})
     data = request.POST if request.method == "POST" else None
@@ -86,6 +89,7 @@ def _report_page(
             "requirement": requirement,
             "period": period,
             "submission": submission,
+            "form_token": form.cleaned_data["form_token"] if submission is None else None,
         }
         try:
             if "submit" in request.POST:
@@ -101,7 +105,7 @@ def _report_page(
                 )
         except services.StateConflict as exc:
             messages.error(request, exc.messages[0])
-            return redirect("reports:report_detail", pk=submission.pk)
+            return redirect("reports:report_detail", pk=exc.submission_id or submission.pk)
         except ValidationError as exc:
             chosen = form.cleaned_data["files"]
             _show_draft_errors(exc, form, activities)
