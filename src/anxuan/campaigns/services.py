@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,7 +76,22 @@ def sync_periods(requirement: Requirement) -> None:
             period.opens_at, period.due_at = spec.opens_at, spec.due_at
             period.save()
     if existing:
-        Period.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+        dropped = Period.objects.filter(pk__in=[p.pk for p in existing.values()])
+        held = (
+            dropped.annotate(reports=Count("submissions"))
+            .filter(reports__gt=0)
+            .order_by("number")
+            .first()
+        )
+        if held is not None:  # a report is never lost to a new schedule
+            raise ValidationError(
+                _(
+                    "%(period)s already has %(n)d reports: the new schedule would drop it. "
+                    "Keep a schedule that still includes it."
+                )
+                % {"period": held.label, "n": held.reports}
+            )
+        dropped.delete()
     _expectations_changed(requirement.campaign_id)
 
 
@@ -451,6 +467,12 @@ def delete_requirement(*, actor: Person, requirement: Requirement) -> None:
             _("“%(title)s” comes from the parent campaign and cannot be dropped.")
             % {"title": requirement.title}
         )
+    reports = requirement.submissions.count()
+    if reports:
+        raise ValidationError(
+            _("“%(title)s” already has %(n)d reports and cannot be deleted.")
+            % {"title": requirement.title, "n": reports}
+        )
     record(
         actor=actor,
         action="requirement.delete",
@@ -666,7 +688,15 @@ def add_participants(
 
 @transaction.atomic
 def remove_participant(*, actor: Person, participant: Participant) -> None:
+    """Take a unit out of the campaign; refused once it has reported (its reports stay
+    with it). Side effects: audit row."""
     _require_manager(actor, participant.campaign)
+    reports = participant.submissions.count()
+    if reports:
+        raise ValidationError(
+            _("%(unit)s already has %(n)d reports and cannot be taken out of the campaign.")
+            % {"unit": participant.organization, "n": reports}
+        )
     record(
         actor=actor,
         action="participant.remove",

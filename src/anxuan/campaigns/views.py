@@ -456,8 +456,14 @@ def participant_remove(
 ) -> HttpResponse:
     campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     participant = selectors.get_participant_for(request.user, campaign, participant_pk)
-    services.remove_participant(actor=request.user, participant=participant)
-    messages.success(request, _("“%(u)s” no longer takes part.") % {"u": participant.organization})
+    try:
+        services.remove_participant(actor=request.user, participant=participant)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, _("“%(u)s” no longer takes part.") % {"u": participant.organization}
+        )
     return redirect("campaigns:participants", pk=campaign.pk)
 
 
