@@ -177,7 +177,7 @@ def save_and_submit(
     else:
         submission = _locked(submission)
     if can_report_for(actor, submission) and _repeated(submission, draft, files or []):
-        return submission.versions.order_by("-number").first()
+        return submission.versions.order_by("-number")[0]
     submission = save_draft(
         actor=actor,
         participant=participant,
