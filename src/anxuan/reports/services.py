@@ -250,6 +250,20 @@ def remove_attachment(*, actor: Person, attachment: Attachment) -> None:
     record(actor=actor, action="report.detach", target=submission, summary=attachment.original_name)
 
 
+@transaction.atomic
+def record_download(*, actor: Person, attachment: Attachment) -> None:
+    """Who opened which evidence file (a thumbnail is not recorded: pages show them).
+    Side effects: audit row."""
+    record(
+        actor=actor,
+        action="attachment.download",
+        target=attachment.submission,
+        summary=attachment.original_name,
+        attachment=attachment.pk,
+        sha256=attachment.sha256,
+    )
+
+
 def accepts_from(period: Period, requirement: Requirement) -> datetime:
     """When the period starts accepting reports: its opening, less the days early the
     office allows for the requirement."""

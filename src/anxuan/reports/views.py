@@ -298,6 +298,8 @@ def attachment_file(
     name = attachment.thumbnail if thumb else attachment.storage_name
     if not name:
         raise Http404
+    if not thumb:
+        services.record_download(actor=request.user, attachment=attachment)
     response = FileResponse(
         default_storage.open(name, "rb"),
         content_type="image/jpeg" if thumb else attachment.content_type,
