@@ -6,10 +6,13 @@ the schema says), the test checks the rules: path ids are often swapped for the 
 real objects, including other units' and another county's, and no answer may show a role
 what it must not see; afterwards, what a role may not change is unchanged."""
 
+import base64
+import json
 import random
 
 import pytest
 import schemathesis
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -154,3 +157,84 @@ def test_the_api_keeps_its_schema_and_its_rules(live_server, county, world, pers
     failures = fuzz(live_server.url, county, world, persona)
 
     assert failures == []
+
+
+def _cursor(raw: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(raw).encode()).decode().rstrip("=")
+
+
+# Cursors no list makes: not base64, not JSON, keys of the wrong type for any ordering
+# (a number where a date is ordered on, a word where a number is), ids out of range.
+HOSTILE_CURSORS = [
+    "!!!",
+    "abc",
+    _cursor("x"),
+    _cursor([1, 10**25]),
+    _cursor([1, -1]),
+    _cursor([1.5, 1]),
+    _cursor([True, 1]),
+    _cursor(["x", 1]),
+    _cursor(["2026-13-45", 3]),
+    _cursor(["2026-06-01T00:00:00", 3]),
+    _cursor([10**25, 1]),
+    _cursor([None, 1]),
+]
+
+
+def test_a_malformed_cursor_is_a_400_on_every_list(county, api_as):
+    report = factories.report(
+        county.town_liaison, county.participant, factories.weekly_period(county.campaign)
+    )
+    office = api_as(county.office_admin)
+    ids = {"campaign_id": county.campaign.pk, "submission_id": report.pk}
+    lists = [
+        path.removeprefix(API).format(**ids)
+        for path, operations in office.get("/openapi.json").json()["paths"].items()
+        for operation in operations.values()
+        if any(p["name"] == "cursor" for p in operation.get("parameters", []))
+    ]
+    answers = set()
+
+    for path in lists:
+        for cursor in HOSTILE_CURSORS:
+            response = office.get(path, cursor=cursor)
+            if response.status_code != 200:  # a key the ordering ignores leaves a page
+                answers.add((response.status_code, response.json()["fields"]["cursor"][0]))
+
+    assert len(lists) == 9
+    assert answers == {(400, "分页游标无效，请从第一页重新开始。")}
+
+
+def test_a_cursor_of_the_wrong_kind_for_the_ordering_is_refused(county, api_as):
+    office = api_as(county.office_admin)
+    path = f"/campaigns/{county.campaign.pk}/requirements"  # ordered by a number
+
+    response = office.get(path, cursor=_cursor(["2026-06-01", 1]))
+
+    assert response.status_code == 400
+    assert office.get(path, cursor=_cursor([1, 1])).status_code == 200
+
+
+@pytest.mark.parametrize("body", ["[1, 2]", '"hello"', "5", "null", "{}", '{"txt": "周报"}', "{"])
+def test_a_draft_put_that_is_not_a_draft_changes_nothing(county, body):
+    report = factories.report(
+        county.town_liaison, county.participant, factories.weekly_period(county.campaign)
+    )
+    client = Client()
+    headers = {"Authorization": f"Bearer {token_for(county.town_liaison)}"}
+
+    response = client.put(
+        f"{API}/submissions/{report.pk}/draft",
+        body,
+        content_type="application/json",
+        headers=headers,
+    )
+
+    report.refresh_from_db()
+    assert response.status_code == 400
+    assert response.json()["message"] in {
+        "请求体必须是 JSON 对象。",
+        "请求体不是有效的 JSON。",
+        "请至少提供 text、activities、values、important 之一；草稿未作修改。",
+    }
+    assert report.draft["text"] == "开展安全宣传咨询活动"

@@ -88,8 +88,10 @@ def test_a_returned_upward_report_is_sent_again_as_version_two(county, city, cou
     first = report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
     city_office = city.owner.memberships.get().person
 
-    with pytest.raises(services.StateConflict):  # submitted, not yet reviewed
-        report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
+    # Sent again unchanged while the city has not reviewed it (a double click): the same
+    # version, not a second one and not an error.
+    again = report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
+    assert again == first
     services.return_submission(actor=city_office, submission=first.submission, reason="补充数据")
     second = report_upward(actor=county.office_admin, campaign=county_campaign, period=period)
 

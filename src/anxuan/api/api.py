@@ -55,6 +55,7 @@ api = AnxuanAPI(
     ),
     urls_namespace="api-v1",
     renderer=Utf8JSON(),
+    parser=errors.ObjectParser(),
     auth=[TokenAuth(), PageSession()],
     # Swagger UI would otherwise load a validity badge from validator.swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from anxuan.api.errors import ApiError
 from anxuan.api.schemas import DraftIn
+from anxuan.core.http import query_id
 from anxuan.reports.drafts import ActivityDraft, ReportDraft
 
 # Service error keys that the request spells differently.
@@ -20,7 +21,7 @@ RENAME = {"period": "period_id"}
 def draft_of(payload: DraftIn) -> ReportDraft:
     """The typed draft of the request; a value keyed by anything but an indicator id is a
     400 on that key."""
-    unknown = sorted(key for key in payload.values if not key.isdigit())
+    unknown = sorted(key for key in payload.values if query_id(key) is None)
     if unknown:
         message = gettext("The requirement does not collect this indicator.")
         raise ApiError(400, "invalid", message, fields={f"values.{k}": [message] for k in unknown})

@@ -17,12 +17,13 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import DataError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
+from ninja.parser import Parser
 
 from anxuan.api.i18n import both
 from anxuan.api.services import IdempotencyKeyReused
@@ -41,6 +42,8 @@ MESSAGES = {
     "idempotency_key_reused": gettext_lazy(
         "This Idempotency-Key was already used for a different request."
     ),
+    "body_not_json": gettext_lazy("The request body is not valid JSON."),
+    "body_not_object": gettext_lazy("Send the request body as a JSON object."),
 }
 # Pydantic's error types, in words the forms already use (Django's own translations).
 REQUEST_FIELD_MESSAGES = {
@@ -60,6 +63,21 @@ REQUEST_FIELD_MESSAGES = {
 
 # Codes of upload errors that have their own status; any other is a 400.
 FILE_STATUSES = {TOO_LARGE: 413, UNSUPPORTED_TYPE: 415}
+
+
+class BodyNotObject(ValueError):
+    """A JSON body that is not an object (`[1, 2]`, `"hello"`): no operation takes one."""
+
+
+class ObjectParser(Parser):
+    """Ninja's JSON parser, refusing bodies that are not objects: Ninja would otherwise read
+    them as an empty object, and a `PUT` would empty what it replaces."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise BodyNotObject(type(data).__name__)
+        return data
 
 
 class ApiError(Exception):
@@ -170,6 +188,9 @@ def install(api: NinjaAPI) -> None:
     def http_error(exc: HttpError) -> ApiError:
         if exc.status_code == 403:  # the session's CSRF check is the only 403 Ninja raises
             return ApiError(403, "csrf_failed")
+        if exc.status_code == 400 and exc.__cause__ is not None:  # the body did not parse
+            reason = "body_not_object" if isinstance(exc.__cause__, BodyNotObject) else None
+            return ApiError(400, "invalid", MESSAGES[reason or "body_not_json"])
         return ApiError(exc.status_code, "invalid", str(exc))
 
     handle(ApiError, lambda exc: exc)

@@ -8,15 +8,19 @@ import binascii
 import json
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
+from django.core.exceptions import ValidationError
+from django.db.models import Field as DjangoField
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from ninja import Field, Schema
 
 from anxuan.api.errors import ApiError
 
 MAX_LIMIT = 200
+MAX_ID = 2**63 - 1  # the largest integer either database stores
 T = TypeVar("T")
 
 
@@ -49,18 +53,40 @@ def encode(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(cursor: str) -> tuple[Any, int]:
+def _invalid() -> ApiError:
+    return ApiError(
+        400,
+        "invalid",
+        fields={"cursor": [str(gettext_lazy("This cursor is not valid; start again."))]},
+    )
+
+
+def _model_field(model: type[Model], path: str) -> DjangoField:
+    *relations, name = path.split("__")
+    for part in relations:
+        model = cast(type[Model], model._meta.get_field(part).related_model)
+    field = model._meta.get_field(name)
+    if not isinstance(field, DjangoField):  # ordered by a reverse relation: never here
+        raise TypeError(path)
+    return field
+
+
+def decode(cursor: str, model: type[Model], field: str) -> tuple[Any, int]:
+    """The (order key, id) of a cursor; a 400 on the cursor for anything this list could
+    not have made (bad base64 or JSON, a key of the wrong type, an id out of range)."""
     try:
         value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(value, str | int) or not isinstance(pk, int):
+        if not isinstance(value, str | int) or type(pk) is not int or not 0 <= pk <= MAX_ID:
             raise TypeError(cursor)
+        if field != "pk":
+            value = _model_field(model, field).to_python(value)
+            if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+                raise TypeError(cursor)
+            if isinstance(value, datetime) and timezone.is_naive(value):
+                raise TypeError(cursor)
         return value, pk
-    except (ValueError, TypeError, binascii.Error):
-        raise ApiError(
-            400,
-            "invalid",
-            fields={"cursor": [str(gettext_lazy("This cursor is not valid; start again."))]},
-        ) from None
+    except (ValueError, TypeError, binascii.Error, ValidationError):
+        raise _invalid() from None
 
 
 def paginate(queryset: QuerySet, params: PageParams, *, order: str = "pk") -> dict:
@@ -72,7 +98,7 @@ def paginate(queryset: QuerySet, params: PageParams, *, order: str = "pk") -> di
     keys = [order] if field == "pk" else [order, "-pk" if descending else "pk"]
     queryset = queryset.order_by(*keys)
     if params.cursor:
-        value, pk = decode(params.cursor)
+        value, pk = decode(params.cursor, queryset.model, field)
         if field == "pk":
             queryset = queryset.filter(**{f"pk__{direction}": pk})
         else:

@@ -4,8 +4,10 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anxuan.campaigns.blueprints import BLUEPRINTS, Blueprint
 from anxuan.campaigns.deadlines import at_shanghai, once_period, shift_year, weekly_periods
@@ -25,7 +27,7 @@ from anxuan.campaigns.models import (
 )
 from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
 from anxuan.campaigns.signals import expectations_changed
-from anxuan.core.audit import record
+from anxuan.core.audit import changes, name_extras, names, record, snapshot
 from anxuan.core.services import UNCHANGED, Unchanged, assign_and_save
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
@@ -75,7 +77,22 @@ def sync_periods(requirement: Requirement) -> None:
             period.opens_at, period.due_at = spec.opens_at, spec.due_at
             period.save()
     if existing:
-        Period.objects.filter(pk__in=[p.pk for p in existing.values()]).delete()
+        dropped = Period.objects.filter(pk__in=[p.pk for p in existing.values()])
+        held = (
+            dropped.annotate(reports=Count("submissions"))
+            .filter(reports__gt=0)
+            .order_by("number")
+            .first()
+        )
+        if held is not None:  # a report is never lost to a new schedule
+            raise ValidationError(
+                _(
+                    "%(period)s already has %(n)d reports: the new schedule would drop it. "
+                    "Keep a schedule that still includes it."
+                )
+                % {"period": held.label, "n": held.reports}
+            )
+        dropped.delete()
     _expectations_changed(requirement.campaign_id)
 
 
@@ -256,6 +273,7 @@ def update_campaign(
     """Edit the campaign's basic fields, activity types, domains and indicators; what is
     left out stays as it is. Side effects: audit row."""
     _require_manager(actor, campaign)
+    before = snapshot(campaign, extra=_campaign_lists(campaign))
     assign_and_save(
         campaign,
         title=title,
@@ -277,8 +295,30 @@ def update_campaign(
         _set_named(TargetDomain, campaign, domains)
     if not isinstance(indicators, Unchanged):
         _set_indicators(campaign, indicators)
-    record(actor=actor, action="campaign.update", target=campaign, summary=campaign.title)
+    record(
+        actor=actor,
+        action="campaign.update",
+        target=campaign,
+        summary=campaign.title,
+        changes=changes(before, campaign, extra=_campaign_lists(campaign)),
+    )
     return campaign
+
+
+name_extras(
+    activity_types=gettext_lazy("Activity types"),
+    domains=gettext_lazy("Domains"),
+    indicators=gettext_lazy("Indicators"),
+)
+
+
+def _campaign_lists(campaign: Campaign) -> dict[str, list[str]]:
+    """The campaign's lists as the audit log keeps them, by name."""
+    return {
+        "activity_types": names(ActivityType.objects.filter(campaign=campaign)),
+        "domains": names(TargetDomain.objects.filter(campaign=campaign)),
+        "indicators": names(campaign.indicators.all()),
+    }
 
 
 @transaction.atomic
@@ -301,11 +341,18 @@ def order_indicators(*, actor: Person, campaign: Campaign, indicators: list[Indi
 @transaction.atomic
 def archive_campaign(*, actor: Person, campaign: Campaign) -> None:
     _require_manager(actor, campaign)
+    before = snapshot(campaign)
     campaign.archived = True
     campaign.save(update_fields=["archived"])
     if campaign.parent_id:
         _expectations_changed(campaign.parent_id)
-    record(actor=actor, action="campaign.archive", target=campaign, summary=campaign.title)
+    record(
+        actor=actor,
+        action="campaign.archive",
+        target=campaign,
+        summary=campaign.title,
+        changes=changes(before, campaign),
+    )
 
 
 @transaction.atomic
@@ -324,6 +371,7 @@ def save_phase(
     left out stays as it is. Side effects: audit row."""
     _require_manager(actor, campaign)
     phase = phase or Phase(campaign=campaign)
+    before = snapshot(phase) if phase.pk else {}
     assign_and_save(
         phase,
         name=name,
@@ -332,14 +380,28 @@ def save_phase(
         description=description,
         evidence=evidence,
     )
-    record(actor=actor, action="phase.save", target=campaign, summary=phase.name)
+    record(
+        actor=actor,
+        action="phase.save",
+        target=campaign,
+        summary=phase.name,
+        phase=phase.pk,
+        changes=changes(before, phase),
+    )
     return phase
 
 
 @transaction.atomic
 def delete_phase(*, actor: Person, phase: Phase) -> None:
     _require_manager(actor, phase.campaign)
-    record(actor=actor, action="phase.delete", target=phase.campaign, summary=phase.name)
+    record(
+        actor=actor,
+        action="phase.delete",
+        target=phase.campaign,
+        summary=phase.name,
+        phase=phase.pk,
+        changes={name: [value, None] for name, value in snapshot(phase).items()},
+    )
     phase.delete()
 
 
@@ -370,6 +432,7 @@ def save_requirement(
     Side effects: audit row."""
     _require_manager(actor, campaign)
     requirement = requirement or Requirement(campaign=campaign, order=campaign.requirements.count())
+    before = snapshot(requirement, extra=_requirement_lists(requirement)) if requirement.pk else {}
     assign_and_save(
         requirement,
         kind=kind,
@@ -398,8 +461,13 @@ def save_requirement(
         target=campaign,
         summary=requirement.title,
         requirement=requirement.pk,
+        changes=changes(before, requirement, extra=_requirement_lists(requirement)),
     )
     return requirement
+
+
+def _requirement_lists(requirement: Requirement) -> dict[str, list[str]]:
+    return {"indicators": names(requirement.indicators.all())}
 
 
 def _check_inherited(requirement: Requirement) -> None:
@@ -455,11 +523,19 @@ def delete_requirement(*, actor: Person, requirement: Requirement) -> None:
             _("“%(title)s” comes from the parent campaign and cannot be dropped.")
             % {"title": requirement.title}
         )
+    reports = requirement.submissions.count()
+    if reports:
+        raise ValidationError(
+            _("“%(title)s” already has %(n)d reports and cannot be deleted.")
+            % {"title": requirement.title, "n": reports}
+        )
     record(
         actor=actor,
         action="requirement.delete",
         target=requirement.campaign,
         summary=requirement.title,
+        requirement=requirement.pk,
+        changes={name: [value, None] for name, value in snapshot(requirement).items()},
     )
     requirement.delete()
 
@@ -670,7 +746,15 @@ def add_participants(
 
 @transaction.atomic
 def remove_participant(*, actor: Person, participant: Participant) -> None:
+    """Take a unit out of the campaign; refused once it has reported (its reports stay
+    with it). Side effects: audit row."""
     _require_manager(actor, participant.campaign)
+    reports = participant.submissions.count()
+    if reports:
+        raise ValidationError(
+            _("%(unit)s already has %(n)d reports and cannot be taken out of the campaign.")
+            % {"unit": participant.organization, "n": reports}
+        )
     record(
         actor=actor,
         action="participant.remove",
@@ -728,6 +812,7 @@ def save_indicator(
     if target_owner is not None and not is_office_over(actor, target_owner):
         raise PermissionDenied
     indicator = indicator or Indicator(owner=owner)
+    before = snapshot(indicator) if indicator.pk else {}
     assign_and_save(
         indicator,
         name=name,
@@ -736,7 +821,13 @@ def save_indicator(
         aggregation=aggregation,
         description=description,
     )
-    record(actor=actor, action="indicator.save", target=indicator, summary=str(indicator))
+    record(
+        actor=actor,
+        action="indicator.save",
+        target=indicator,
+        summary=str(indicator),
+        changes=changes(before, indicator),
+    )
     return indicator
 
 

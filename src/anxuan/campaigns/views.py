@@ -26,7 +26,7 @@ from anxuan.campaigns.forms import (
     RequirementForm,
 )
 from anxuan.campaigns.models import Campaign, Participant, Period, Phase, Requirement
-from anxuan.core.http import AuthenticatedHttpRequest
+from anxuan.core.http import AuthenticatedHttpRequest, query_id
 from anxuan.core.views import add_service_errors, render_form
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.rules import subtree_q
@@ -362,7 +362,7 @@ def campaign_link(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     owner = get_object_or_404(
         Participant.objects.select_related("organization"),
         campaign=parent,
-        organization_id=request.POST.get("owner") if request.POST.get("owner", "").isdigit() else 0,
+        organization_id=query_id(request.POST.get("owner")) or 0,
     ).organization
     try:
         child = services.create_linked_campaign(actor=request.user, parent=parent, owner=owner)
@@ -456,8 +456,14 @@ def participant_remove(
 ) -> HttpResponse:
     campaign = selectors.get_campaign_for(request.user, pk, perm=MANAGE)
     participant = selectors.get_participant_for(request.user, campaign, participant_pk)
-    services.remove_participant(actor=request.user, participant=participant)
-    messages.success(request, _("“%(u)s” no longer takes part.") % {"u": participant.organization})
+    try:
+        services.remove_participant(actor=request.user, participant=participant)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, _("“%(u)s” no longer takes part.") % {"u": participant.organization}
+        )
     return redirect("campaigns:participants", pk=campaign.pk)
 
 

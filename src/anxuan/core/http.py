@@ -13,3 +13,17 @@ class AuthenticatedHttpRequest(HttpRequest):
     `request.user.memberships` type-checks without a cast."""
 
     user: "Person"  # narrower than HttpRequest's user
+
+
+# The largest id either database stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+
+def query_id(value: str | None) -> int | None:
+    """An id from a query string or a form field: ASCII digits within the database's
+    integers, else None (a filter is then ignored, a lookup finds nothing). `str.isdigit`
+    alone lets through `²` (int() refuses it) and 25-digit numbers (the database does)."""
+    if not value or not (value.isascii() and value.isdigit()):
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None

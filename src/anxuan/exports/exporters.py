@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from anxuan.campaigns.models import Campaign
+from anxuan.core.http import query_id
 from anxuan.core.views import XLSX
 from anxuan.dashboards.dashboard import build_dashboard
 from anxuan.exports.enums import ExportKind
@@ -36,10 +37,10 @@ def _write_statistics(campaign: Campaign, options: dict, out: BinaryIO, progress
 
 
 def _board_options(campaign: Campaign, data: Any) -> dict:
-    requirement = str(data.get("requirement", ""))
-    known = requirement.isdigit() and campaign.requirements.filter(pk=requirement).exists()
+    requirement = query_id(str(data.get("requirement", "")))
+    known = requirement is not None and campaign.requirements.filter(pk=requirement).exists()
     return {
-        "requirement": int(requirement) if known else None,
+        "requirement": requirement if known else None,
         "only": "missing" if data.get("only") == "missing" else "",
     }
 

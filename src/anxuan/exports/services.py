@@ -51,6 +51,19 @@ def download_name(job: ExportJob) -> str:
     return f"{job.campaign.title}{EXPORTERS[job.kind].suffix}"
 
 
+@transaction.atomic
+def record_download(*, actor: Person, job: ExportJob) -> None:
+    """Who took which finished file of a campaign. Side effects: audit row."""
+    record(
+        actor=actor,
+        action="export.download",
+        target=job.campaign,
+        summary=download_name(job),
+        export=job.pk,
+        kind=job.kind,
+    )
+
+
 def run_job(job_id: int) -> None:
     """Write the job's file to storage, recording progress as it goes. Safe to run twice:
     a finished job is left alone; an interrupted one is written again from the start."""

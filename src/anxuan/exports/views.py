@@ -16,6 +16,7 @@ from anxuan.exports import selectors, services
 from anxuan.exports.enums import JobState
 from anxuan.exports.exporters import EXPORTERS
 from anxuan.exports.models import ExportJob
+from anxuan.orgs.models import Person
 
 
 @login_required
@@ -68,10 +69,12 @@ def export_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(_status(selectors.get_job_for(request.user, pk)))
 
 
-def file_response(job: ExportJob) -> FileResponse:
-    """The finished file as a download; 404 while it is being made and after it expired."""
+def file_response(job: ExportJob, actor: Person) -> FileResponse:
+    """The finished file as a download, recorded in the audit log; 404 while it is being
+    made and after it expired."""
     if job.state != JobState.DONE:
         raise Http404
+    services.record_download(actor=actor, job=job)
     return FileResponse(
         default_storage.open(job.file_name, "rb"),
         content_type=EXPORTERS[job.kind].content_type,
@@ -83,7 +86,7 @@ def file_response(job: ExportJob) -> FileResponse:
 @login_required
 @require_GET
 def export_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    return file_response(selectors.get_job_for(request.user, pk))
+    return file_response(selectors.get_job_for(request.user, pk), request.user)
 
 
 @login_required

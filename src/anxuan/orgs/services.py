@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anxuan.core.audit import record
+from anxuan.core.audit import changes, record, snapshot
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import PATH_STEP, Membership, Organization, Person
 from anxuan.orgs.rules import can_manage_org, can_manage_person, forget_memberships
@@ -144,12 +144,21 @@ def create_person(
 def update_person(
     *, actor: Person, person: Person, full_name: str, mobile: str | None, is_active: bool
 ) -> Person:
+    """Change a person's name or mobile, or (de)activate them.
+    Side effects: audit row with what changed."""
     if not can_manage_person(actor, person):
         raise PermissionDenied
+    before = snapshot(person)
     person.full_name, person.mobile, person.is_active = full_name.strip(), mobile or None, is_active
     person.full_clean(exclude=["password"])
     person.save()
-    record(actor=actor, action="person.update", target=person, summary=person.get_full_name())
+    record(
+        actor=actor,
+        action="person.update",
+        target=person,
+        summary=person.get_full_name(),
+        changes=changes(before, person),
+    )
     return person
 
 

@@ -62,6 +62,8 @@ class ReportForm(forms.Form):
         ),
     )
     important = forms.BooleanField(label=_("Important: tell the office at once"), required=False)
+    # One-time token of a form that starts an ad-hoc item: sent twice, it makes one report.
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, requirement: Requirement, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,6 +44,9 @@ class Submission(models.Model):
     timeliness = models.CharField(
         _("timeliness"), max_length=8, choices=Timeliness.choices, blank=True
     )
+    # The one-time token of the form that started an ad-hoc item: a double click or a
+    # retry of that form finds this submission instead of starting a second one.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,11 +2,13 @@
 audit row. A submit freezes the draft into a new immutable version; nothing is overwritten.
 """
 
+import uuid
 from datetime import datetime, timedelta
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +41,12 @@ from anxuan.reports.rules import can_report_for, can_review
 
 
 class StateConflict(ValidationError):
-    """The submission is not in a state that allows this action (HTTP 409 in the API)."""
+    """The submission is not in a state that allows this action (HTTP 409 in the API).
+    `submission_id` names the submission it is about, for a page to show it."""
+
+    def __init__(self, message: str, *, submission_id: int | None = None) -> None:
+        super().__init__(message)
+        self.submission_id = submission_id
 
 
 def _locked(submission: Submission) -> Submission:
@@ -53,6 +60,41 @@ def _locked(submission: Submission) -> Submission:
 Upload = tuple[IO[bytes], str, Inspected]
 
 
+def _claim(
+    actor: Person,
+    participant: Participant,
+    requirement: Requirement,
+    period: Period | None,
+    form_token: uuid.UUID | None,
+) -> Submission:
+    """The submission of this period (or of this ad-hoc form's token), locked; created as
+    an empty draft when there is none yet. Two requests racing to create it end with one:
+    the loser's insert fails on the unique key once the winner commits, and it takes the
+    winner's row instead (then sees, under the lock, what the winner did with it)."""
+    mine = Q(participant=participant, period=period) if period else Q(form_token=form_token)
+    existing = Submission.objects.filter(mine).first() if period or form_token else None
+    if existing is None:
+        submission = Submission(
+            participant=participant,
+            requirement=requirement,
+            period=period,
+            form_token=form_token if period is None else None,
+        )
+        if not can_report_for(actor, submission):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                submission.save()
+            return submission
+        except IntegrityError:
+            if period is None and form_token is None:
+                raise
+            existing = Submission.objects.get(mine)
+    if (existing.participant_id, existing.requirement_id) != (participant.pk, requirement.pk):
+        raise ValidationError(_("This form was already used for another report; reload it."))
+    return _locked(existing)
+
+
 @transaction.atomic
 def save_draft(
     *,
@@ -63,9 +105,12 @@ def save_draft(
     draft: ReportDraft,
     important: bool | None = None,
     submission: Submission | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> Submission:
     """Create or update the editable draft of a report, first checked against the campaign
     and the requirement (drafts.check); its `important` counts unless `important` is given.
+    Without `submission`, the period's submission is taken (or made), and for an ad-hoc item
+    the one its form's one-time `form_token` started, so a repeated form makes one report.
     Side effects: audit row."""
     stored = draft.stored()
     flagged = draft.important if important is None else important
@@ -77,16 +122,17 @@ def save_draft(
         raise ValidationError(
             {"period": _("This requirement is reported per period: give the period.")}
         )
-    if submission is None and period is not None:
-        submission = Submission.objects.filter(participant=participant, period=period).first()
     if submission is None:
-        submission = Submission(participant=participant, requirement=requirement, period=period)
+        submission = _claim(actor, participant, requirement, period, form_token)
     else:
         submission = _locked(submission)
     if not can_report_for(actor, submission):
         raise PermissionDenied
-    if submission.pk and submission.state not in EDITABLE:
-        raise StateConflict(_("This report was submitted and can no longer be edited."))
+    if submission.state not in EDITABLE:
+        raise StateConflict(
+            _("This report was submitted and can no longer be edited."),
+            submission_id=submission.pk,
+        )
     check(draft, requirement=requirement, campaign=participant.campaign)
     submission.draft = stored
     submission.important = flagged and requirement.schedule == Schedule.ANYTIME
@@ -94,6 +140,19 @@ def save_draft(
     submission.save()
     record(actor=actor, action="report.save_draft", target=submission, summary=str(submission))
     return submission
+
+
+def _repeated(submission: Submission, draft: ReportDraft, uploads: list[Upload]) -> bool:
+    """Whether this is what the submission's latest version already holds: the same draft
+    and no file that version lacks (a double click, a form sent twice)."""
+    if submission.state not in AWAITING_REVIEW or not _same_as_last(submission):
+        return False
+    held = {k: v for k, v in submission.draft.items() if k != "frozen_as"}
+    if held != draft.stored():
+        return False
+    last = submission.versions.order_by("-number").first()
+    have = {a.sha256 for a in last.attachments.all()} if last else set()
+    return all(inspected.sha256 in have for _file, _name, inspected in uploads)
 
 
 @transaction.atomic
@@ -106,10 +165,19 @@ def save_and_submit(
     draft: ReportDraft,
     files: list[Upload] | None = None,
     submission: Submission | None = None,
+    form_token: uuid.UUID | None = None,
 ) -> SubmissionVersion:
     """Save the draft, attach the files and submit, all or nothing: a submit that is
-    refused leaves the earlier draft, its files and versions as they were.
+    refused leaves the earlier draft, its files and versions as they were. The same report
+    sent again once it is submitted (a double click, two tabs, a retry; for an ad-hoc item,
+    the same form token) returns the version it made, not a second one.
     Side effects: those of save_draft, attach_files and submit_report."""
+    if submission is None:
+        submission = _claim(actor, participant, requirement, period, form_token)
+    else:
+        submission = _locked(submission)
+    if can_report_for(actor, submission) and _repeated(submission, draft, files or []):
+        return submission.versions.order_by("-number")[0]
     submission = save_draft(
         actor=actor,
         participant=participant,
@@ -182,6 +250,20 @@ def remove_attachment(*, actor: Person, attachment: Attachment) -> None:
     record(actor=actor, action="report.detach", target=submission, summary=attachment.original_name)
 
 
+@transaction.atomic
+def record_download(*, actor: Person, attachment: Attachment) -> None:
+    """Who opened which evidence file (a thumbnail is not recorded: pages show them).
+    Side effects: audit row."""
+    record(
+        actor=actor,
+        action="attachment.download",
+        target=attachment.submission,
+        summary=attachment.original_name,
+        attachment=attachment.pk,
+        sha256=attachment.sha256,
+    )
+
+
 def accepts_from(period: Period, requirement: Requirement) -> datetime:
     """When the period starts accepting reports: its opening, less the days early the
     office allows for the requirement."""
@@ -222,7 +304,7 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
     if submission.state in AWAITING_REVIEW and _same_as_last(submission):
         return submission.versions.order_by("-number").first()
     if submission.state not in EDITABLE:
-        raise StateConflict(_("This report was already submitted."))
+        raise StateConflict(_("This report was already submitted."), submission_id=submission.pk)
     stored = submission.draft
     draft = ReportDraft.from_stored(stored)
     text = draft.text.strip()

@@ -1,3 +1,4 @@
+import uuid
 from itertools import pairwise
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, get_campaign_for, get_participant_for
-from anxuan.core.http import AuthenticatedHttpRequest
+from anxuan.core.http import AuthenticatedHttpRequest, query_id
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
 from anxuan.reports.diff import text_changes, value_changes
@@ -24,10 +25,13 @@ from anxuan.reports.models import Submission
 
 
 def _participant_for(request: AuthenticatedHttpRequest, pk: str | None) -> Participant:
-    if not (pk and pk.isdigit()):
+    participant_id = query_id(pk)
+    if participant_id is None:
         raise Http404
     # 404 never reveals another unit's participation; 403 for one the person may not report for
-    return get_participant_for(request.user, None, int(pk), perm="campaigns.register_liaison")
+    return get_participant_for(
+        request.user, None, participant_id, perm="campaigns.register_liaison"
+    )
 
 
 def _show_draft_errors(exc: ValidationError, form: ReportForm, activities: ActivityFormSet) -> None:
@@ -43,7 +47,8 @@ def _show_draft_errors(exc: ValidationError, form: ReportForm, activities: Activ
             form.add_error(value_field(rest), errors)
         elif kind == "activities" and rest:
             index, _dot, name = rest.partition(".")
-            row = rows[int(index)] if index.isdigit() and int(index) < len(rows) else None
+            at = int(index) if index.isascii() and index.isdigit() else len(rows)
+            row = rows[at] if at < len(rows) else None
             if row is not None and name in row.fields:
                 row.add_error(name, errors)
             else:
@@ -72,6 +77,8 @@ def _report_page(
     initial = {
         "text": draft.get("text", ""),
         "important": submission.important if submission else False,
+        # A new ad-hoc item: the token that makes this form, sent twice, one report.
+        "form_token": uuid.uuid4() if submission is None and period is None else None,
     }
     initial.update({f"value_{k}": v for k, v in (draft.get("values") or {}).items()})
     data = request.POST if request.method == "POST" else None
@@ -81,28 +88,37 @@ def _report_page(
     )
     if data is not None and form.is_valid() and activities.is_valid():
         draft = form.draft([row.as_draft() for row in activities.filled()])
-        where = {
-            "actor": request.user,
-            "participant": participant,
-            "requirement": requirement,
-            "period": period,
-            "submission": submission,
-        }
+        token = form.cleaned_data["form_token"] if submission is None else None
         try:
             if "submit" in request.POST:
                 version = services.save_and_submit(
-                    **where, draft=draft, files=form.cleaned_data["files"]
+                    actor=request.user,
+                    participant=participant,
+                    requirement=requirement,
+                    period=period,
+                    submission=submission,
+                    form_token=token,
+                    draft=draft,
+                    files=form.cleaned_data["files"],
                 )
                 messages.success(request, _("Submitted. The office has your report."))
                 return redirect("reports:report_detail", pk=version.submission_id)
-            submission = services.save_draft(**where, draft=draft)
+            submission = services.save_draft(
+                actor=request.user,
+                participant=participant,
+                requirement=requirement,
+                period=period,
+                submission=submission,
+                form_token=token,
+                draft=draft,
+            )
             if form.cleaned_data["files"]:
                 services.attach_files(
                     actor=request.user, submission=submission, uploads=form.cleaned_data["files"]
                 )
         except services.StateConflict as exc:
             messages.error(request, exc.messages[0])
-            return redirect("reports:report_detail", pk=submission.pk)
+            return redirect("reports:report_detail", pk=exc.submission_id or submission.pk)
         except ValidationError as exc:
             chosen = form.cleaned_data["files"]
             _show_draft_errors(exc, form, activities)
@@ -141,7 +157,7 @@ def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.GET.get("period"):
         period = get_object_or_404(
             Period.objects.select_related("requirement"),
-            pk=request.GET["period"] if request.GET["period"].isdigit() else 0,
+            pk=query_id(request.GET["period"]) or 0,
             requirement__campaign=participant.campaign,
         )
         existing = selectors.find_submission(participant, period)
@@ -151,7 +167,7 @@ def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         requirement = get_object_or_404(
             Requirement,
-            pk=request.GET.get("requirement") or 0,
+            pk=query_id(request.GET.get("requirement")) or 0,
             campaign=participant.campaign,
         )
         if requirement.periods.exists():
@@ -243,14 +259,18 @@ def report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @permission_required("reports.review_somewhere", raise_exception=True)
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Submissions to review, filtered; accept several at once."""
-    keys = ("campaign", "requirement", "period", "state", "unit", "important", "files")
-    filters = {k: request.GET.get(k, "") for k in keys}
-    filters = {k: v for k, v in filters.items() if v and (v.isdigit() or k in ("state",))}
-    if filters.get("state") not in (None, *State.values):
-        filters.pop("state")
+    # Ids out of range or not numbers are ignored, like an unknown state.
+    filters = {
+        k: str(n)
+        for k in ("campaign", "requirement", "period", "unit", "important", "files")
+        if (n := query_id(request.GET.get(k))) is not None
+    }
+    if request.GET.get("state") in State.values:
+        filters["state"] = request.GET["state"]
     submissions = selectors.inbox_for(request.user, filters=filters)
     if request.method == "POST":
-        chosen = submissions.filter(pk__in=[i for i in request.POST.getlist("ids") if i.isdigit()])
+        ids = [n for i in request.POST.getlist("ids") if (n := query_id(i)) is not None]
+        chosen = submissions.filter(pk__in=ids)
         done = services.accept_many(actor=request.user, submissions=list(chosen))
         messages.success(request, _("%(n)d reports accepted.") % {"n": done})
         return redirect(request.get_full_path())
@@ -279,6 +299,8 @@ def attachment_file(
     name = attachment.thumbnail if thumb else attachment.storage_name
     if not name:
         raise Http404
+    if not thumb:
+        services.record_download(actor=request.user, attachment=attachment)
     response = FileResponse(
         default_storage.open(name, "rb"),
         content_type="image/jpeg" if thumb else attachment.content_type,

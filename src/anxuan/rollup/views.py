@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from anxuan.campaigns import selectors as campaign_selectors
 from anxuan.campaigns.models import Campaign
-from anxuan.core.http import AuthenticatedHttpRequest
+from anxuan.core.http import AuthenticatedHttpRequest, query_id
 from anxuan.reports import selectors
 from anxuan.rollup import upward
 from anxuan.rollup.board import board_periods, campaign_board
@@ -30,8 +30,7 @@ def overseen(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
 def completeness_board(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Participants × periods: on time, late, missing, returned, accepted; with rates."""
     campaign = overseen(request, pk)
-    requirement = request.GET.get("requirement", "")
-    requirement_id = int(requirement) if requirement.isdigit() else None
+    requirement_id = query_id(request.GET.get("requirement"))
     board = campaign_board(
         campaign, requirement_id=requirement_id, only_missing=request.GET.get("only") == "missing"
     )

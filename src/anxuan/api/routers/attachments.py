@@ -88,12 +88,16 @@ class FileParams(Schema):
         }
     },
 )
-def attachment_file(request: HttpRequest, attachment_id: int, params: Query[FileParams]):
+def attachment_file(
+    request: AuthenticatedHttpRequest, attachment_id: int, params: Query[FileParams]
+):
     """The file, streamed, for whoever may see its report."""
     attachment = selectors.get_attachment_for(request.user, attachment_id)
     name = attachment.thumbnail if params.thumbnail else attachment.storage_name
     if not name:
         raise Http404
+    if not params.thumbnail:
+        services.record_download(actor=request.user, attachment=attachment)
     response = FileResponse(
         default_storage.open(name, "rb"),
         content_type="image/jpeg" if params.thumbnail else attachment.content_type,

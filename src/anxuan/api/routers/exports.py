@@ -95,4 +95,4 @@ def get_export(request: AuthenticatedHttpRequest, export_id: int):
 )
 def export_file(request: AuthenticatedHttpRequest, export_id: int):
     """The finished file (404 while it is being made, and after it expired)."""
-    return file_response(selectors.get_job_for(request.user, export_id))
+    return file_response(selectors.get_job_for(request.user, export_id), request.user)

@@ -2,9 +2,11 @@
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from anxuan.api import drafts
+from anxuan.api.errors import ApiError
 from anxuan.api.idempotency import IDEMPOTENT, as_json, once
 from anxuan.api.pagination import Page, PageParams, paginate
 from anxuan.api.schemas import (
@@ -23,6 +25,9 @@ from anxuan.reports.enums import State
 from anxuan.reports.models import Submission
 
 router = Router(tags=["submissions"])
+NOTHING_GIVEN = gettext_lazy(
+    "Give at least one of text, activities, values and important: nothing was changed."
+)
 
 
 class SubmissionFilters(Schema):
@@ -114,7 +119,10 @@ def get_submission(request: HttpRequest, submission_id: int):
 @router.put("/submissions/{submission_id}/draft", response=SubmissionDetailOut)
 def update_draft(request: HttpRequest, submission_id: int, payload: DraftIn):
     """Replace the draft (text, activities, values) of a report not yet submitted or sent
-    back."""
+    back; what the body leaves out is emptied. A body with none of these fields (`{}`) is
+    refused and changes nothing: send `{"text": ""}` to empty a draft."""
+    if not payload.model_fields_set:
+        raise ApiError(400, "invalid", NOTHING_GIVEN)
     submission = reported(request, submission_id)
     with drafts.request_names():
         services.save_draft(

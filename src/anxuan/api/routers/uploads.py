@@ -58,7 +58,7 @@ def _tus(status: int, upload: ResumableUpload | None = None, **headers: str) -> 
 
 def _header_int(request: HttpRequest, name: str) -> int:
     value = request.headers.get(name, "")
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         message = gettext("Send the %(header)s header as a whole number of bytes.") % {
             "header": name
         }
