@@ -170,9 +170,10 @@ EVIDENCE_MAX_BYTES = {
     "document": int(os.environ.get("DOCUMENT_MAX_MB", "50")) * 2**20,
     "video": int(os.environ.get("VIDEO_MAX_MB", "500")) * 2**20,
 }
-# Pillow refuses images above this many pixels (decompression bombs); phones take < 50 MP.
 RESUMABLE_UPLOAD_DIR = VAR_DIR / "partial-uploads"  # pieces of resumable uploads (one machine)
 RESUMABLE_UPLOAD_HOURS = 24  # an unfinished resumable upload is deleted after this long
+# Photos with more pixels are refused at upload and get no thumbnail (decompression bombs;
+# phones take < 50 MP). A thumbnail needs up to 4 bytes per pixel in the worker.
 MAX_IMAGE_PIXELS = 80_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

@@ -22,18 +22,33 @@ def exe_renamed(name: str = "照片.jpg"):
     return SimpleUploadedFile(name, b"MZ\x90\x00\x03" + b"\x00" * 500, content_type="image/jpeg")
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def grey_png(width: int, height: int) -> bytes:
+    """A real 8-bit grey PNG, all black: 10 240 × 7 720 (79 megapixels) is 77 KB."""
+    deflate = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)  # filter byte, then one byte a pixel
+    body = b"".join(deflate.compress(row) for _ in range(height)) + deflate.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", body)
+        + _chunk(b"IEND", b"")
+    )
+
+
 def png_bomb(name: str = "bomb.png", side: int = 100_000):
     """A few hundred bytes that claim 100 000 × 100 000 pixels."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     body = zlib.compress(b"\x00" * 1024)
     data = (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", body)
+        + _chunk(b"IEND", b"")
     )
     return SimpleUploadedFile(name, data, content_type="image/png")
 

@@ -119,3 +119,21 @@ def test_the_same_bytes_are_stored_once(county, login, same_bytes_twice):
     names = set(Attachment.objects.values_list("storage_name", flat=True))
     assert Attachment.objects.count() == 2
     assert len(names) == 1
+
+
+def test_direction_controls_are_taken_out_of_a_stored_file_name(county, login):
+    # U+202E would make the name display as "现场gpj.exe" backwards, i.e. ending ".jpg".
+    hidden = "现场\u202egpj\u2066\u200f\u061c\u200b.exe"
+    response = post_report(login(county.town_liaison), county, [evidence.jpeg(name=hidden)])
+
+    assert response.status_code == 302
+    assert Attachment.objects.get().original_name == "现场gpj.exe"
+
+
+def test_a_refused_file_is_named_without_its_direction_controls(county, login):
+    response = post_report(
+        login(county.town_liaison), county, [evidence.exe_renamed("clip\u202e4pm.bat")]
+    )
+
+    assert response.status_code == 400
+    assert "“clip4pm.bat”不是图片" in response.content.decode()

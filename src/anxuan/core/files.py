@@ -2,8 +2,11 @@
 verified after the write. No business rules: callers decide what is allowed where."""
 
 import hashlib
+import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
@@ -18,6 +21,7 @@ from pillow_heif import register_heif_opener
 
 register_heif_opener()
 CHUNK = 1 << 20
+NAME_MAX = 200  # StoredFile.original_name's max_length
 
 PHOTO, VIDEO, DOCUMENT = "photo", "video", "document"
 # ValidationError codes of inspect_upload that callers may tell apart (the API answers 415
@@ -39,6 +43,14 @@ class Inspected:
     size: int
     width: int | None = None
     height: int | None = None
+
+
+def clean_file_name(name: str) -> str:
+    """The name to store and show for an uploaded file: without control characters and
+    without invisible format characters (Unicode category Cf), whose direction overrides
+    (U+202E …) make `clip\u202e4pm.bat` display as "clipbat.mp4"; at most 200 characters."""
+    kept = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf")).strip()
+    return kept[:NAME_MAX] or "upload"
 
 
 def _sniff(head: bytes, fileobj: IO[bytes]) -> tuple[str, str, str] | None:
@@ -90,14 +102,30 @@ def _hash(fileobj: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+@contextmanager
+def open_photo(fileobj: IO[bytes]) -> Iterator[Image.Image]:
+    """Pillow's image of `fileobj`, header read, nothing decoded yet. Raises
+    Image.DecompressionBombError for more pixels than settings.MAX_IMAGE_PIXELS: the one
+    bound of the upload check and of the thumbnail (CoreConfig gives it to Pillow too)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(fileobj)
+        except Image.DecompressionBombWarning as exc:
+            raise Image.DecompressionBombError(str(exc)) from exc
+    with image:
+        width, height = image.size
+        if width * height > settings.MAX_IMAGE_PIXELS:
+            raise Image.DecompressionBombError(f"{width} × {height} pixels")
+        yield image
+
+
 def _image_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
     """Open the image header only; refuse decompression bombs and broken images."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(fileobj) as image:
-                width, height = image.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        with open_photo(fileobj) as image:
+            width, height = image.size
+    except Image.DecompressionBombError as exc:
         raise ValidationError(
             _("“%(name)s” has too many pixels to be a photo; it is refused.") % {"name": name}
         ) from exc
@@ -107,15 +135,12 @@ def _image_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
         ) from exc
     finally:
         fileobj.seek(0)
-    if Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS:
-        raise ValidationError(
-            _("“%(name)s” has too many pixels to be a photo; it is refused.") % {"name": name}
-        )
     return width, height
 
 
 def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
     """Decide the file's type from its content, check its size for that type, hash it."""
+    name = clean_file_name(name)
     fileobj.seek(0)
     head = fileobj.read(64)
     fileobj.seek(0)

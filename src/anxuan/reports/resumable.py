@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anxuan.core.audit import record
-from anxuan.core.files import CHUNK, TOO_LARGE, inspect_upload
+from anxuan.core.files import CHUNK, TOO_LARGE, clean_file_name, inspect_upload
 from anxuan.orgs.models import Person
 from anxuan.reports.enums import EDITABLE
 from anxuan.reports.models import ResumableUpload, Submission
@@ -48,6 +48,7 @@ def start_upload(
 ) -> ResumableUpload:
     """Announce a file of `length` bytes for the draft. Side effects: an empty partial file,
     audit row."""
+    filename = clean_file_name(filename)
     if not can_report_for(actor, submission):
         raise PermissionDenied
     if submission.state not in EDITABLE:
@@ -67,7 +68,7 @@ def start_upload(
     upload = ResumableUpload(
         submission=submission,
         created_by=actor,
-        filename=filename[:200] or "upload",
+        filename=filename,
         length=length,
         expires_at=timezone.now() + timedelta(hours=settings.RESUMABLE_UPLOAD_HOURS),
     )
