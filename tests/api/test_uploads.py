@@ -1,6 +1,7 @@
 """Resumable uploads through the API (tus 1.0): announced, sent in pieces, resumed after
 a connection cut at half, checked by content when complete."""
 
+import base64
 import hashlib
 import socket
 from urllib.parse import urlsplit
@@ -112,6 +113,22 @@ def test_a_renamed_exe_is_refused_when_it_is_complete(county, draft, api_as):
 
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_file_type"
+    assert not Attachment.objects.exists()
+
+
+def test_an_mp4_header_before_random_bytes_is_refused_as_no_video(county, draft, api_as):
+    liaison = api_as(county.town_liaison)
+    fake = evidence.fake_mp4_bytes(300_000)
+    name = base64.b64encode("clip\u202e4pm.mp4".encode()).decode()
+    location = create(liaison, draft, len(fake), **{"Upload-Metadata": f"filename {name}"})[
+        "Location"
+    ]
+
+    response = patch(liaison, location, 0, fake)
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_file_type"
+    assert response.json()["message"] == "“clip4pm.mp4”不是能播放的视频：读不出画面。"
     assert not Attachment.objects.exists()
 
 

@@ -1,9 +1,11 @@
-"""Evidence files made on the fly: real JPEGs with EXIF, fakes and bombs."""
+"""Evidence files made on the fly: real JPEGs with EXIF, real MP4s, fakes and bombs."""
 
+import functools
 import io
 import struct
 import zlib
 
+import av
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -59,8 +61,46 @@ def pdf(name: str = "方案.pdf"):
     )
 
 
+@functools.cache
+def _tiny_mp4() -> bytes:
+    """One 32 × 24 picture encoded as MPEG-4 part 2 in an MP4, by PyAV's own FFmpeg."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 32, 24, "yuv420p"
+        picture = Image.new("RGB", (32, 24), (200, 60, 40))
+        for packet in [*stream.encode(av.VideoFrame.from_image(picture)), *stream.encode()]:
+            out.mux(packet)
+    return buffer.getvalue()
+
+
 def mp4_bytes(size: int, seed: int = 7) -> bytes:
-    """`size` bytes that start like an MP4 (an ftyp box), the rest random."""
+    """A real MP4 of exactly `size` bytes (at least 1 000): a tiny video, then a `free` box
+    of random bytes that players skip."""
+    import random
+
+    video = _tiny_mp4()
+    padding = size - len(video) - 8
+    assert padding >= 0, f"an MP4 here has at least {len(video) + 8} bytes"
+    return video + struct.pack(">I", padding + 8) + b"free" + random.Random(seed).randbytes(padding)
+
+
+def audio_only_mp4() -> bytes:
+    """A real MP4 holding a tenth of a second of silence and no picture."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as out:
+        stream = out.add_stream("aac", rate=8000)
+        silence = av.AudioFrame(format="fltp", layout="mono", samples=800)
+        silence.sample_rate = 8000
+        for plane in silence.planes:
+            plane.update(bytes(plane.buffer_size))
+        for packet in [*stream.encode(silence), *stream.encode()]:
+            out.mux(packet)
+    return buffer.getvalue()
+
+
+def fake_mp4_bytes(size: int, seed: int = 7) -> bytes:
+    """`size` bytes that start like an MP4 (an ftyp box), the rest random: no video."""
     import random
 
     head = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"

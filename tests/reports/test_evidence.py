@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from anxuan.reports.enums import State
@@ -137,3 +138,34 @@ def test_a_refused_file_is_named_without_its_direction_controls(county, login):
 
     assert response.status_code == 400
     assert "“clip4pm.bat”不是图片" in response.content.decode()
+
+
+def test_a_real_video_is_accepted_with_its_picture_size(county, login):
+    video = SimpleUploadedFile("演练.mp4", evidence.mp4_bytes(50_000), content_type="video/mp4")
+
+    response = post_report(login(county.town_liaison), county, [video])
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.kind, attachment.content_type) == ("video", "video/mp4")
+    assert (attachment.width, attachment.height) == (32, 24)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        evidence.fake_mp4_bytes(50_000),  # an MP4 header, then anything
+        evidence.mp4_bytes(50_000)[:400],  # a real video cut short: its pictures are gone
+        evidence.audio_only_mp4(),  # sound only
+    ],
+    ids=["header-only", "cut-short", "sound-only"],
+)
+def test_bytes_that_only_look_like_a_video_are_refused(county, login, data):
+    fake = SimpleUploadedFile("演练.mp4", data, content_type="video/mp4")
+
+    response = post_report(login(county.town_liaison), county, [fake], submit="1")
+
+    assert response.status_code == 400
+    assert "“演练.mp4”不是能播放的视频：读不出画面。" in response.content.decode()
+    assert not Submission.objects.exists()
+    assert not Attachment.objects.exists()

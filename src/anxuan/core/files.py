@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
+import av
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -22,6 +23,7 @@ from pillow_heif import register_heif_opener
 register_heif_opener()
 CHUNK = 1 << 20
 NAME_MAX = 200  # StoredFile.original_name's max_length
+VIDEO_PROBE_PACKETS = 100  # packets read for a first picture before a video is refused
 
 PHOTO, VIDEO, DOCUMENT = "photo", "video", "document"
 # ValidationError codes of inspect_upload that callers may tell apart (the API answers 415
@@ -138,6 +140,28 @@ def _image_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
     return width, height
 
 
+def _video_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
+    """Open the container with FFmpeg (PyAV) and decode the first picture of its video
+    stream: an MP4 header followed by anything else is refused. Reads from the start only
+    (at most VIDEO_PROBE_PACKETS packets), so a large video costs no more than a small one."""
+    try:
+        with av.open(fileobj, "r") as container:
+            stream = container.streams.video[0]
+            for count, packet in enumerate(container.demux(stream)):
+                if frames := packet.decode():
+                    return frames[0].width, frames[0].height
+                if count >= VIDEO_PROBE_PACKETS:
+                    break
+    except Exception:  # noqa: S110 - FFmpeg reports damage in many ways; all mean the same
+        pass
+    finally:
+        fileobj.seek(0)
+    raise ValidationError(
+        _("“%(name)s” is not a video that plays: no picture can be read from it.") % {"name": name},
+        code=UNSUPPORTED_TYPE,
+    )
+
+
 def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
     """Decide the file's type from its content, check its size for that type, hash it."""
     name = clean_file_name(name)
@@ -173,6 +197,8 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
     width = height = None
     if kind == PHOTO:
         width, height = _image_size(fileobj, name)
+    elif kind == VIDEO:
+        width, height = _video_size(fileobj, name)
     return Inspected(kind, content_type, extension, sha256, size, width, height)
 
 
