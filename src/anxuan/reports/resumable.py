@@ -2,8 +2,9 @@
 pieces, and a dropped connection resumes from the last byte received instead of from zero.
 
 The bytes wait in a partial file per upload; a write holds an exclusive lock on that file,
-so two requests never append at once, and the database keeps the confirmed offset (a
-partial file longer than it, left by a killed request, is cut back before the next write).
+so two requests never append at once, and the database keeps the confirmed offset,
+recorded every few MB while a request reads (a partial file longer than it, left by a
+killed request, is cut back before the next write).
 """
 
 import fcntl
@@ -28,6 +29,8 @@ from anxuan.reports.enums import EDITABLE
 from anxuan.reports.models import ResumableUpload, Submission
 from anxuan.reports.rules import can_report_for
 from anxuan.reports.services import StateConflict, attach_files
+
+PROGRESS_EVERY = 4 * CHUNK  # bytes between two recorded offsets of a request still reading
 
 
 class OffsetMismatch(StateConflict):
@@ -98,8 +101,11 @@ def append(
     *, actor: Person, upload: ResumableUpload, offset: int, stream: IO[bytes]
 ) -> ResumableUpload:
     """Write the bytes of `stream` at `offset`, at most up to the announced length. A stream
-    that breaks off (the phone lost its signal) keeps what arrived. When the last byte is
-    in, the file is checked by content and attached to the draft (`upload.attachment`)."""
+    that breaks off (the phone lost its signal) keeps what arrived: every PROGRESS_EVERY
+    bytes are synced to disk and their offset recorded while the request still reads, so
+    a HEAD tells a resuming phone the truth even when the dropped request hangs on its
+    socket or its process is killed. When the last byte is in, the file is checked by
+    content and attached to the draft (`upload.attachment`)."""
     path = _path(upload)
     with open(path, "r+b") as target:
         try:
@@ -116,20 +122,30 @@ def append(
             )
         target.truncate(upload.offset)
         target.seek(upload.offset)
-        remaining = upload.length - upload.offset
+        written = upload.offset
         try:
-            while remaining and (chunk := stream.read(min(CHUNK, remaining))):
+            while written < upload.length and (
+                chunk := stream.read(min(CHUNK, upload.length - written))
+            ):
                 target.write(chunk)
-                remaining -= len(chunk)
+                written += len(chunk)
+                if written - upload.offset >= PROGRESS_EVERY:
+                    _keep(upload, target, written)
         except OSError:
             pass  # the client went away: what arrived is kept, the rest comes with a resume
-        target.flush()
-        os.fsync(target.fileno())
-        upload.offset = upload.length - remaining
-        ResumableUpload.objects.filter(pk=upload.pk).update(offset=upload.offset)
+        _keep(upload, target, written)
         if upload.offset == upload.length:
             _finish(actor, upload, path)
     return upload
+
+
+def _keep(upload: ResumableUpload, target: IO[bytes], offset: int) -> None:
+    """Sync the partial file to disk, then record `offset` (committed at once: no request
+    transaction is open), so the database never claims bytes the disk may not have."""
+    target.flush()
+    os.fsync(target.fileno())
+    ResumableUpload.objects.filter(pk=upload.pk).update(offset=offset)
+    upload.offset = offset
 
 
 def _finish(actor: Person, upload: ResumableUpload, path: Path) -> None:
