@@ -3,6 +3,8 @@
 DATABASE_URL   sqlite:///path (default: ./var/anxuan.sqlite3) or postgres://user@host/db
 REDIS_URL      when set, the background queue uses Redis instead of an SQLite file
 SECRET_KEY     required when DEBUG is off in production
+ORPHAN_MIN_AGE_HOURS  files in storage that no row refers to, and temporary upload files,
+               are swept by the worker once they are this old (default 24)
 """
 
 import os
@@ -172,6 +174,8 @@ EVIDENCE_MAX_BYTES = {
 }
 RESUMABLE_UPLOAD_DIR = VAR_DIR / "partial-uploads"  # pieces of resumable uploads (one machine)
 RESUMABLE_UPLOAD_HOURS = 24  # an unfinished resumable upload is deleted after this long
+# Left by crashes: files without a row, temporary uploads of killed requests (core.sweep).
+ORPHAN_MIN_AGE_HOURS = int(os.environ.get("ORPHAN_MIN_AGE_HOURS", "24"))
 # Photos with more pixels are refused at upload and get no thumbnail (decompression bombs;
 # phones take < 50 MP). A thumbnail needs up to 4 bytes per pixel in the worker.
 MAX_IMAGE_PIXELS = 80_000_000

@@ -1,7 +1,9 @@
 """Evidence files: type decided by content, hashed while streamed, stored by SHA-256 and
 verified after the write. No business rules: callers decide what is allowed where."""
 
+import contextlib
 import hashlib
+import os
 import unicodedata
 import warnings
 import zipfile
@@ -206,11 +208,22 @@ def storage_name(sha256: str, extension: str) -> str:
     return f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}.{extension}"
 
 
+def mark_used(name: str) -> None:
+    """Give a stored file that a new row is about to refer to a fresh modified time: the
+    orphan sweep (core.sweep) reads it again just before deleting, and leaves young files."""
+    # Object storage has no paths to touch: there a reuse in the very moment the sweep
+    # deletes the same old orphan can still lose it (the row commits after the delete).
+    with contextlib.suppress(NotImplementedError):
+        os.utime(default_storage.path(name))
+
+
 def store(fileobj: IO[bytes], inspected: Inspected) -> str:
     """Write the file under its hash (once: the same bytes are stored one time) and check
     what the storage holds hashes the same. Returns the storage name."""
     name = storage_name(inspected.sha256, inspected.extension)
-    if not default_storage.exists(name):
+    if default_storage.exists(name):
+        mark_used(name)
+    else:
         fileobj.seek(0)
         saved = default_storage.save(name, fileobj)
         if saved != name:  # another upload of the same bytes won the race

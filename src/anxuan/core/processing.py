@@ -14,7 +14,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageOps
 
-from anxuan.core.files import PHOTO, open_photo  # also registers the HEIC opener with Pillow
+# core.files also registers the HEIC opener with Pillow.
+from anxuan.core.files import PHOTO, mark_used, open_photo
 from anxuan.core.models import StoredFile
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,9 @@ def make_thumbnail(stored: StoredFile) -> bool:
         log.warning("no thumbnail for %s: more pixels than MAX_IMAGE_PIXELS", stored.storage_name)
         return False
     name = thumbnail_name(stored.sha256)
-    if not default_storage.exists(name):  # the same bytes have one thumbnail
+    if default_storage.exists(name):  # the same bytes have one thumbnail
+        mark_used(name)
+    else:
         default_storage.save(name, ContentFile(jpeg))
     type(stored)._default_manager.filter(pk=stored.pk).update(thumbnail=name, taken_at=taken_at)
     stored.thumbnail, stored.taken_at = name, taken_at

@@ -7,6 +7,7 @@ recorded every few MB while a request reads (a partial file longer than it, left
 killed request, is cut back before the next write).
 """
 
+import contextlib
 import fcntl
 import os
 from datetime import timedelta
@@ -169,13 +170,23 @@ def _finish(actor: Person, upload: ResumableUpload, path: Path) -> None:
 
 
 def remove_expired(*, now=None) -> int:
-    """Delete unfinished uploads past their expiry and their partial files."""
-    expired = list(
-        ResumableUpload.objects.filter(
-            attachment__isnull=True, expires_at__lte=now or timezone.now()
-        )
-    )
+    """Delete unfinished uploads past their expiry and their partial files, then partial
+    files that no unfinished upload owns any more (left by a crash between a row's change
+    and its file's) once ORPHAN_MIN_AGE_HOURS old. Returns how many uploads expired."""
+    now = now or timezone.now()
+    expired = list(ResumableUpload.objects.filter(attachment__isnull=True, expires_at__lte=now))
     for upload in expired:
         _path(upload).unlink(missing_ok=True)
     ResumableUpload.objects.filter(pk__in=[u.pk for u in expired]).delete()
+    live = {
+        str(pk)
+        for pk in ResumableUpload.objects.filter(attachment__isnull=True).values_list(
+            "pk", flat=True
+        )
+    }
+    cutoff = (now - timedelta(hours=settings.ORPHAN_MIN_AGE_HOURS)).timestamp()
+    for partial in Path(settings.RESUMABLE_UPLOAD_DIR).glob("*.part"):
+        with contextlib.suppress(FileNotFoundError):  # finished meanwhile
+            if partial.stem not in live and partial.stat().st_mtime < cutoff:
+                partial.unlink()
     return len(expired)
