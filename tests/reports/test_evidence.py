@@ -1,12 +1,16 @@
 """Evidence uploads: checked by content, stored under their SHA-256, never lost."""
 
 import hashlib
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from anxuan.core.files import inspect_upload
+from anxuan.reports import services
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission
 from tests import factories
@@ -169,3 +173,22 @@ def test_bytes_that_only_look_like_a_video_are_refused(county, login, data):
     assert "“演练.mp4”不是能播放的视频：读不出画面。" in response.content.decode()
     assert not Submission.objects.exists()
     assert not Attachment.objects.exists()
+
+
+def test_names_stored_before_the_cleaning_lose_their_direction_controls(county):
+    period = factories.weekly_period(county.campaign)
+    draft = factories.report(county.town_liaison, county.participant, period)
+    photo = evidence.jpeg()
+    (attachment,) = services.attach_files(
+        actor=county.town_liaison,
+        submission=draft,
+        uploads=[(photo, photo.name, inspect_upload(photo, photo.name))],
+    )
+    Attachment.objects.filter(pk=attachment.pk).update(original_name="clip\u202e4pm.bat")
+    migration = importlib.import_module(
+        "anxuan.reports.migrations.0012_file_names_without_direction_controls"
+    )
+
+    migration.clean_stored_names(django_apps, None)
+
+    assert Attachment.objects.get(pk=attachment.pk).original_name == "clip4pm.bat"
