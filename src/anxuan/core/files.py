@@ -52,7 +52,7 @@ class Inspected:
 def clean_file_name(name: str) -> str:
     """The name to store and show for an uploaded file: without control characters and
     without invisible format characters (Unicode category Cf), whose direction overrides
-    (U+202E …) make `clip\u202e4pm.bat` display as "clipbat.mp4"; at most 200 characters."""
+    (U+202E …) make `clip\u202e4pm.bat` display as "cliptab.mp4"; at most 200 characters."""
     kept = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf")).strip()
     return kept[:NAME_MAX] or "upload"
 
