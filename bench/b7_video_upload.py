@@ -15,14 +15,19 @@ then checks the stored file's SHA-256.
 import argparse
 import hashlib
 import http.client
+import io
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+
+import av
+import numpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "clients" / "python"))
@@ -32,17 +37,34 @@ from anxuan_client import Client
 CHUNK = 1 << 20
 
 
+def tiny_mp4() -> bytes:
+    """One picture encoded by PyAV's own FFmpeg: the upload check decodes a first picture."""
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 32, 24, "yuv420p"
+        frame = av.VideoFrame.from_ndarray(numpy.zeros((24, 32, 3), "uint8"), format="rgb24")
+        for packet in [*stream.encode(frame), *stream.encode()]:
+            out.mux(packet)
+    return buffer.getvalue()
+
+
 def make_video(path: Path, mb: int) -> str:
-    """An MP4 header followed by random bytes: sniffed as video, never decoded."""
+    """A real MP4 of just under `mb` MiB: a tiny video, then a `free` box of random bytes
+    (players skip it). Returns its SHA-256."""
     digest = hashlib.sha256()
+    video = tiny_mp4()
+    total = mb * CHUNK - 1024  # just under the limit
+    head = video + struct.pack(">I", total - len(video)) + b"free"
     with path.open("wb") as out:
-        head = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
         out.write(head)
         digest.update(head)
-        for i in range(mb):
-            block = os.urandom(CHUNK if i < mb - 1 else CHUNK - 1024)  # just under the limit
+        left = total - len(head)
+        while left:
+            block = os.urandom(min(CHUNK, left))
             out.write(block)
             digest.update(block)
+            left -= len(block)
     return digest.hexdigest()
 
 

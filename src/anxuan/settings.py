@@ -12,6 +12,8 @@ ROBOT_HOSTS    the hosts group robots may be at, comma separated (default: DingT
                oapi.dingtalk.com and WeCom's qyapi.weixin.qq.com)
 ROBOT_ALLOW_PRIVATE  on: those hosts may resolve to private or loopback addresses (an
                intranet's own robot gateway); off by default
+ORPHAN_MIN_AGE_HOURS  files in storage that no row refers to, and temporary upload files,
+               are swept by the worker once they are this old (default 24)
 
 Behind a proxy (README, "Behind a proxy (nginx)"):
 FORWARDED_ALLOW_IPS     addresses or networks of the proxies trusted to say who the
@@ -211,9 +213,12 @@ EVIDENCE_MAX_BYTES = {
     "document": int(os.environ.get("DOCUMENT_MAX_MB", "50")) * 2**20,
     "video": int(os.environ.get("VIDEO_MAX_MB", "500")) * 2**20,
 }
-# Pillow refuses images above this many pixels (decompression bombs); phones take < 50 MP.
 RESUMABLE_UPLOAD_DIR = VAR_DIR / "partial-uploads"  # pieces of resumable uploads (one machine)
 RESUMABLE_UPLOAD_HOURS = 24  # an unfinished resumable upload is deleted after this long
+# Left by crashes: files without a row, temporary uploads of killed requests (core.sweep).
+ORPHAN_MIN_AGE_HOURS = int(os.environ.get("ORPHAN_MIN_AGE_HOURS", "24"))
+# Photos with more pixels are refused at upload and get no thumbnail (decompression bombs;
+# phones take < 50 MP). A thumbnail needs up to 4 bytes per pixel in the worker.
 MAX_IMAGE_PIXELS = 80_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 IMPORT_MAX_BYTES = 5 * 1024 * 1024

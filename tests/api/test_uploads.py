@@ -1,13 +1,16 @@
 """Resumable uploads through the API (tus 1.0): announced, sent in pieces, resumed after
 a connection cut at half, checked by content when complete."""
 
+import base64
 import hashlib
 import socket
+import time
 from urllib.parse import urlsplit
 
 import pytest
 from anxuan_client import Client
 
+from anxuan.reports import resumable
 from anxuan.reports.models import Attachment, ResumableUpload
 from tests import factories
 from tests.api.conftest import API, token_for
@@ -115,6 +118,22 @@ def test_a_renamed_exe_is_refused_when_it_is_complete(county, draft, api_as):
     assert not Attachment.objects.exists()
 
 
+def test_an_mp4_header_before_random_bytes_is_refused_as_no_video(county, draft, api_as):
+    liaison = api_as(county.town_liaison)
+    fake = evidence.fake_mp4_bytes(300_000)
+    name = base64.b64encode("clip\u202e4pm.mp4".encode()).decode()
+    location = create(liaison, draft, len(fake), **{"Upload-Metadata": f"filename {name}"})[
+        "Location"
+    ]
+
+    response = patch(liaison, location, 0, fake)
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_file_type"
+    assert response.json()["message"] == "“clip4pm.mp4”不是能播放的视频：读不出画面。"
+    assert not Attachment.objects.exists()
+
+
 def test_a_submitted_report_takes_no_new_upload(county, draft, api_as):
     from anxuan.reports import services
 
@@ -161,4 +180,61 @@ def test_a_connection_cut_at_half_resumes_and_the_checksum_matches(live_server, 
     stored = Attachment.objects.get(pk=attachment_id)
     assert stored.sha256 == hashlib.sha256(video).hexdigest()
     assert stored.size == len(video)
+    client.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_phone_whose_request_still_hangs_is_told_what_arrived(
+    live_server, county, tmp_path
+):
+    draft = factories.report(
+        county.town_liaison, county.participant, factories.weekly_period(county.campaign)
+    )
+    video = evidence.mp4_bytes(3 * resumable.PROGRESS_EVERY + 321)
+    path = tmp_path / "演练.mp4"
+    path.write_bytes(video)
+    client = Client(live_server.url, token_for(county.town_liaison))
+    location = client.start_resumable(draft.pk, path.name, len(video))
+    arrived = 2 * resumable.PROGRESS_EVERY
+
+    # The phone loses its signal after `arrived` bytes without closing the connection: the
+    # server's request waits on its socket for the rest, as it does for a real phone.
+    address = urlsplit(live_server.url)
+    with socket.create_connection((address.hostname, address.port)) as phone:
+        phone.sendall(
+            (
+                f"PATCH {location} HTTP/1.1\r\nHost: {address.netloc}\r\n"
+                f"Authorization: Bearer {client.token}\r\nTus-Resumable: 1.0.0\r\n"
+                f"Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n"
+                f"Content-Length: {len(video)}\r\n\r\n"
+            ).encode()
+            + video[:arrived]
+        )
+        seen = [client.offset(location)]
+        deadline = time.monotonic() + 30
+        while seen[-1] < arrived and time.monotonic() < deadline:  # while the server reads
+            seen.append(client.offset(location))
+        busy = client.send(
+            "PATCH",
+            location,
+            body=b"x",
+            headers={
+                **TUS,
+                **{
+                    "Upload-Offset": str(seen[-1]),
+                    "Content-Type": "application/offset+octet-stream",
+                },
+            },
+            ok=(409,),
+        )
+        phone.shutdown(socket.SHUT_WR)  # the network finally gives up on the old request
+        while phone.recv(65536):
+            pass
+    attachment_id = client.resume(location, str(path), chunk_size=2**20)
+
+    assert seen[-1] == arrived  # it said 0 until the hanging request ended
+    assert set(seen) <= {0, resumable.PROGRESS_EVERY, arrived}
+    assert busy.json()["message"] == "该文件正在由另一个请求上传。"  # the old request holds it
+    stored = Attachment.objects.get(pk=attachment_id)
+    assert stored.sha256 == hashlib.sha256(video).hexdigest()
     client.close()

@@ -1,10 +1,16 @@
 """Stored-file processing: the thumbnail over any StoredFile subclass, then registered
 processors, through core's task; safe to run twice."""
 
+import hashlib
+import io
+import os
+import subprocess
+import sys
+
 import pytest
 
 from anxuan.core import processing
-from anxuan.core.files import inspect_upload
+from anxuan.core.files import Inspected, inspect_upload, store
 from anxuan.core.tasks import process_stored_file
 from anxuan.reports import services
 from anxuan.reports.models import Attachment
@@ -50,3 +56,68 @@ def test_a_missing_row_or_a_model_that_is_not_a_stored_file_is_refused():
     assert processing.process_by_label("reports.Attachment", 10**9) is False
     with pytest.raises(LookupError):
         processing.stored_file_model("core.AuditEntry")
+
+
+def _stored_photo(county, data: bytes, name: str = "图.png") -> Attachment:
+    """A photo row and its bytes in storage as an earlier release (no pixel bound) kept it."""
+    period = factories.weekly_period(county.campaign)
+    draft = factories.report(county.town_liaison, county.participant, period)
+    inspected = Inspected("photo", "image/png", "png", hashlib.sha256(data).hexdigest(), len(data))
+    return Attachment.objects.create(
+        submission=draft,
+        kind="photo",
+        content_type=inspected.content_type,
+        original_name=name,
+        sha256=inspected.sha256,
+        storage_name=store(io.BytesIO(data), inspected),
+        size=inspected.size,
+        uploaded_by=county.town_liaison,
+    )
+
+
+@pytest.mark.django_db
+def test_a_stored_photo_above_the_pixel_bound_gets_no_thumbnail_and_the_task_ends(
+    county, settings, caplog
+):
+    bomb = _stored_photo(county, evidence.png_bomb().read())  # 10 000 megapixels
+    settings.MAX_IMAGE_PIXELS = 1_000_000  # lowered by the operator after an upload
+    large = _stored_photo(county, evidence.grey_png(1200, 1000))
+
+    for stored in (bomb, large, bomb):
+        process_stored_file.call_local("reports.Attachment", stored.pk)
+
+    assert list(Attachment.objects.order_by("pk").values_list("thumbnail", flat=True)) == ["", ""]
+    assert caplog.messages == [
+        f"no thumbnail for {bomb.storage_name}: more pixels than MAX_IMAGE_PIXELS",
+        f"no thumbnail for {large.storage_name}: more pixels than MAX_IMAGE_PIXELS",
+        f"no thumbnail for {bomb.storage_name}: more pixels than MAX_IMAGE_PIXELS",
+    ]
+
+
+MEMORY_PROBE = """
+import resource, sys, django
+django.setup()
+from anxuan.core.processing import render_thumbnail
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(sys.argv[1], "rb") as file:
+    jpeg, _taken_at = render_thumbnail(file)
+print(jpeg[:2].hex(), (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+def test_the_thumbnail_of_79_megapixels_in_77_kb_needs_a_byte_a_pixel_not_six(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(evidence.grey_png(10_240, 7_720))
+
+    probe = subprocess.run(  # noqa: S603 - our interpreter; its own high-water mark of memory
+        [sys.executable, "-c", MEMORY_PROBE, str(path)],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "anxuan.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    magic, grown_mb = probe.stdout.split()
+
+    assert round(path.stat().st_size / 1000) == 77
+    assert magic == "ffd8"  # a JPEG came out
+    assert int(grown_mb) < 120  # 79 MB decoded; it was 470 MB

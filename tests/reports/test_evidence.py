@@ -1,11 +1,16 @@
 """Evidence uploads: checked by content, stored under their SHA-256, never lost."""
 
 import hashlib
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from anxuan.core.files import inspect_upload
+from anxuan.reports import services
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission
 from tests import factories
@@ -119,3 +124,71 @@ def test_the_same_bytes_are_stored_once(county, login, same_bytes_twice):
     names = set(Attachment.objects.values_list("storage_name", flat=True))
     assert Attachment.objects.count() == 2
     assert len(names) == 1
+
+
+def test_direction_controls_are_taken_out_of_a_stored_file_name(county, login):
+    # U+202E would make the name display as "现场gpj.exe" backwards, i.e. ending ".jpg".
+    hidden = "现场\u202egpj\u2066\u200f\u061c\u200b.exe"
+    response = post_report(login(county.town_liaison), county, [evidence.jpeg(name=hidden)])
+
+    assert response.status_code == 302
+    assert Attachment.objects.get().original_name == "现场gpj.exe"
+
+
+def test_a_refused_file_is_named_without_its_direction_controls(county, login):
+    response = post_report(
+        login(county.town_liaison), county, [evidence.exe_renamed("clip\u202e4pm.bat")]
+    )
+
+    assert response.status_code == 400
+    assert "“clip4pm.bat”不是图片" in response.content.decode()
+
+
+def test_a_real_video_is_accepted_with_its_picture_size(county, login):
+    video = SimpleUploadedFile("演练.mp4", evidence.mp4_bytes(50_000), content_type="video/mp4")
+
+    response = post_report(login(county.town_liaison), county, [video])
+
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    assert (attachment.kind, attachment.content_type) == ("video", "video/mp4")
+    assert (attachment.width, attachment.height) == (32, 24)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        evidence.fake_mp4_bytes(50_000),  # an MP4 header, then anything
+        evidence.mp4_bytes(50_000)[:400],  # a real video cut short: its pictures are gone
+        evidence.audio_only_mp4(),  # sound only
+    ],
+    ids=["header-only", "cut-short", "sound-only"],
+)
+def test_bytes_that_only_look_like_a_video_are_refused(county, login, data):
+    fake = SimpleUploadedFile("演练.mp4", data, content_type="video/mp4")
+
+    response = post_report(login(county.town_liaison), county, [fake], submit="1")
+
+    assert response.status_code == 400
+    assert "“演练.mp4”不是能播放的视频：读不出画面。" in response.content.decode()
+    assert not Submission.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_names_stored_before_the_cleaning_lose_their_direction_controls(county):
+    period = factories.weekly_period(county.campaign)
+    draft = factories.report(county.town_liaison, county.participant, period)
+    photo = evidence.jpeg()
+    (attachment,) = services.attach_files(
+        actor=county.town_liaison,
+        submission=draft,
+        uploads=[(photo, photo.name, inspect_upload(photo, photo.name))],
+    )
+    Attachment.objects.filter(pk=attachment.pk).update(original_name="clip\u202e4pm.bat")
+    migration = importlib.import_module(
+        "anxuan.reports.migrations.0014_file_names_without_direction_controls"
+    )
+
+    migration.clean_stored_names(django_apps, None)
+
+    assert Attachment.objects.get(pk=attachment.pk).original_name == "clip4pm.bat"

@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -150,3 +152,27 @@ def test_unfinished_uploads_expire_with_their_partial_files(county, draft):
 
     assert not ResumableUpload.objects.exists()
     assert not resumable._path(upload).exists()
+
+
+def test_partial_files_without_an_unfinished_upload_go_once_a_day_old(county, draft, settings):
+    live = start(county, draft, evidence.mp4_bytes(1000))
+    resumable.append(
+        actor=county.town_liaison,
+        upload=live,
+        offset=0,
+        stream=io.BytesIO(evidence.mp4_bytes(1000)[:500]),
+    )
+    folder = resumable._path(live).parent
+    left = folder / "0b5e6f0e-1c2d-4e5f-8a9b-0c1d2e3f4a5b.part"  # its row rolled back
+    left.write_bytes(b"half")
+    young = folder / "7d8e9f0a-1b2c-4d3e-9f4a-5b6c7d8e9f0a.part"  # its row is being written
+    young.write_bytes(b"")
+    then = time.time() - 25 * 3600
+    for path in (resumable._path(live), left):
+        os.utime(path, (then, then))
+
+    expired = resumable.remove_expired()
+
+    assert expired == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{live.pk}.part", young.name])
+    assert resumable.get_upload_for(county.town_liaison, live.pk).offset == 500

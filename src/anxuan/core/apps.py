@@ -9,4 +9,9 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
+        from anxuan.core import sweep
+
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+        # Evidence files and thumbnails, named by SHA-256 (core.files, core.processing).
+        sweep.register("evidence/", sweep.referenced_by_stored_files)
+        sweep.register("thumbs/", sweep.referenced_by_stored_files)

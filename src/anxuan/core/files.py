@@ -1,12 +1,18 @@
 """Evidence files: type decided by content, hashed while streamed, stored by SHA-256 and
 verified after the write. No business rules: callers decide what is allowed where."""
 
+import contextlib
 import hashlib
+import os
+import unicodedata
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
+import av
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -18,6 +24,8 @@ from pillow_heif import register_heif_opener
 
 register_heif_opener()
 CHUNK = 1 << 20
+NAME_MAX = 200  # StoredFile.original_name's max_length
+VIDEO_PROBE_PACKETS = 100  # packets read for a first picture before a video is refused
 
 PHOTO, VIDEO, DOCUMENT = "photo", "video", "document"
 # ValidationError codes of inspect_upload that callers may tell apart (the API answers 415
@@ -39,6 +47,14 @@ class Inspected:
     size: int
     width: int | None = None
     height: int | None = None
+
+
+def clean_file_name(name: str) -> str:
+    """The name to store and show for an uploaded file: without control characters and
+    without invisible format characters (Unicode category Cf), whose direction overrides
+    (U+202E …) make `clip\u202e4pm.bat` display as "cliptab.mp4"; at most 200 characters."""
+    kept = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf")).strip()
+    return kept[:NAME_MAX] or "upload"
 
 
 def _sniff(head: bytes, fileobj: IO[bytes]) -> tuple[str, str, str] | None:
@@ -90,14 +106,30 @@ def _hash(fileobj: IO[bytes]) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+@contextmanager
+def open_photo(fileobj: IO[bytes]) -> Iterator[Image.Image]:
+    """Pillow's image of `fileobj`, header read, nothing decoded yet. Raises
+    Image.DecompressionBombError for more pixels than settings.MAX_IMAGE_PIXELS: the one
+    bound of the upload check and of the thumbnail (CoreConfig gives it to Pillow too)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(fileobj)
+        except Image.DecompressionBombWarning as exc:
+            raise Image.DecompressionBombError(str(exc)) from exc
+    with image:
+        width, height = image.size
+        if width * height > settings.MAX_IMAGE_PIXELS:
+            raise Image.DecompressionBombError(f"{width} × {height} pixels")
+        yield image
+
+
 def _image_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
     """Open the image header only; refuse decompression bombs and broken images."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(fileobj) as image:
-                width, height = image.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        with open_photo(fileobj) as image:
+            width, height = image.size
+    except Image.DecompressionBombError as exc:
         raise ValidationError(
             _("“%(name)s” has too many pixels to be a photo; it is refused.") % {"name": name}
         ) from exc
@@ -107,15 +139,34 @@ def _image_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
         ) from exc
     finally:
         fileobj.seek(0)
-    if Image.MAX_IMAGE_PIXELS is not None and width * height > Image.MAX_IMAGE_PIXELS:
-        raise ValidationError(
-            _("“%(name)s” has too many pixels to be a photo; it is refused.") % {"name": name}
-        )
     return width, height
+
+
+def _video_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
+    """Open the container with FFmpeg (PyAV) and decode the first picture of its video
+    stream: an MP4 header followed by anything else is refused. Reads from the start only
+    (at most VIDEO_PROBE_PACKETS packets), so a large video costs no more than a small one."""
+    try:
+        with av.open(fileobj, "r") as container:
+            stream = container.streams.video[0]
+            for count, packet in enumerate(container.demux(stream)):
+                if frames := packet.decode():
+                    return frames[0].width, frames[0].height
+                if count >= VIDEO_PROBE_PACKETS:
+                    break
+    except Exception:  # noqa: S110 - FFmpeg reports damage in many ways; all mean the same
+        pass
+    finally:
+        fileobj.seek(0)
+    raise ValidationError(
+        _("“%(name)s” is not a video that plays: no picture can be read from it.") % {"name": name},
+        code=UNSUPPORTED_TYPE,
+    )
 
 
 def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
     """Decide the file's type from its content, check its size for that type, hash it."""
+    name = clean_file_name(name)
     fileobj.seek(0)
     head = fileobj.read(64)
     fileobj.seek(0)
@@ -148,6 +199,8 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
     width = height = None
     if kind == PHOTO:
         width, height = _image_size(fileobj, name)
+    elif kind == VIDEO:
+        width, height = _video_size(fileobj, name)
     return Inspected(kind, content_type, extension, sha256, size, width, height)
 
 
@@ -155,11 +208,22 @@ def storage_name(sha256: str, extension: str) -> str:
     return f"evidence/{sha256[:2]}/{sha256[2:4]}/{sha256}.{extension}"
 
 
+def mark_used(name: str) -> None:
+    """Give a stored file that a new row is about to refer to a fresh modified time: the
+    orphan sweep (core.sweep) reads it again just before deleting, and leaves young files."""
+    # Object storage has no paths to touch: there a reuse in the very moment the sweep
+    # deletes the same old orphan can still lose it (the row commits after the delete).
+    with contextlib.suppress(NotImplementedError):
+        os.utime(default_storage.path(name))
+
+
 def store(fileobj: IO[bytes], inspected: Inspected) -> str:
     """Write the file under its hash (once: the same bytes are stored one time) and check
     what the storage holds hashes the same. Returns the storage name."""
     name = storage_name(inspected.sha256, inspected.extension)
-    if not default_storage.exists(name):
+    if default_storage.exists(name):
+        mark_used(name)
+    else:
         fileobj.seek(0)
         saved = default_storage.save(name, fileobj)
         if saved != name:  # another upload of the same bytes won the race

@@ -3,8 +3,10 @@ whatever other apps registered (an integrity app's fingerprints, say). Run by th
 through core.tasks.process_stored_file; every step is safe to run twice."""
 
 import io
+import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import IO
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -12,8 +14,11 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageOps
 
-from anxuan.core.files import PHOTO  # also registers the HEIC opener with Pillow
+# core.files also registers the HEIC opener with Pillow.
+from anxuan.core.files import PHOTO, mark_used, open_photo
 from anxuan.core.models import StoredFile
+
+log = logging.getLogger(__name__)
 
 THUMB_SIZE = (480, 480)
 EXIF_DATETIME_ORIGINAL = 0x9003
@@ -58,22 +63,44 @@ def thumbnail_name(sha256: str) -> str:
 
 def make_thumbnail(stored: StoredFile) -> bool:
     """Thumbnail and EXIF taken-at time of a photo, saved on its row (and on `stored`).
-    False, changing nothing, for other kinds and for a photo that has its thumbnail."""
+    False, changing nothing, for other kinds, for a photo that has its thumbnail and for one
+    with more pixels than the upload check allows (stored before the bound was lowered, say):
+    it is logged and left without a thumbnail, so the task ends instead of failing again."""
     if stored.kind != PHOTO or stored.thumbnail:
         return False
-    with default_storage.open(stored.storage_name, "rb") as file, Image.open(file) as image:
-        image.draft("RGB", THUMB_SIZE)  # JPEG decodes at a reduced size: cheap on big photos
-        taken_at = _taken_at(image)
-        thumb = ImageOps.exif_transpose(image).convert("RGB")
-        thumb.thumbnail(THUMB_SIZE)
-        buffer = io.BytesIO()
-        thumb.save(buffer, "JPEG", quality=80)
+    try:
+        with default_storage.open(stored.storage_name, "rb") as file:
+            jpeg, taken_at = render_thumbnail(file)
+    except Image.DecompressionBombError:
+        log.warning("no thumbnail for %s: more pixels than MAX_IMAGE_PIXELS", stored.storage_name)
+        return False
     name = thumbnail_name(stored.sha256)
-    if not default_storage.exists(name):  # the same bytes have one thumbnail
-        default_storage.save(name, ContentFile(buffer.getvalue()))
+    if default_storage.exists(name):  # the same bytes have one thumbnail
+        mark_used(name)
+    else:
+        default_storage.save(name, ContentFile(jpeg))
     type(stored)._default_manager.filter(pk=stored.pk).update(thumbnail=name, taken_at=taken_at)
     stored.thumbnail, stored.taken_at = name, taken_at
     return True
+
+
+def render_thumbnail(file: IO[bytes]) -> tuple[bytes, datetime | None]:
+    """The JPEG thumbnail of a photo and its EXIF taken-at time. Memory stays near one byte
+    per pixel for grey, bilevel and palette images and four for colour ones: the picture is
+    shrunk as it was decoded (JPEG decodes at a reduced size) before anything is converted
+    or turned. Raises Image.DecompressionBombError above the upload check's pixel bound."""
+    with open_photo(file) as image:
+        image.draft("RGB", THUMB_SIZE)
+        taken_at = _taken_at(image)
+        if image.mode in ("1", "P"):  # shrunk by nearest neighbour: to 4× first, smooth after
+            image.thumbnail((THUMB_SIZE[0] * 4, THUMB_SIZE[1] * 4))
+        else:
+            image.thumbnail(THUMB_SIZE)
+        thumb = ImageOps.exif_transpose(image).convert("RGB")
+    thumb.thumbnail(THUMB_SIZE)
+    buffer = io.BytesIO()
+    thumb.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue(), taken_at
 
 
 def stored_file_model(label: str) -> type[StoredFile]:

@@ -16,3 +16,9 @@ def get_job_for(person: Person, pk: int) -> ExportJob:
     if job is None or not person.has_perm("campaigns.oversee", job.campaign):
         raise Http404
     return job
+
+
+def referenced_export_files(names: list[str]) -> set[str]:
+    """Those of `names` (files in storage under exports/) that a job offers for download;
+    the orphan sweep (core.sweep) leaves them."""
+    return set(ExportJob.objects.filter(file_name__in=names).values_list("file_name", flat=True))

@@ -2,10 +2,12 @@
 pieces, and a dropped connection resumes from the last byte received instead of from zero.
 
 The bytes wait in a partial file per upload; a write holds an exclusive lock on that file,
-so two requests never append at once, and the database keeps the confirmed offset (a
-partial file longer than it, left by a killed request, is cut back before the next write).
+so two requests never append at once, and the database keeps the confirmed offset,
+recorded every few MB while a request reads (a partial file longer than it, left by a
+killed request, is cut back before the next write).
 """
 
+import contextlib
 import fcntl
 import os
 from datetime import timedelta
@@ -22,12 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anxuan.core.audit import record
-from anxuan.core.files import CHUNK, TOO_LARGE, inspect_upload
+from anxuan.core.files import CHUNK, TOO_LARGE, clean_file_name, inspect_upload
 from anxuan.orgs.models import Person
 from anxuan.reports.enums import EDITABLE
 from anxuan.reports.models import ResumableUpload, Submission
 from anxuan.reports.rules import can_report_for
 from anxuan.reports.services import StateConflict, attach_files
+
+PROGRESS_EVERY = 4 * CHUNK  # bytes between two recorded offsets of a request still reading
 
 
 class OffsetMismatch(StateConflict):
@@ -48,6 +52,7 @@ def start_upload(
 ) -> ResumableUpload:
     """Announce a file of `length` bytes for the draft. Side effects: an empty partial file,
     audit row."""
+    filename = clean_file_name(filename)
     if not can_report_for(actor, submission):
         raise PermissionDenied
     if submission.state not in EDITABLE:
@@ -67,7 +72,7 @@ def start_upload(
     upload = ResumableUpload(
         submission=submission,
         created_by=actor,
-        filename=filename[:200] or "upload",
+        filename=filename,
         length=length,
         expires_at=timezone.now() + timedelta(hours=settings.RESUMABLE_UPLOAD_HOURS),
     )
@@ -97,8 +102,11 @@ def append(
     *, actor: Person, upload: ResumableUpload, offset: int, stream: IO[bytes]
 ) -> ResumableUpload:
     """Write the bytes of `stream` at `offset`, at most up to the announced length. A stream
-    that breaks off (the phone lost its signal) keeps what arrived. When the last byte is
-    in, the file is checked by content and attached to the draft (`upload.attachment`)."""
+    that breaks off (the phone lost its signal) keeps what arrived: every PROGRESS_EVERY
+    bytes are synced to disk and their offset recorded while the request still reads, so
+    a HEAD tells a resuming phone the truth even when the dropped request hangs on its
+    socket or its process is killed. When the last byte is in, the file is checked by
+    content and attached to the draft (`upload.attachment`)."""
     path = _path(upload)
     with open(path, "r+b") as target:
         try:
@@ -115,20 +123,30 @@ def append(
             )
         target.truncate(upload.offset)
         target.seek(upload.offset)
-        remaining = upload.length - upload.offset
+        written = upload.offset
         try:
-            while remaining and (chunk := stream.read(min(CHUNK, remaining))):
+            while written < upload.length and (
+                chunk := stream.read(min(CHUNK, upload.length - written))
+            ):
                 target.write(chunk)
-                remaining -= len(chunk)
+                written += len(chunk)
+                if written - upload.offset >= PROGRESS_EVERY:
+                    _keep(upload, target, written)
         except OSError:
             pass  # the client went away: what arrived is kept, the rest comes with a resume
-        target.flush()
-        os.fsync(target.fileno())
-        upload.offset = upload.length - remaining
-        ResumableUpload.objects.filter(pk=upload.pk).update(offset=upload.offset)
+        _keep(upload, target, written)
         if upload.offset == upload.length:
             _finish(actor, upload, path)
     return upload
+
+
+def _keep(upload: ResumableUpload, target: IO[bytes], offset: int) -> None:
+    """Sync the partial file to disk, then record `offset` (committed at once: no request
+    transaction is open), so the database never claims bytes the disk may not have."""
+    target.flush()
+    os.fsync(target.fileno())
+    ResumableUpload.objects.filter(pk=upload.pk).update(offset=offset)
+    upload.offset = offset
 
 
 def _finish(actor: Person, upload: ResumableUpload, path: Path) -> None:
@@ -152,13 +170,23 @@ def _finish(actor: Person, upload: ResumableUpload, path: Path) -> None:
 
 
 def remove_expired(*, now=None) -> int:
-    """Delete unfinished uploads past their expiry and their partial files."""
-    expired = list(
-        ResumableUpload.objects.filter(
-            attachment__isnull=True, expires_at__lte=now or timezone.now()
-        )
-    )
+    """Delete unfinished uploads past their expiry and their partial files, then partial
+    files that no unfinished upload owns any more (left by a crash between a row's change
+    and its file's) once ORPHAN_MIN_AGE_HOURS old. Returns how many uploads expired."""
+    now = now or timezone.now()
+    expired = list(ResumableUpload.objects.filter(attachment__isnull=True, expires_at__lte=now))
     for upload in expired:
         _path(upload).unlink(missing_ok=True)
     ResumableUpload.objects.filter(pk__in=[u.pk for u in expired]).delete()
+    live = {
+        str(pk)
+        for pk in ResumableUpload.objects.filter(attachment__isnull=True).values_list(
+            "pk", flat=True
+        )
+    }
+    cutoff = (now - timedelta(hours=settings.ORPHAN_MIN_AGE_HOURS)).timestamp()
+    for partial in Path(settings.RESUMABLE_UPLOAD_DIR).glob("*.part"):
+        with contextlib.suppress(FileNotFoundError):  # finished meanwhile
+            if partial.stem not in live and partial.stat().st_mtime < cutoff:
+                partial.unlink()
     return len(expired)

@@ -210,7 +210,7 @@ def attach_files(
                 submission=submission,
                 kind=inspected.kind,
                 content_type=inspected.content_type,
-                original_name=name[:200],
+                original_name=files.clean_file_name(name),
                 sha256=inspected.sha256,
                 storage_name=files.store(fileobj, inspected),
                 size=inspected.size,
