@@ -3,6 +3,11 @@
 DATABASE_URL   sqlite:///path (default: ./var/anxuan.sqlite3) or postgres://user@host/db
 REDIS_URL      when set, the background queue uses Redis instead of an SQLite file
 SECRET_KEY     required when DEBUG is off in production
+JOB_LEASE_SECONDS     how long a background export may go without a sign of life before the
+                      sweeper queues it again (default 180; decision 0015)
+JOB_MAX_ATTEMPTS      runs an export may start before it is given up as failed (default 3)
+STORED_FILE_RETRY_MINUTES  an uploaded file still unprocessed after this long is queued
+                      again (default 10), at most JOB_MAX_ATTEMPTS times
 """
 
 import os
@@ -219,6 +224,11 @@ else:
 ROLLUP_SNAPSHOT_FROM = int(os.environ.get("ROLLUP_SNAPSHOT_FROM", "2000"))
 ROLLUP_SNAPSHOT_MAX_AGE = 300
 EXPORT_KEEP_DAYS = 7  # an export's file is deleted this long after it was made
+# Leases of background work (decision 0015): a running export shows life at least this
+# often, or the sweeper queues it again; after this many started runs it is given up.
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "180"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+STORED_FILE_RETRY_MINUTES = int(os.environ.get("STORED_FILE_RETRY_MINUTES", "10"))
 # The API's rate-limit counters live in the cache: Redis when several machines serve (one
 # count across workers), else memory per process.
 if os.environ.get("REDIS_URL"):

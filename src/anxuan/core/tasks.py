@@ -1,6 +1,8 @@
 """Background work every app may queue. Tasks take ids and are safe to run twice."""
 
-from huey.contrib.djhuey import db_task
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from anxuan.core import processing
 
@@ -10,3 +12,10 @@ def process_stored_file(label: str, pk: int | str) -> None:
     """Thumbnail and EXIF of a photo, then the registered processors (core.processing), for
     the row `pk` of the stored-file model `label` (e.g. "reports.Attachment")."""
     processing.process_by_label(label, pk)
+
+
+@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
+def requeue_unprocessed_files() -> None:
+    """Stored files whose processing a dead worker left unfinished are queued again."""
+    for label, pk in processing.claim_unprocessed(timezone.now()):
+        process_stored_file(label, pk)

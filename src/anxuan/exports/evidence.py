@@ -51,6 +51,7 @@ def evidence_zip(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
                 ):
                     while chunk := source.read(CHUNK):
                         target.write(chunk)
+                        progress(done, total)  # shows life while a large video is copied
                 writer.writerow(
                     [
                         submission.participant.organization.name,

@@ -71,10 +71,15 @@ def _remind(period: Period, kind: str, now: datetime) -> int:
     pending = _pending(period, now)
     sent = 0
     for participant in pending:
-        if not _claim(f"{kind}:{period.pk}:{participant.pk}", period, participant):
-            continue
-        link = f"{reverse('reports:report_new')}?participant={participant.pk}&period={period.pk}"
-        notify(_liaisons(participant), text, link)
+        # The claim commits with the notices: a run killed in between leaves neither, and
+        # the next tick sends the reminder instead of finding it marked as sent.
+        with transaction.atomic():
+            if not _claim(f"{kind}:{period.pk}:{participant.pk}", period, participant):
+                continue
+            link = (
+                f"{reverse('reports:report_new')}?participant={participant.pk}&period={period.pk}"
+            )
+            notify(_liaisons(participant), text, link)
         sent += 1
     if campaign.webhook_url and pending and _claim(f"{kind}:{period.pk}:group", period, None):
         heading = _("Not yet submitted") if kind == "before" else _("Missed")
