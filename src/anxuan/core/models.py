@@ -82,6 +82,14 @@ class StoredFile(models.Model):
 
     class Meta:
         abstract = True
+        # The sweeper's query every minute: only the few rows not yet processed are indexed.
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(processed_at=None),
+                name="%(app_label)s_%(class)s_unprocessed",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

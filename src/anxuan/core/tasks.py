@@ -14,7 +14,7 @@ def process_stored_file(label: str, pk: int | str) -> None:
     processing.process_by_label(label, pk)
 
 
-@db_periodic_task(crontab(minute="*/5"))  # type: ignore[untyped-decorator]
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def requeue_unprocessed_files() -> None:
     """Stored files whose processing a dead worker left unfinished are queued again."""
     for label, pk in processing.claim_unprocessed(timezone.now()):

@@ -34,4 +34,12 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
         migrations.RunPython(mark_processed, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="attachment",
+            index=models.Index(
+                condition=models.Q(("processed_at", None)),
+                fields=["queued_at"],
+                name="reports_attachment_unprocessed",
+            ),
+        ),
     ]
