@@ -39,6 +39,7 @@ import threading
 import time
 import uuid
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -164,6 +165,14 @@ def orphans(media: Path, temp: Path, partial: Path) -> dict[str, int]:
     }
 
 
+def made(answer: tuple[int, dict, dict]) -> dict:
+    """The body of a request that must succeed for the probe to go on."""
+    status, body, _ = answer
+    if status not in {200, 201, 202}:
+        raise SystemExit(f"the probe's own setup was refused: {status} {body}")
+    return body
+
+
 RESULTS: list[str] = []  # printed at the end in the probes' order (a and b finish last)
 
 
@@ -255,14 +264,16 @@ def main() -> int:
 
         # a + b: one kill -9 of the worker while it makes an export and a thumbnail.
         periods = list(free[:3])
-        _, draft, _ = liaison_api.call(
-            "POST",
-            "/submissions",
-            {
-                "participant_id": participant.pk,
-                "period_id": periods[0].pk,
-                "text": "故障探测：大图",
-            },
+        draft = made(
+            liaison_api.call(
+                "POST",
+                "/submissions",
+                {
+                    "participant_id": participant.pk,
+                    "period_id": periods[0].pk,
+                    "text": "故障探测：大图",
+                },
+            )
         )
         photo_body, photo_type = multipart("大图.png", "image/png", big_png())
         up_status, photo, _ = liaison_api.call(
@@ -285,14 +296,16 @@ def main() -> int:
             os.kill(pid, signal.SIGKILL)
         killed_at = time.monotonic()
         # c: kill -9 the gunicorn workers mid-upload (multipart and tus).
-        _, draft2, _ = liaison_api.call(
-            "POST",
-            "/submissions",
-            {
-                "participant_id": participant.pk,
-                "period_id": periods[1].pk,
-                "text": "故障探测：上传",
-            },
+        draft2 = made(
+            liaison_api.call(
+                "POST",
+                "/submissions",
+                {
+                    "participant_id": participant.pk,
+                    "period_id": periods[1].pk,
+                    "text": "故障探测：上传",
+                },
+            )
         )
         auth = f"Authorization: Bearer {liaison_api.token}\r\nHost: 127.0.0.1\r\n"
         boundary = uuid.uuid4().hex
@@ -354,16 +367,20 @@ def main() -> int:
             version__submission__requirement__campaign=campaign
         ).first()
         activity = {
-            "held_on": timezone.localdate().isoformat(),
+            "held_on": (timezone.localtime(periods[2].due_at) - timedelta(days=1))
+            .date()
+            .isoformat(),
             "activity_type": sample.activity_type if sample else "",
             "domain": sample.domain if sample else "",
             "people_reached": 50,
         }
         weekly = {"participant_id": participant.pk, "period_id": periods[2].pk}
-        _, draft3, _ = liaison_api.call(
-            "POST",
-            "/submissions",
-            weekly | {"text": "故障探测：并发报送", "activities": [activity]},
+        draft3 = made(
+            liaison_api.call(
+                "POST",
+                "/submissions",
+                weekly | {"text": "故障探测：并发报送", "activities": [activity]},
+            )
         )
         for n in range(2):
             body, kind = multipart(f"现场{n}.jpg", "image/jpeg", small_jpeg(n))
@@ -474,7 +491,7 @@ def main() -> int:
             serve.kill()
         log.close()
         shutil.rmtree(var, ignore_errors=True)
-    print("\n".join(sorted(RESULTS)))
+        print("\n".join(sorted(RESULTS)))
     print(f"Done in {time.monotonic() - started:.0f} s.")
     return 0 if ok else 1
 
