@@ -232,15 +232,25 @@ def main() -> int:
     liaison = Person.objects.get(username="liaison")
     office_api = Api(args.port, api_services.create_token(actor=office, name="probe")[1])
     liaison_api = Api(args.port, api_services.create_token(actor=liaison, name="probe")[1])
-    campaign = Campaign.objects.filter(kind="safety_month", parent=None).order_by("-year").first()
-    participant = Participant.objects.get(
-        campaign=campaign, organization__memberships__person=liaison
-    )
-    free = (
-        Period.objects.filter(requirement__campaign=campaign, requirement__kind="weekly")
-        .exclude(submissions__participant=participant)
-        .order_by("due_at")
-    )
+    # The Safety Month with three weekly periods already due (open for a report, late) that
+    # the liaison's unit has not reported; the periods of next year's do not open yet.
+    for campaign in Campaign.objects.filter(kind="safety_month", parent=None).order_by("year"):
+        participant = Participant.objects.filter(
+            campaign=campaign, organization__memberships__person=liaison
+        ).first()
+        periods = list(
+            Period.objects.filter(
+                requirement__campaign=campaign,
+                requirement__kind="weekly",
+                due_at__lt=timezone.now(),
+            )
+            .exclude(submissions__participant=participant)
+            .order_by("-due_at")[:3]
+        )
+        if participant and len(periods) == 3:
+            break
+    else:
+        raise SystemExit("the demo has no Safety Month with three unreported weeks")
     adhoc = Requirement.objects.filter(campaign=campaign, kind="adhoc").first()
     media = Path(settings.MEDIA_ROOT)
     partial = Path(settings.RESUMABLE_UPLOAD_DIR)
@@ -262,7 +272,6 @@ def main() -> int:
             return 2
 
         # a + b: one kill -9 of the worker while it makes an export and a thumbnail.
-        periods = list(free[:3])
         draft = made(
             liaison_api.call(
                 "POST",
