@@ -218,8 +218,11 @@ def main() -> int:
     from django.utils import timezone
 
     from anxuan.api import services as api_services
+    from anxuan.campaigns import services as campaign_services
     from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
     from anxuan.exports.models import ExportJob
+    from anxuan.orgs import services as orgs
+    from anxuan.orgs.enums import OrgKind, Role
     from anxuan.orgs.models import Person
     from anxuan.reports.models import (
         Attachment,
@@ -229,28 +232,35 @@ def main() -> int:
     )
 
     office = Person.objects.get(username="office")
-    liaison = Person.objects.get(username="liaison")
     office_api = Api(args.port, api_services.create_token(actor=office, name="probe")[1])
+    # A unit of its own in this year's Safety Month, whose weeks are due (open for a late
+    # report); the demo's own units have reported theirs, next year's do not open yet.
+    campaign = Campaign.objects.filter(kind="safety_month", parent=None).order_by("year").first()
+    unit = orgs.create_organization(
+        actor=office, name="故障探测企业", kind=OrgKind.ENTERPRISE, parent=campaign.owner
+    )
+    liaison, _password = orgs.create_person(
+        actor=office,
+        username="probe-liaison",
+        full_name="探测联络员",
+        mobile=None,
+        organization=unit,
+        role=Role.LIAISON,
+        password=uuid.uuid4().hex,
+    )
+    campaign_services.add_participants(
+        actor=office,
+        campaign=campaign,
+        organizations=[unit],
+        joined_on=campaign_services.work_starts_on(campaign),
+    )
+    participant = Participant.objects.get(campaign=campaign, organization=unit)
+    periods = list(
+        Period.objects.filter(
+            requirement__campaign=campaign, requirement__kind="weekly", due_at__lt=timezone.now()
+        ).order_by("-due_at")[:3]
+    )
     liaison_api = Api(args.port, api_services.create_token(actor=liaison, name="probe")[1])
-    # The Safety Month with three weekly periods already due (open for a report, late) that
-    # the liaison's unit has not reported; the periods of next year's do not open yet.
-    for campaign in Campaign.objects.filter(kind="safety_month", parent=None).order_by("year"):
-        participant = Participant.objects.filter(
-            campaign=campaign, organization__memberships__person=liaison
-        ).first()
-        periods = list(
-            Period.objects.filter(
-                requirement__campaign=campaign,
-                requirement__kind="weekly",
-                due_at__lt=timezone.now(),
-            )
-            .exclude(submissions__participant=participant)
-            .order_by("-due_at")[:3]
-        )
-        if participant and len(periods) == 3:
-            break
-    else:
-        raise SystemExit("the demo has no Safety Month with three unreported weeks")
     adhoc = Requirement.objects.filter(campaign=campaign, kind="adhoc").first()
     media = Path(settings.MEDIA_ROOT)
     partial = Path(settings.RESUMABLE_UPLOAD_DIR)
