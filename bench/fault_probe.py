@@ -223,7 +223,7 @@ def main() -> int:
     from anxuan.exports.models import ExportJob
     from anxuan.orgs import services as orgs
     from anxuan.orgs.enums import OrgKind, Role
-    from anxuan.orgs.models import Person
+    from anxuan.orgs.models import Organization, Person
     from anxuan.reports.models import (
         Attachment,
         ResumableUpload,
@@ -237,7 +237,10 @@ def main() -> int:
     # report); the demo's own units have reported theirs, next year's do not open yet.
     campaign = Campaign.objects.filter(kind="safety_month", parent=None).order_by("year").first()
     unit = orgs.create_organization(
-        actor=office, name="故障探测企业", kind=OrgKind.ENTERPRISE, parent=campaign.owner
+        actor=office,
+        name="故障探测企业",
+        kind=OrgKind.ENTERPRISE,
+        parent=Organization.objects.get(name="高台县"),
     )
     liaison, _password = orgs.create_person(
         actor=office,
