@@ -39,7 +39,6 @@ import threading
 import time
 import uuid
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -215,15 +214,12 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
-    from django.utils import timezone
 
     from anxuan.api import services as api_services
-    from anxuan.campaigns import services as campaign_services
     from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
     from anxuan.exports.models import ExportJob
-    from anxuan.orgs import services as orgs
-    from anxuan.orgs.enums import OrgKind, Role
-    from anxuan.orgs.models import Organization, Person
+    from anxuan.orgs.models import Person
+    from anxuan.reports import services as report_services
     from anxuan.reports.models import (
         Attachment,
         ResumableUpload,
@@ -233,36 +229,28 @@ def main() -> int:
 
     office = Person.objects.get(username="office")
     office_api = Api(args.port, api_services.create_token(actor=office, name="probe")[1])
-    # A unit of its own in this year's Safety Month, whose weeks are due (open for a late
-    # report); the demo's own units have reported theirs, next year's do not open yet.
-    campaign = Campaign.objects.filter(kind="safety_month", parent=None).order_by("year").first()
-    unit = orgs.create_organization(
-        actor=office,
-        name="故障探测企业",
-        kind=OrgKind.ENTERPRISE,
-        parent=Organization.objects.get(name="高台县"),
+    # Drafts go into next year's Safety Month (its weeks take drafts, not submits yet); the
+    # parallel submits resubmit a report of this year's that the office returned.
+    liaison = Person.objects.get(username="liaison")
+    campaign = Campaign.objects.filter(kind="safety_month", parent=None).order_by("-year").first()
+    participant = Participant.objects.get(
+        campaign=campaign, organization__memberships__person=liaison
     )
-    liaison, _password = orgs.create_person(
-        actor=office,
-        username="probe-liaison",
-        full_name="探测联络员",
-        mobile=None,
-        organization=unit,
-        role=Role.LIAISON,
-        password=uuid.uuid4().hex,
-    )
-    campaign_services.add_participants(
-        actor=office,
-        campaign=campaign,
-        organizations=[unit],
-        joined_on=campaign_services.work_starts_on(campaign),
-    )
-    participant = Participant.objects.get(campaign=campaign, organization=unit)
     periods = list(
-        Period.objects.filter(
-            requirement__campaign=campaign, requirement__kind="weekly", due_at__lt=timezone.now()
-        ).order_by("-due_at")[:3]
+        Period.objects.filter(requirement__campaign=campaign, requirement__kind="weekly")
+        .exclude(submissions__participant=participant)
+        .order_by("due_at")[:2]
     )
+    returned = (
+        Submission.objects.filter(
+            participant__organization__memberships__person=liaison,
+            requirement__kind="weekly",
+            state__in=["submitted", "resubmitted"],
+        )
+        .order_by("-pk")
+        .first()
+    )
+    report_services.return_submission(actor=office, submission=returned, reason="故障探测：请补充")
     liaison_api = Api(args.port, api_services.create_token(actor=liaison, name="probe")[1])
     adhoc = Requirement.objects.filter(campaign=campaign, kind="adhoc").first()
     media = Path(settings.MEDIA_ROOT)
@@ -384,27 +372,7 @@ def main() -> int:
         )
 
         # d: parallel submits of one weekly report; parallel ad-hoc creations, one key.
-        activity = {
-            "held_on": (timezone.localtime(periods[2].due_at) - timedelta(days=1))
-            .date()
-            .isoformat(),
-            "activity_type": campaign.activity_types.values_list("name", flat=True).first() or "",
-            "domain": campaign.domains.values_list("name", flat=True).first() or "",
-            "people_reached": 50,
-        }
-        weekly = {"participant_id": participant.pk, "period_id": periods[2].pk}
-        draft3 = made(
-            liaison_api.call(
-                "POST",
-                "/submissions",
-                weekly | {"text": "故障探测：并发报送", "activities": [activity]},
-            )
-        )
-        for n in range(2):
-            body, kind = multipart(f"现场{n}.jpg", "image/jpeg", small_jpeg(n))
-            liaison_api.call(
-                "POST", f"/submissions/{draft3['id']}/attachments", body, {"Content-Type": kind}
-            )
+        versions_before = SubmissionVersion.objects.filter(submission=returned).count()
         statuses: collections.Counter = collections.Counter()
         adhoc_statuses: collections.Counter = collections.Counter()
         key = uuid.uuid4().hex
@@ -415,7 +383,7 @@ def main() -> int:
 
         def submit_once():
             gate.wait()
-            status, body, _ = liaison_api.call("POST", f"/submissions/{draft3['id']}/submit")
+            status, body, _ = liaison_api.call("POST", f"/submissions/{returned.pk}/submit")
             statuses[status] += 1
             if status >= 400:
                 messages.add(str(body.get("message", body))[:120])
@@ -441,20 +409,20 @@ def main() -> int:
             thread.start()
         for thread in threads:
             thread.join()
-        versions = SubmissionVersion.objects.filter(submission_id=draft3["id"]).count()
+        versions = SubmissionVersion.objects.filter(submission=returned).count() - versions_before
         adhoc_made = (
             Submission.objects.filter(participant=participant, requirement=adhoc).count()
             - adhoc_before
         )
         bad = lambda counter: sum(n for s, n in counter.items() if s >= 500 or s == 0)  # noqa: E731
         ok &= report(
-            f"d. {args.parallel} parallel submits of one weekly report; "
+            f"d. {args.parallel} parallel resubmits of one returned weekly report; "
             f"{args.parallel} parallel ad-hoc creations (one Idempotency-Key)",
             lost=0,
             orphan_count=0,
             stuck=abs(versions - 1) + abs(adhoc_made - 1),
             errors=bad(statuses) + bad(adhoc_statuses),
-            notes=f"weekly: {versions} version(s), statuses {dict(statuses)}; "
+            notes=f"weekly: {versions} new version(s), statuses {dict(statuses)}; "
             f"ad-hoc: {adhoc_made} report(s), statuses {dict(adhoc_statuses)} "
             f"(stuck counts extra or missing versions / reports); refusals {sorted(messages)}",
         )
