@@ -291,18 +291,19 @@ def main() -> int:
             photo_body,
             {"Content-Type": photo_type},
         )
+        # This year's evidence package holds the demo's photos: long enough to be caught.
         ex_status, job, _ = office_api.call(
-            "POST", f"/campaigns/{campaign.pk}/exports", {"kind": "evidence"}
+            "POST", f"/campaigns/{returned.requirement.campaign_id}/exports", {"kind": "evidence"}
         )
         worker = pids(serve, "run_huey")
-        wait_for(
-            lambda: ExportJob.objects.filter(pk=job.get("id"), state__in=["running", "done"]),
-            20,
-        )
-        thumb_at_kill = Attachment.objects.filter(pk=photo.get("id")).exclude(thumbnail="").exists()
-        state_at_kill = ExportJob.objects.get(pk=job["id"]).state if job.get("id") else "none"
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # a tight poll: kill the moment the export runs
+            state_at_kill = ExportJob.objects.get(pk=job["id"]).state
+            if state_at_kill != "queued":
+                break
         for pid in worker:
             os.kill(pid, signal.SIGKILL)
+        thumb_at_kill = Attachment.objects.filter(pk=photo.get("id")).exclude(thumbnail="").exists()
         killed_at = time.monotonic()
         # c: kill -9 the gunicorn workers mid-upload (multipart and tus).
         draft2 = made(
@@ -452,7 +453,8 @@ def main() -> int:
             orphan_count=0,
             stuck=0 if finished.state == "done" else 1,
             errors=errors,
-            notes=f"export {state_at_kill} at the kill; "
+            notes=f"export {state_at_kill} at the kill"
+            f"{'' if state_at_kill == 'running' else ' (NOT caught mid-run: run again)'}; "
             f"afterwards {finished.state} after {finished.attempts} attempt(s), "
             f"{time.monotonic() - killed_at:.0f} s after the kill; new worker pid {new_worker}; "
             f"status polls {dict(polls)}",
@@ -464,8 +466,12 @@ def main() -> int:
             stuck=0 if attachment and attachment.thumbnail else 1,
             errors=int(up_status != 201),
             notes=f"upload {up_status}; thumbnail "
-            f"{'made before' if thumb_at_kill else 'missing at'} the kill; "
-            f"afterwards {'made' if attachment and attachment.thumbnail else 'still missing'} "
+            + (
+                "made before the kill (NOT caught mid-run: run again); "
+                if thumb_at_kill
+                else "missing at the kill; "
+            )
+            + f"afterwards {'made' if attachment and attachment.thumbnail else 'still missing'} "
             f"after {attachment.process_attempts if attachment else 0} attempt(s)",
         )
 
