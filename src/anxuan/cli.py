@@ -1,15 +1,17 @@
 """The `anxuan` command: serve, demo, and Django's management commands.
 
-anxuan serve [--bind HOST:PORT] [--workers N]   gunicorn + the background worker
+anxuan serve [--bind HOST:PORT] [--workers N]   gunicorn + the background worker, each
+                                                 restarted when it dies (anxuan serve --help)
 anxuan demo                                      load the demo county when the database is empty
 anxuan <django command> ...                      e.g. anxuan migrate, anxuan createsuperuser
 """
 
-import contextlib
+import argparse
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -62,60 +64,111 @@ def gunicorn_proxy_args() -> list[str]:
     return ["--forwarded-allow-ips", ",".join(settings.FORWARDED_ALLOW_IPS)]
 
 
+RESTART_FIRST = 1.0  # seconds before the first restart of a process that died
+RESTART_MAX = 30.0  # the back-off doubles up to this
+RESTART_RESET = 60.0  # a process that ran this long before dying starts over at RESTART_FIRST
+
+
+def say(line: str) -> None:
+    print(f"anxuan serve: {line}", file=sys.stderr, flush=True)
+
+
+class Supervised:
+    """A child process kept running: started again with a growing delay when it dies."""
+
+    def __init__(self, name: str, argv: list[str]) -> None:
+        self.name, self.argv = name, argv
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.started = 0.0
+        self.delay = RESTART_FIRST
+        self.restart_at: float | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(self.argv)
+        self.started = time.monotonic()
+        self.restart_at = None
+
+    def check(self, now: float) -> None:
+        """Start it again when its delay is over; when it has just died, log it and set
+        the delay (reset after a long run, else doubled up to RESTART_MAX)."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.start()
+                say(f"{self.name} restarted (pid {self.pid})")
+            return
+        code = self.proc.poll() if self.proc else None
+        if code is None:
+            return
+        if now - self.started >= RESTART_RESET:
+            self.delay = RESTART_FIRST
+        say(f"{self.name} (pid {self.pid}) exited with {code}; restarting in {self.delay:.0f} s")
+        self.restart_at = now + self.delay
+        self.delay = min(self.delay * 2, RESTART_MAX)
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def stop(self, grace: float) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 def serve(argv: list[str]) -> int:
-    """Run gunicorn and the Huey consumer together; stop both when either stops."""
-    bind, workers = "127.0.0.1:8000", os.environ.get("WEB_CONCURRENCY", "2")
-    args = list(argv)
-    while args:
-        flag = args.pop(0)
-        if flag == "--bind":
-            bind = args.pop(0)
-        elif flag == "--workers":
-            workers = args.pop(0)
-        else:
-            print(f"unknown option {flag}", file=sys.stderr)
-            return 2
+    """Run gunicorn and the Huey consumer together, each restarted with back-off when it
+    dies (the other keeps serving); SIGTERM or SIGINT stops both."""
+    parser = argparse.ArgumentParser(
+        prog="anxuan serve",
+        description="Serve Anxuan with gunicorn and run the background worker beside it; "
+        "either is restarted when it dies.",
+    )
+    parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT (127.0.0.1:8000)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+        help="gunicorn worker processes (WEB_CONCURRENCY, else 2)",
+    )
+    options = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxuan.settings")
     python = sys.executable
     subprocess.run([python, "-m", "django", "collectstatic", "--noinput", "-v0"], check=True)
-    worker = subprocess.Popen([python, "-m", "django", "run_huey", "--quiet"])
-    web = subprocess.Popen(
-        [
-            python,
-            "-m",
+    children = [
+        Supervised(
             "gunicorn",
-            "anxuan.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-            "--graceful-timeout",
-            "10",
-            *gunicorn_proxy_args(),
-        ]
-    )
+            [
+                *(python, "-m", "gunicorn", "anxuan.wsgi:application"),
+                *("--bind", options.bind, "--workers", str(options.workers), "--threads", "4"),
+                *("--access-logfile", "-", "--graceful-timeout", "10"),
+                *gunicorn_proxy_args(),
+            ],
+        ),
+        Supervised("the background worker", [python, "-m", "django", "run_huey", "--quiet"]),
+    ]
+    stopping = threading.Event()
 
     def stop(*_args: object) -> None:
-        for proc in (web, worker):
-            if proc.poll() is None:
-                proc.terminate()
+        stopping.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    print(f"Anxuan is serving on {address_of(bind)} (Ctrl-C stops)", flush=True)
+    for child in children:
+        child.start()
+    print(f"Anxuan is serving on {address_of(options.bind)} (Ctrl-C stops)", flush=True)
     try:
-        while web.poll() is None and worker.poll() is None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                web.wait(timeout=1)
+        while not stopping.wait(0.2):
+            for child in children:
+                child.check(time.monotonic())
     finally:
-        stop()
-        web.wait()
-        worker.wait()
-    return web.returncode or 0
+        for child in children:
+            child.stop(grace=15)
+    return 0
 
 
 def main() -> int:

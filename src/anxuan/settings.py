@@ -14,6 +14,11 @@ ROBOT_ALLOW_PRIVATE  on: those hosts may resolve to private or loopback addresse
                intranet's own robot gateway); off by default
 ORPHAN_MIN_AGE_HOURS  files in storage that no row refers to, and temporary upload files,
                are swept by the worker once they are this old (default 24)
+JOB_LEASE_SECONDS     how long a background export may go without a sign of life before the
+                      sweeper queues it again (default 180; decision 0019)
+JOB_MAX_ATTEMPTS      runs an export may start before it is given up as failed (default 3)
+STORED_FILE_RETRY_MINUTES  an uploaded file still unprocessed after this long is queued
+                      again (default 10), at most JOB_MAX_ATTEMPTS times
 
 Behind a proxy (README, "Behind a proxy (nginx)"):
 FORWARDED_ALLOW_IPS     addresses or networks of the proxies trusted to say who the
@@ -281,6 +286,11 @@ else:
 ROLLUP_SNAPSHOT_FROM = int(os.environ.get("ROLLUP_SNAPSHOT_FROM", "2000"))
 ROLLUP_SNAPSHOT_MAX_AGE = 300
 EXPORT_KEEP_DAYS = 7  # an export's file is deleted this long after it was made
+# Leases of background work (decision 0019): a running export shows life at least this
+# often, or the sweeper queues it again; after this many started runs it is given up.
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "180"))
+JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+STORED_FILE_RETRY_MINUTES = int(os.environ.get("STORED_FILE_RETRY_MINUTES", "10"))
 # Rate-limit counts live in the cache, which every worker and machine shares: Redis when
 # REDIS_URL is set, else a table in the database (`anxuan migrate` makes it; decision 0018).
 if os.environ.get("REDIS_URL"):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,7 +58,8 @@ class Notice(models.Model):
 class StoredFile(models.Model):
     """What the app knows of a file kept in storage under its SHA-256 (see core.files): the
     type decided from its content, its size, and for photos the picture size, the EXIF
-    taken-at time and a thumbnail (filled in by core.tasks.process_stored_file).
+    taken-at time and a thumbnail (filled in by core.tasks.process_stored_file, which a
+    sweeper queues again when a worker died before it finished).
 
     Abstract: each app's file model (a report's attachment, a tip's photo …) inherits these
     fields and adds its own links. A subclass may narrow `kind` with choices."""
@@ -72,9 +74,22 @@ class StoredFile(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     thumbnail = models.CharField(max_length=200, blank=True)
+    # Processing after upload (decision 0019): a row still unprocessed this long after it
+    # was queued is queued again by the sweeper, until `process_attempts` runs were started.
+    queued_at = models.DateTimeField(default=timezone.now)
+    process_attempts = models.PositiveSmallIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
+        # The sweeper's query every minute: only the few rows not yet processed are indexed.
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(processed_at=None),
+                name="%(app_label)s_%(class)s_unprocessed",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -5,12 +5,14 @@ through core.tasks.process_stored_file; every step is safe to run twice."""
 import io
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import IO
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import F
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageOps
 
@@ -119,9 +121,34 @@ def process(stored: StoredFile) -> None:
 
 
 def process_by_label(label: str, pk: int | str) -> bool:
-    """Process the row `pk` of the model `label`; False when there is no such row."""
-    stored = stored_file_model(label)._default_manager.filter(pk=pk).first()
+    """Process the row `pk` of the model `label`, counting the attempt first and noting when
+    it finished; False when there is no such row."""
+    rows = stored_file_model(label)._default_manager.filter(pk=pk)
+    rows.update(process_attempts=F("process_attempts") + 1, queued_at=timezone.now())
+    stored = rows.first()
     if stored is None:
         return False
     process(stored)
+    rows.update(processed_at=timezone.now())
     return True
+
+
+def stored_file_models() -> list[type[StoredFile]]:
+    return [model for model in apps.get_models() if issubclass(model, StoredFile)]
+
+
+def claim_unprocessed(now: datetime) -> list[tuple[str, int]]:
+    """(label, pk) of the stored files whose processing was queued longer ago than
+    STORED_FILE_RETRY_MINUTES and never finished (the worker died, or its task was lost),
+    with fewer than JOB_MAX_ATTEMPTS runs started. Each is claimed for queueing again by
+    moving its `queued_at` to `now`, so of two sweepers only one queues it."""
+    cutoff = now - timedelta(minutes=settings.STORED_FILE_RETRY_MINUTES)
+    claimed = []
+    for model in stored_file_models():
+        rows = model._default_manager.filter(
+            processed_at=None, queued_at__lt=cutoff, process_attempts__lt=settings.JOB_MAX_ATTEMPTS
+        )
+        for pk, queued_at in rows.values_list("pk", "queued_at"):
+            if model._default_manager.filter(pk=pk, queued_at=queued_at).update(queued_at=now):
+                claimed.append((model._meta.label, pk))
+    return claimed

@@ -1,5 +1,6 @@
 """Background work every app may queue. Tasks take ids and are safe to run twice."""
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -19,3 +20,8 @@ def sweep_orphans() -> None:
     requests, older than ORPHAN_MIN_AGE_HOURS (core.sweep)."""
     sweep.sweep_storage()
     sweep.sweep_temporary_uploads()
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def requeue_unprocessed_files() -> None:
+    """Stored files whose processing a dead worker left unfinished are queued again."""
+    for label, pk in processing.claim_unprocessed(timezone.now()):
+        process_stored_file(label, pk)

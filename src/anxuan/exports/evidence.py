@@ -53,6 +53,7 @@ def evidence_zip(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
                 ):
                     while chunk := source.read(CHUNK):
                         target.write(chunk)
+                        progress(done, total)  # shows life while a large video is copied
                 writer.writerow(
                     sheet_row(
                         [

@@ -1,11 +1,13 @@
 """Export jobs: a file the office asked for, made by the background worker."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.campaigns.models import Campaign
-from anxuan.exports.enums import ExportKind, JobState
+from anxuan.exports.enums import UNFINISHED, ExportKind, JobState
 
 
 class ExportJob(models.Model):
@@ -27,6 +29,11 @@ class ExportJob(models.Model):
     size = models.BigIntegerField(null=True, blank=True)
     error = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The lease (decision 0019): while the job is unfinished, someone must show life for it
+    # before this time (the queue by running it, the worker by its progress), or the sweeper
+    # queues it again. `attempts` counts the runs started.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -36,6 +43,10 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    def lease_expired(self, now: datetime) -> bool:
+        """True for an unfinished job nobody has shown life for within its lease."""
+        return self.state in UNFINISHED and (self.lease_until is None or self.lease_until < now)
 
     @property
     def percent(self) -> int:

@@ -11,6 +11,14 @@ def run_export(job_id: int) -> None:
     run_job(job_id)
 
 
+@db_periodic_task(crontab(minute="*"))
+def requeue_stalled_exports() -> None:
+    """Jobs whose worker died (their lease expired) run again (decision 0019)."""
+    from anxuan.exports.services import requeue_stalled_jobs
+
+    requeue_stalled_jobs()
+
+
 @db_periodic_task(crontab(minute="17", hour="3"))
 def expire_exports() -> None:
     from anxuan.exports.services import expire_old_exports

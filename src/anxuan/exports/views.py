@@ -41,7 +41,7 @@ def export_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _status(job: ExportJob) -> dict:
     return {
         "state": job.state,
-        "label": job.get_state_display(),
+        "label": services.state_label(job),
         "done": job.done,
         "total": job.total,
         "percent": job.percent,

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Literal
 
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from anxuan.api.pagination import Page, PageParams, paginate
@@ -41,10 +42,20 @@ class ExportOut(Schema):
     created_at: datetime
     finished_at: datetime | None
     file: str | None = Field(description="the download's URL once the file is ready")
+    attempts: int = Field(
+        description="runs of the job started so far; more than one after a worker died"
+    )
+    interrupted: bool = Field(
+        description="running, but its worker stopped showing life: it will be queued again"
+    )
 
     @staticmethod
     def resolve_filename(job: ExportJob) -> str:
         return services.download_name(job)
+
+    @staticmethod
+    def resolve_interrupted(job: ExportJob) -> bool:
+        return job.state == JobState.RUNNING and job.lease_expired(timezone.now())
 
     @staticmethod
     def resolve_file(job: ExportJob) -> str | None:
@@ -56,7 +67,8 @@ class ExportOut(Schema):
 @router.post("/campaigns/{campaign_id}/exports", response={202: ExportOut})
 def start_export(request: AuthenticatedHttpRequest, campaign_id: int, payload: ExportIn):
     """Queue an export for the background worker (202); poll `/exports/{id}` for its
-    progress. The same export still waiting for the caller is returned, not started twice."""
+    progress. The same export still waiting for the caller is returned, not started twice
+    (queued again first when its worker died)."""
     campaign = overseen(request, campaign_id)
     exporter = EXPORTERS[payload.kind]
     job = services.start_export(
