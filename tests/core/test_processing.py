@@ -124,6 +124,8 @@ def test_the_thumbnail_of_79_megapixels_in_77_kb_needs_a_byte_a_pixel_not_six(tm
     assert round(path.stat().st_size / 1000) == 77
     assert magic == "ffd8"  # a JPEG came out
     assert int(grown_mb) < 120  # 79 MB decoded; it was 470 MB
+
+
 def attached_photo(county) -> Attachment:
     """A photo whose processing was queued but never done: the worker died, or the task
     was lost with the queue (its on-commit enqueue is not run here)."""

@@ -20,6 +20,8 @@ def sweep_orphans() -> None:
     requests, older than ORPHAN_MIN_AGE_HOURS (core.sweep)."""
     sweep.sweep_storage()
     sweep.sweep_temporary_uploads()
+
+
 @db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
 def requeue_unprocessed_files() -> None:
     """Stored files whose processing a dead worker left unfinished are queued again."""
