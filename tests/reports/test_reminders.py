@@ -6,7 +6,6 @@ from datetime import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
 
 from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.core.models import Notice
@@ -95,26 +94,3 @@ def test_a_returned_report_tells_the_liaison_at_once(county, django_capture_on_c
     notice = Notice.objects.get(recipient=county.town_liaison)
     assert notice.text == "城关镇的“每周活动开展情况”被退回：请补充照片"
     assert notice.link == f"/reports/{draft.pk}/edit/"
-
-
-class DyingMailBackend(BaseEmailBackend):
-    """The worker dies (killed, out of memory) while a reminder's e-mail goes out."""
-
-    def send_messages(self, messages):
-        raise SystemExit("worker killed")
-
-
-def test_a_reminder_run_killed_midway_is_sent_by_the_next_run_not_marked_as_sent(
-    county, campaign, robot, settings
-):
-    factories.weekly_period(campaign, 1)
-    settings.EMAIL_BACKEND = "tests.reports.test_reminders.DyingMailBackend"
-
-    with time_machine.travel(at(3, 12, 30), tick=False):
-        with pytest.raises(SystemExit):
-            send_due_reminders()
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        send_due_reminders()  # the next tick
-
-    assert Notice.objects.filter(recipient=county.town_liaison).count() == 1
-    assert [m.to for m in mail.outbox] == [["liaison@example.test"]]

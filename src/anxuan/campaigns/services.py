@@ -27,7 +27,7 @@ from anxuan.campaigns.models import (
 )
 from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
 from anxuan.campaigns.signals import expectations_changed
-from anxuan.core.audit import changes, name_extras, names, record, snapshot
+from anxuan.core.audit import changes, name_extras, names, record, removal, snapshot
 from anxuan.core.services import UNCHANGED, Unchanged, assign_and_save
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
@@ -400,7 +400,7 @@ def delete_phase(*, actor: Person, phase: Phase) -> None:
         target=phase.campaign,
         summary=phase.name,
         phase=phase.pk,
-        changes={name: [value, None] for name, value in snapshot(phase).items()},
+        changes=removal(phase),
     )
     phase.delete()
 
@@ -535,7 +535,7 @@ def delete_requirement(*, actor: Person, requirement: Requirement) -> None:
         target=requirement.campaign,
         summary=requirement.title,
         requirement=requirement.pk,
-        changes={name: [value, None] for name, value in snapshot(requirement).items()},
+        changes=removal(requirement),
     )
     requirement.delete()
 

@@ -81,6 +81,11 @@ def changes(
     }
 
 
+def removal(obj: models.Model) -> Changes:
+    """{field: [value, None]} of an object about to be deleted."""
+    return {name: [value, None] for name, value in snapshot(obj).items()}
+
+
 def names(rows: Iterable[object]) -> list[str]:
     """Related rows as the log keeps them: their names, in order."""
     return [str(row) for row in rows]

@@ -134,6 +134,7 @@ def process_by_label(label: str, pk: int | str) -> bool:
 
 
 def stored_file_models() -> list[type[StoredFile]]:
+    """Every concrete StoredFile subclass of the installed apps (reports.Attachment …)."""
     return [model for model in apps.get_models() if issubclass(model, StoredFile)]
 
 

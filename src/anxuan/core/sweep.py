@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from anxuan.core.models import StoredFile
+from anxuan.core.processing import stored_file_models
 
 log = logging.getLogger(__name__)
 BATCH = 500  # names asked about in one query
@@ -34,11 +33,6 @@ def register(prefix: str, referenced: Referenced) -> None:
     gets a batch of their names and returns those a row refers to: these stay. Call it from
     an AppConfig.ready(); a prefix registers once."""
     _areas.setdefault(prefix, referenced)
-
-
-def stored_file_models() -> list[type[StoredFile]]:
-    """Every concrete StoredFile subclass of the installed apps (reports.Attachment …)."""
-    return [m for m in apps.get_models() if issubclass(m, StoredFile)]
 
 
 def referenced_by_stored_files(names: list[str]) -> set[str]:
