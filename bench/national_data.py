@@ -441,7 +441,7 @@ def load_people(loader: Loader, tree: Tree, people: dict[int, Person], now: date
     loader.copy(
         "orgs_person",
         "id password last_login is_superuser username first_name last_name email is_staff "
-        "is_active date_joined full_name mobile",
+        "is_active date_joined full_name mobile must_change_password password_changed_at",
         (
             (
                 p.id,
@@ -457,8 +457,19 @@ def load_people(loader: Loader, tree: Tree, people: dict[int, Person], now: date
                 now,
                 p.full_name,
                 p.mobile,
+                False,
+                None,
             )
             for p in people.values()
+        ),
+    )
+    loader.copy(  # the names they log in with: a liaison's username is its mobile
+        "orgs_loginname",
+        "id name person_id",
+        (
+            (loader.take_id("orgs_loginname"), name, p.id)
+            for p in people.values()
+            for name in dict.fromkeys((p.username, p.mobile))
         ),
     )
     offices = {o.id for o in tree.offices()}
@@ -950,12 +961,16 @@ class ReportTables:
                 r.id,
                 r.unit.liaison.id,
                 r.state == "accepted" and rng.random() < 0.005,
+                uploaded,
+                1,
+                uploaded,  # processed: the sweeper leaves these files (not on disk) alone
             )
 
         self.loader.copy(
             "reports_attachment",
             "id kind content_type original_name sha256 storage_name size width height taken_at "
-            "thumbnail in_draft uploaded_at submission_id uploaded_by_id highlight",
+            "thumbnail in_draft uploaded_at submission_id uploaded_by_id highlight queued_at "
+            "process_attempts processed_at",
             (photo(r, pk, uploaded) for r in self.reports for pk, uploaded in r.photos),
         )
         table = "reports_submissionversion_attachments"
@@ -978,6 +993,7 @@ class ReportTables:
 LOADED = [
     "orgs_organization",
     "orgs_person",
+    "orgs_loginname",
     "orgs_membership",
     "campaigns_participant",
     "reports_submission",
