@@ -5,7 +5,7 @@ PYTHON ?= python3
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
 # mypy errors left in the older apps when mypy arrived: bring it down, never up.
-MYPY_OLDER := 128
+MYPY_OLDER := 120
 
 .PHONY: run test lint browser messages bench clean
 

@@ -12,7 +12,7 @@ import fcntl
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 from uuid import UUID
 
 from django.conf import settings
@@ -30,6 +30,13 @@ from anxuan.reports.enums import EDITABLE
 from anxuan.reports.models import ResumableUpload, Submission
 from anxuan.reports.rules import can_report_for
 from anxuan.reports.services import StateConflict, attach_files
+
+
+class Readable(Protocol):
+    """What a chunk is read from: a file, or the request itself (its body as it arrives)."""
+
+    def read(self, n: int | None = -1, /) -> bytes: ...
+
 
 PROGRESS_EVERY = 4 * CHUNK  # bytes between two recorded offsets of a request still reading
 
@@ -99,7 +106,7 @@ def get_upload_for(person: Person, pk: UUID | str) -> ResumableUpload:
 
 
 def append(
-    *, actor: Person, upload: ResumableUpload, offset: int, stream: IO[bytes]
+    *, actor: Person, upload: ResumableUpload, offset: int, stream: Readable
 ) -> ResumableUpload:
     """Write the bytes of `stream` at `offset`, at most up to the announced length. A stream
     that breaks off (the phone lost its signal) keeps what arrived: every PROGRESS_EVERY

@@ -54,22 +54,25 @@ def _refuse_larger_than_any_file(run: Callable[..., HttpResponse]) -> Callable[.
     openapi_extra=IDEMPOTENT,
 )
 @decorate_view(_refuse_larger_than_any_file)
-def upload_attachment(request: HttpRequest, submission_id: int, file: File[UploadedFile]):
+def upload_attachment(
+    request: AuthenticatedHttpRequest, submission_id: int, file: File[UploadedFile]
+):
     """Add a photo, video or document to the draft. Its type is read from its content (a
     renamed .exe is 415), its size checked for that type (413)."""
     submission = reported(request, submission_id)
     try:
-        inspected = inspect_upload(file, file.name)
+        name = file.name or ""
+        inspected = inspect_upload(file, name)
     except ValidationError as exc:
         raise file_error(exc.code, exc.messages) from None
 
     def act() -> tuple[int, dict]:
         (attachment,) = services.attach_files(
-            actor=request.user, submission=submission, uploads=[(file, file.name, inspected)]
+            actor=request.user, submission=submission, uploads=[(file, name, inspected)]
         )
         return 201, as_json(AttachmentOut, attachment, request)
 
-    return once(request, [file.name, inspected.sha256], act)
+    return once(request, [name, inspected.sha256], act)
 
 
 class FileParams(Schema):

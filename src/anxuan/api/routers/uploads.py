@@ -23,6 +23,7 @@ from ninja import Router
 
 from anxuan.api.errors import ApiError, file_error
 from anxuan.api.routers.submissions import reported
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.reports import resumable
 from anxuan.reports.models import ResumableUpload
 from anxuan.reports.services import StateConflict
@@ -102,7 +103,7 @@ def tus_capabilities(request: HttpRequest):
 @router.post(
     "/submissions/{submission_id}/uploads", response={201: None}, openapi_extra=TUS_REQUEST
 )
-def create_upload(request: HttpRequest, submission_id: int):
+def create_upload(request: AuthenticatedHttpRequest, submission_id: int):
     """Announce a file for the draft: its length (Upload-Length) and name (Upload-Metadata
     `filename <base64>`). The answer's Location is where its bytes go."""
     _require_tus(request)
@@ -121,13 +122,13 @@ def create_upload(request: HttpRequest, submission_id: int):
 
 
 @router.api_operation(["HEAD"], "/uploads/{upload_id}", url_name="upload", response={200: None})
-def upload_offset(request: HttpRequest, upload_id: UUID):
+def upload_offset(request: AuthenticatedHttpRequest, upload_id: UUID):
     """How many bytes of the upload the server has (Upload-Offset)."""
     return _tus(200, resumable.get_upload_for(request.user, upload_id))
 
 
 @router.patch("/uploads/{upload_id}", response={204: None}, openapi_extra=TUS_REQUEST)
-def upload_chunk(request: HttpRequest, upload_id: UUID):
+def upload_chunk(request: AuthenticatedHttpRequest, upload_id: UUID):
     """Append bytes at Upload-Offset. A body cut off by a lost connection keeps what arrived;
     with the last byte the file is checked and attached (Anxuan-Attachment: its id)."""
     _require_tus(request)
