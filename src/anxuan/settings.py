@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "anxuan.campaigns",
     "anxuan.reports",
     "anxuan.rollup",
+    "anxuan.integrity",
     "anxuan.dashboards",
     "anxuan.exports",
     "anxuan.api",

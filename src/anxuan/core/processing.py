@@ -46,7 +46,7 @@ def processors() -> list[Processor]:
     return list(_processors.values())
 
 
-def _taken_at(image: Image.Image) -> datetime | None:
+def exif_taken_at(image: Image.Image) -> datetime | None:
     exif = image.getexif()
     raw = exif.get_ifd(ExifTags.IFD.Exif).get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
     if not raw:
@@ -93,7 +93,7 @@ def render_thumbnail(file: IO[bytes]) -> tuple[bytes, datetime | None]:
     or turned. Raises Image.DecompressionBombError above the upload check's pixel bound."""
     with open_photo(file) as image:
         image.draft("RGB", THUMB_SIZE)
-        taken_at = _taken_at(image)
+        taken_at = exif_taken_at(image)
         if image.mode in ("1", "P"):  # shrunk by nearest neighbour: to 4× first, smooth after
             image.thumbnail((THUMB_SIZE[0] * 4, THUMB_SIZE[1] * 4))
         else:

@@ -20,7 +20,7 @@ from anxuan.core import tasks as core_tasks
 from anxuan.core.audit import record
 from anxuan.core.files import Inspected
 from anxuan.orgs.models import Person
-from anxuan.reports import tally, tasks
+from anxuan.reports import followups, tally, tasks
 from anxuan.reports.drafts import (
     ReportDraft,
     check,
@@ -297,7 +297,8 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
     the period's due time, by the server's clock; an ad-hoc item (no period) has none.
     Submitting again what was just submitted (a double click, a retry) returns the existing
     version instead of making another.
-    Side effects: version, activity and value rows; the period's tally; audit row."""
+    Side effects: version, activity and value rows; the period's tally; audit row; the
+    registered follow-ups (reports.followups) queued for after the commit."""
     submission = _locked(submission)
     if not can_report_for(actor, submission):
         raise PermissionDenied
@@ -341,6 +342,7 @@ def submit_report(*, actor: Person, submission: Submission) -> SubmissionVersion
     submission.draft = {**stored, "frozen_as": version.number}
     submission.save()
     tally.refresh_submission(submission)
+    followups.queue(version.pk)
     record(
         actor=actor,
         action="report.submit",

@@ -1,0 +1,12 @@
+"""The integrity worker's tasks; each takes ids and is safe to run twice."""
+
+from huey.contrib.djhuey import db_task
+
+from anxuan.integrity import checks
+
+
+@db_task(retries=2, retry_delay=60)  # type: ignore[untyped-decorator]  # huey has no type hints
+def check_version(version_id: int) -> None:
+    """Fingerprint a submitted version's evidence and texts, then look for copies, dates
+    and places out of bounds and figures that do not add up (integrity.checks)."""
+    checks.check_version(version_id)
