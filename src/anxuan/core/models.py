@@ -91,11 +91,11 @@ class StoredFile(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return self.original_name
+
     @staticmethod
     def unprocessed_index(name: str) -> models.Index:
         """The index above under a name of one's own, for a subclass whose app label and
         class name make the default longer than the 30 characters Django allows."""
         return models.Index(fields=["queued_at"], condition=models.Q(processed_at=None), name=name)
-
-    def __str__(self) -> str:
-        return self.original_name

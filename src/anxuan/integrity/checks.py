@@ -75,7 +75,9 @@ def _compute(stored: StoredFile) -> tuple[dict[str, Any], list[Print]]:
 def fingerprint(stored: Attachment | SharedMaterial) -> Facts:
     """The check of one file, computing and storing its fingerprints the first time. A file
     that cannot be read is marked "could not check" with the reason; a document is skipped."""
-    owner = {"attachment": stored} if isinstance(stored, Attachment) else {"material": stored}
+    owner: dict[str, Any] = (
+        {"attachment": stored} if isinstance(stored, Attachment) else {"material": stored}
+    )
     existing = EvidenceCheck.objects.filter(**owner).first()
     if stored.kind not in (PHOTO, VIDEO):
         if existing is None:

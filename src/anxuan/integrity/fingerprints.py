@@ -208,7 +208,7 @@ def video_prints(file: IO[bytes] | str) -> list[Print]:
     cut. Raises Unreadable when no frame can be decoded."""
     prints: list[Print] = []
     try:
-        with av.open(file) as container:
+        with av.open(file, mode="r") as container:
             if not container.streams.video:
                 raise Unreadable("视频中没有画面")
             stream = container.streams.video[0]
@@ -222,7 +222,7 @@ def video_prints(file: IO[bytes] | str) -> list[Print]:
                     if at + 1e-6 < next_at:
                         continue
                     next_at = at + every
-                    picture = frame.to_image()
+                    picture = frame.to_image()  # type: ignore[no-untyped-call]
                     picture.thumbnail((WORK_SIZE, WORK_SIZE))
                     value = _hash(trim_bars(picture))
                     if last is None or distance(value, last) > FRAME_REPEAT:

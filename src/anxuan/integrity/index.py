@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
+from typing import cast
 
 from django.db.models import Q
 
@@ -84,4 +85,4 @@ def _nearby(query: Print, radius: int) -> Iterable[Hit]:
     for pk, attachment_id, material_id, role, at, value in rows:
         bits = distance(value, query.value)
         if bits <= radius:
-            yield Hit(query, pk, attachment_id, material_id, role, at, bits)
+            yield Hit(query, pk, attachment_id, material_id, cast(Role, role), at, bits)

@@ -10,3 +10,13 @@ def check_version(version_id: int) -> None:
     """Fingerprint a submitted version's evidence and texts, then look for copies, dates
     and places out of bounds and figures that do not add up (integrity.checks)."""
     checks.check_version(version_id)
+
+
+@db_task(retries=2, retry_delay=60)  # type: ignore[untyped-decorator]
+def fingerprint_material(material_id: int) -> None:
+    """Fingerprint a shared poster or photo so that matches against it are not flags."""
+    from anxuan.integrity.models import SharedMaterial
+
+    material = SharedMaterial.objects.filter(pk=material_id).first()
+    if material is not None:
+        checks.fingerprint(material)

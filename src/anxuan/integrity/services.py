@@ -1,0 +1,166 @@
+"""Writes on flags, rules and shared materials. Each checks permission, changes rows in one
+transaction and leaves an audit row."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anxuan.core import files
+from anxuan.core import tasks as core_tasks
+from anxuan.core.audit import record
+from anxuan.core.files import Inspected
+from anxuan.integrity import tasks
+from anxuan.integrity.enums import FlagState
+from anxuan.integrity.models import Explanation, ExplanationFile, Flag, SharedMaterial
+from anxuan.integrity.rules import can_decide, can_explain, can_share_materials
+from anxuan.orgs.models import Organization, Person
+from anxuan.reports.services import StateConflict, Upload
+
+MAX_EXPLANATION_FILES = 9
+
+
+def _locked(flag: Flag) -> Flag:
+    return (
+        Flag.objects.select_for_update()
+        .select_related("campaign__owner", "submission")
+        .get(pk=flag.pk)
+    )
+
+
+def _stored(upload: Upload) -> dict[str, object]:
+    fileobj, name, inspected = upload
+    return {
+        "kind": inspected.kind,
+        "content_type": inspected.content_type,
+        "original_name": files.clean_file_name(name),
+        "sha256": inspected.sha256,
+        "storage_name": files.store(fileobj, inspected),
+        "size": inspected.size,
+        "width": inspected.width,
+        "height": inspected.height,
+    }
+
+
+def _queue_processing(model: type[SharedMaterial] | type[ExplanationFile], ids: list[int]) -> None:
+    label = model._meta.label
+    transaction.on_commit(lambda: [core_tasks.process_stored_file(label, pk) for pk in ids])
+
+
+@transaction.atomic
+def explain(*, actor: Person, flag: Flag, text: str, uploads: list[Upload]) -> Explanation:
+    """The unit's answer to a flag, with new evidence; the flag waits for the office again.
+    Side effects: explanation and file rows, files in storage, audit row, thumbnails queued."""
+    flag = _locked(flag)
+    if not can_explain(actor, flag):
+        if flag.state in (FlagState.CONFIRMED, FlagState.DISMISSED):
+            raise StateConflict(_("The office has already decided on this flag."))
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Say why this is not formalism.")})
+    if len(uploads) > MAX_EXPLANATION_FILES:
+        raise ValidationError(
+            {"files": _("At most %(n)d files with one explanation.") % {"n": MAX_EXPLANATION_FILES}}
+        )
+    explanation = Explanation.objects.create(flag=flag, text=text, author=actor)
+    made = [
+        ExplanationFile.objects.create(explanation=explanation, **_stored(upload))
+        for upload in uploads
+    ]
+    flag.state = FlagState.EXPLAINED
+    flag.save(update_fields=["state"])
+    record(
+        actor=actor,
+        action="integrity.explain",
+        target=flag,
+        summary=text[:200],
+        files=[f.sha256 for f in made],
+    )
+    _queue_processing(ExplanationFile, [f.pk for f in made])
+    return explanation
+
+
+def _decide(actor: Person, flag: Flag, state: str, reason: str) -> Flag:
+    flag = _locked(flag)
+    if not can_decide(actor, flag):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the decision.")})
+    if flag.state == state and flag.decision_reason == reason:
+        return flag  # a double click
+    before = flag.state
+    flag.state, flag.decision_reason = state, reason
+    flag.decided_by, flag.decided_at = actor, timezone.now()
+    flag.save(update_fields=["state", "decision_reason", "decided_by", "decided_at"])
+    record(
+        actor=actor,
+        action=f"integrity.{state}",
+        target=flag,
+        summary=reason[:200],
+        changes={"state": [before, state]},
+    )
+    return flag
+
+
+@transaction.atomic
+def confirm(*, actor: Person, flag: Flag, reason: str) -> Flag:
+    """The office finds it is formalism: counted against the unit (selectors.confirmed_by_unit).
+    A decision may be changed later, with a new reason; each one is audited."""
+    return _decide(actor, flag, FlagState.CONFIRMED, reason)
+
+
+@transaction.atomic
+def dismiss(*, actor: Person, flag: Flag, reason: str) -> Flag:
+    """Not formalism. The pair is remembered by the flag itself, so it never comes back."""
+    return _decide(actor, flag, FlagState.DISMISSED, reason)
+
+
+@transaction.atomic
+def share_material(
+    *, actor: Person, owner: Organization, title: str, text: str, upload: Upload | None
+) -> SharedMaterial:
+    """An official poster, photo or text the units below `owner` may show or repeat.
+    Side effects: the row, the file in storage, audit row; thumbnail and fingerprints queued."""
+    if not can_share_materials(actor, owner):
+        raise PermissionDenied
+    title, text = title.strip(), text.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the material a title.")})
+    if upload is None and not text:
+        raise ValidationError({"file": _("Upload a file or paste the text.")})
+    stored: dict[str, object] = (
+        _stored(upload)
+        if upload is not None
+        else {
+            "kind": "text",
+            "content_type": "text/plain",
+            "original_name": "",
+            "sha256": "",
+            "storage_name": "",
+            "size": len(text.encode()),
+            "processed_at": timezone.now(),  # nothing for the worker to do
+        }
+    )
+    if upload is not None and upload[2].kind not in (files.PHOTO, files.VIDEO) and not text:
+        raise ValidationError({"file": _("Shared materials are photos, videos or texts.")})
+    material = SharedMaterial.objects.create(
+        owner=owner, title=title, text=text, added_by=actor, **stored
+    )
+    record(actor=actor, action="integrity.share", target=material, summary=title)
+    if upload is not None:
+        _queue_processing(SharedMaterial, [material.pk])
+        transaction.on_commit(lambda: tasks.fingerprint_material(material.pk))
+    return material
+
+
+@transaction.atomic
+def remove_material(*, actor: Person, material: SharedMaterial) -> None:
+    if not can_share_materials(actor, material.owner):
+        raise PermissionDenied
+    record(actor=actor, action="integrity.unshare", target=material, summary=material.title)
+    material.delete()
+
+
+__all__ = ["Inspected", "confirm", "dismiss", "explain", "remove_material", "share_material"]
