@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("anxuan.campaigns.urls")),
     path("", include("anxuan.reports.urls")),
     path("", include("anxuan.rollup.urls")),
+    path("", include("anxuan.integrity.urls")),
     path("", include("anxuan.dashboards.urls")),
     path("", include("anxuan.exports.urls")),
 ]
