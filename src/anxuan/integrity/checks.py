@@ -158,7 +158,8 @@ def check_media(
     found = []
     for other_id, group in grouped.items():
         other = by_id[other_id]
-        frames = {hit.query.at for hit in group if hit.query.role == FRAME}
+        # Distinct stored frames of the other video met (dense probes may meet one often).
+        frames = {hit.fingerprint_id for hit in group if hit.role == FRAME}
         if is_video and other.kind == VIDEO and len(frames) < rules.video_frames:
             continue  # a few similar frames (a black screen, a title card) prove nothing
         best = min(group, key=lambda hit: hit.distance)

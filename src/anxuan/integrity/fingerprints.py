@@ -13,9 +13,10 @@ A stored VIEW is only compared with a FULL hash looked up, and a PROBE only with
 and FRAME hashes (`comparable`): two crops of unrelated photos are not evidence of anything.
 
 Videos. Frames are sampled every FRAME_EVERY seconds (more sparsely for long videos, at most
-MAX_FRAMES) and fingerprinted like a photo's full view; a frame that repeats the one before
-it (a still shot) is left out. A re-encoded or trimmed copy shares many frame hashes with the
-original; a still taken from the video meets one of them.
+MAX_FRAMES) and fingerprinted like a photo's full view, to store; a frame that repeats the
+one before it (a still shot) is left out. Frames PROBES_PER_FRAME times as dense are looked
+up. A re-encoded or trimmed copy meets many of the original's stored frames; a still taken
+from the video meets one of them.
 
 Texts. Text is normalised (NFKC, lower case, only letters and digits kept), cut into
 character SHINGLE-grams (no segmenter: this works for Chinese as it is), the shingles of the
@@ -62,7 +63,8 @@ CROP_STEPS = 3
 STRIP = 0.1  # the share of the height a status bar takes
 BAR_STD = 4.0  # a row or column this even (grey levels) is a bar
 MAX_TRIM = 0.25
-FRAME_EVERY = 1.0  # seconds
+FRAME_EVERY = 1.0  # seconds between stored frames
+PROBES_PER_FRAME = 5  # looked-up frames per stored one
 MAX_FRAMES = 120
 FRAME_REPEAT = 4  # a frame this near the one kept before it is left out
 
@@ -204,8 +206,12 @@ def photo_facts(file: IO[bytes]) -> PhotoFacts:
 
 
 def video_prints(file: IO[bytes] | str) -> list[Print]:
-    """Prints of frames sampled from a video. A file cut short yields the frames before the
-    cut. Raises Unreadable when no frame can be decoded."""
+    """Prints of frames sampled from a video: FRAME prints every FRAME_EVERY seconds (more
+    sparsely for a long video; a frame repeating the one kept before it is left out) to
+    store, and PROBE prints PROBES_PER_FRAME times as densely to look up, so that a copy
+    trimmed at any instant still has a probe within a fraction of a second of each stored
+    frame. A file cut short yields the frames before the cut. Raises Unreadable when no
+    frame can be decoded."""
     prints: list[Print] = []
     try:
         with av.open(file, mode="r") as container:
@@ -215,20 +221,24 @@ def video_prints(file: IO[bytes] | str) -> list[Print]:
             stream.thread_type = "AUTO"
             duration = float(container.duration or 0) / av.time_base
             every = max(FRAME_EVERY, duration / MAX_FRAMES)
-            next_at, last = 0.0, None
+            step = every / PROBES_PER_FRAME
+            next_probe, next_frame, last = 0.0, 0.0, None
             try:
                 for frame in container.decode(stream):
                     at = float(frame.time or 0.0)
-                    if at + 1e-6 < next_at:
+                    if at + 1e-6 < next_probe:
                         continue
-                    next_at = at + every
+                    next_probe = at + step
                     picture = frame.to_image()  # type: ignore[no-untyped-call]
                     picture.thumbnail((WORK_SIZE, WORK_SIZE))
                     value = _hash(trim_bars(picture))
-                    if last is None or distance(value, last) > FRAME_REPEAT:
-                        prints.append(Print(FRAME, value, round(at, 2)))
-                        last = value
-                    if len(prints) >= MAX_FRAMES:
+                    prints.append(Print(PROBE, value, round(at, 2)))
+                    if at + 1e-6 >= next_frame:
+                        next_frame = at + every
+                        if last is None or distance(value, last) > FRAME_REPEAT:
+                            prints.append(Print(FRAME, value, round(at, 2)))
+                            last = value
+                    if len(prints) >= MAX_FRAMES * (PROBES_PER_FRAME + 1):
                         break
             except (av.error.FFmpegError, ValueError):  # a truncated file: keep what came
                 pass
