@@ -377,3 +377,70 @@ def test_the_office_sees_what_could_not_be_checked_and_how_the_checks_keep_up(
     assert "城关镇" in table
     assert EvidenceCheck.objects.get(attachment=broken).reason in table
     assert reverse("reports:report_detail", args=[version.submission_id]) in table
+
+
+# N+1 guards -----------------------------------------------------------------------------
+
+
+def queries_of(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request of a session warms its caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_materials_list_queries_do_not_grow(county, login):
+    from anxuan.integrity import services
+
+    client = login(county.office_admin)
+    url = reverse("integrity:materials")
+
+    def share(n: int) -> None:
+        services.share_material(
+            actor=county.office_admin,
+            owner=county.county,
+            title=f"口号{n}",
+            text=f"口号{n}",
+            upload=None,
+        )
+
+    share(1)
+    one = queries_of(client, url)
+    share(2)
+    share(3)
+
+    assert queries_of(client, url) == one
+
+
+def test_the_unchecked_list_and_the_places_table_queries_do_not_grow(county, login):
+    week1 = factories.weekly_period(county.campaign, 1)
+    version = submit(
+        county.town_liaison,
+        county.participant,
+        week1,
+        files=[photo_file(scene(30 + n), f"{n}.jpg") for n in range(3)],
+    )
+    attachments = list(version.attachments.order_by("pk"))
+    client = login(county.office_admin)
+    unchecked = reverse("integrity:unchecked", args=[county.campaign.pk])
+
+    def fail(attachment) -> None:  # what the worker leaves for a file it cannot read
+        EvidenceCheck.objects.update_or_create(
+            attachment=attachment, defaults={"state": CheckState.FAILED, "reason": "坏"}
+        )
+
+    fail(attachments[0])
+    one = queries_of(client, unchecked)
+    for a in attachments[1:]:
+        fail(a)
+    assert queries_of(client, unchecked) == one
+
+    rules = rules_url(county.campaign)
+    UnitPlace.objects.create(organization=county.town, latitude=39.4, longitude=99.8)
+    one = queries_of(client, rules)
+    UnitPlace.objects.create(organization=county.other_town, latitude=39.4, longitude=99.8)
+    UnitPlace.objects.create(organization=county.department, population=300)
+    assert queries_of(client, rules) == one

@@ -208,7 +208,7 @@ def failed_checks(campaign: Campaign) -> QuerySet[EvidenceCheck]:
         .select_related(
             "attachment__submission__participant__organization",
             "attachment__submission__requirement",
-            "attachment__submission__period",
+            "attachment__submission__period__requirement",
         )
         .order_by("-checked_at", "-pk")
     )
