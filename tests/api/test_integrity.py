@@ -24,7 +24,7 @@ def test_a_unit_explains_and_the_office_confirms(county, api_as):
     confirmed = office.post(f"/flags/{flag.pk}/confirm", {"reason": "两张照片完全相同"})
 
     assert [f["id"] for f in own] == [flag.pk]
-    assert own[0]["state"] == "open" and own[0]["kind"] == "reused_photo"
+    assert (own[0]["state"], own[0]["kind"]) == ("open", "reused_photo")
     assert explained.status_code == 201
     assert explained.json()["state"] == "explained"
     (explanation,) = explained.json()["explanations"]

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.decorators import decorate_view
@@ -23,10 +23,12 @@ from anxuan.api.routers.attachments import _refuse_larger_than_any_file
 from anxuan.api.schemas import ParticipantRef
 from anxuan.campaigns.selectors import get_campaign_for
 from anxuan.core.files import inspect_upload
+from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.integrity import selectors, services
 from anxuan.integrity.enums import FlagKind, FlagState, Severity
 from anxuan.integrity.models import Flag
 from anxuan.integrity.selectors import Side
+from anxuan.reports.services import Upload
 
 router = Router(tags=["integrity"])
 
@@ -144,7 +146,7 @@ def _has_other(flag: Flag) -> bool:
     return flag.other_version_id is not None or flag.other_attachment_id is not None
 
 
-def _flag(request: HttpRequest, flag: Flag) -> dict[str, Any]:
+def _flag(request: AuthenticatedHttpRequest, flag: Flag) -> dict[str, Any]:
     person = request.user
     return {
         "id": flag.pk,
@@ -167,7 +169,7 @@ def _flag(request: HttpRequest, flag: Flag) -> dict[str, Any]:
     }
 
 
-def _detail(request: HttpRequest, flag: Flag) -> dict[str, Any]:
+def _detail(request: AuthenticatedHttpRequest, flag: Flag) -> dict[str, Any]:
     flag = flag_for(request, flag.pk)
     explanations = flag.explanations.select_related("author").prefetch_related("files")
     return _flag(request, flag) | {
@@ -188,7 +190,9 @@ def _detail(request: HttpRequest, flag: Flag) -> dict[str, Any]:
     }
 
 
-def flag_for(request: HttpRequest, flag_id: int, perm: str = "integrity.view_flag") -> Flag:
+def flag_for(
+    request: AuthenticatedHttpRequest, flag_id: int, perm: str = "integrity.view_flag"
+) -> Flag:
     """A flag the caller may see (404 otherwise, as if it did not exist) and, for `perm`,
     may act on (403 otherwise)."""
     flag = (
@@ -209,14 +213,14 @@ def flag_for(request: HttpRequest, flag_id: int, perm: str = "integrity.view_fla
     return flag
 
 
-def _page(request: HttpRequest, flags, page: PageParams) -> dict[str, Any]:
+def _page(request: AuthenticatedHttpRequest, flags, page: PageParams) -> dict[str, Any]:
     found = paginate(flags, page, order="-found_at")
     return {"items": [_flag(request, f) for f in found["items"]], "next": found["next"]}
 
 
 @router.get("/campaigns/{campaign_id}/flags", response=Page[FlagOut])
 def campaign_flags(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     campaign_id: int,
     filters: Query[CampaignFlagFilters],
     page: Query[PageParams],
@@ -235,7 +239,9 @@ def campaign_flags(
 
 
 @router.get("/flags", response=Page[FlagOut])
-def own_flags(request: HttpRequest, filters: Query[OwnFlagFilters], page: Query[PageParams]):
+def own_flags(
+    request: AuthenticatedHttpRequest, filters: Query[OwnFlagFilters], page: Query[PageParams]
+):
     """Flags on the reports of the caller's own units (a liaison's units, the units below
     the caller's office), the newest first."""
     flags = selectors.own_flags(request.user)
@@ -247,7 +253,7 @@ def own_flags(request: HttpRequest, filters: Query[OwnFlagFilters], page: Query[
 
 
 @router.get("/flags/{flag_id}", response=FlagDetailOut)
-def get_flag(request: HttpRequest, flag_id: int):
+def get_flag(request: AuthenticatedHttpRequest, flag_id: int):
     """A flag with both items as the caller may see them, and the unit's explanations."""
     return _detail(request, flag_for(request, flag_id))
 
@@ -264,7 +270,7 @@ def get_flag(request: HttpRequest, flag_id: int):
         }
     },
 )
-def flag_photo(request: HttpRequest, flag_id: int, side: Literal["this", "other"]):
+def flag_photo(request: AuthenticatedHttpRequest, flag_id: int, side: Literal["this", "other"]):
     """The thumbnail of either photo of a flag, for whoever may see the flag: the other
     side's only as a preview, whoever's it is (404 when there is none yet)."""
     flag = flag_for(request, flag_id)
@@ -284,7 +290,7 @@ def flag_photo(request: HttpRequest, flag_id: int, side: Literal["this", "other"
 )
 @decorate_view(_refuse_larger_than_any_file)
 def explain(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     flag_id: int,
     text: Form[str],
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
@@ -293,7 +299,7 @@ def explain(
     9; each checked by its content like a report's attachments). The flag then waits for
     the office again (`explained`)."""
     flag = flag_for(request, flag_id)
-    uploads = []
+    uploads: list[Upload] = []
     for i, upload in enumerate(files or []):
         name = upload.name or ""
         try:
@@ -310,20 +316,20 @@ def explain(
     return once(request, [text, [u[2].sha256 for u in uploads]], act)
 
 
-def _decide(request: HttpRequest, flag_id: int, reason: str, decide) -> dict[str, Any]:
+def _decide(request: AuthenticatedHttpRequest, flag_id: int, reason: str, decide) -> dict[str, Any]:
     flag = flag_for(request, flag_id)
     decide(actor=request.user, flag=flag, reason=reason)
     return _detail(request, flag)
 
 
 @router.post("/flags/{flag_id}/confirm", response=FlagDetailOut)
-def confirm(request: HttpRequest, flag_id: int, payload: ReasonIn):
+def confirm(request: AuthenticatedHttpRequest, flag_id: int, payload: ReasonIn):
     """The office finds it is formalism: it counts against the unit. A decision may be
     changed later with a new reason."""
     return _decide(request, flag_id, payload.reason, services.confirm)
 
 
 @router.post("/flags/{flag_id}/dismiss", response=FlagDetailOut)
-def dismiss(request: HttpRequest, flag_id: int, payload: ReasonIn):
+def dismiss(request: AuthenticatedHttpRequest, flag_id: int, payload: ReasonIn):
     """Not formalism: the pair never comes back."""
     return _decide(request, flag_id, payload.reason, services.dismiss)
