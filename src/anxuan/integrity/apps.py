@@ -6,6 +6,11 @@ class IntegrityConfig(AppConfig):
     label = "integrity"
 
     def ready(self) -> None:
+        from anxuan.core import actions
         from anxuan.integrity import hooks
+        from anxuan.integrity.actions import campaign_actions, home_actions
 
         hooks.connect()
+        actions.register("campaign", campaign_actions)
+        actions.register("board", campaign_actions)
+        actions.register("home", home_actions)
