@@ -26,6 +26,8 @@ from anxuan.core.files import inspect_upload
 from anxuan.core.models import AuditEntry
 from anxuan.exports import services as export_services
 from anxuan.exports.models import ExportJob
+from anxuan.integrity.enums import FlagKind, FlagState, Severity
+from anxuan.integrity.models import Explanation, Flag
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as report_services
@@ -123,6 +125,29 @@ def attached(c, *, submit: bool) -> Attachment:
     return attachment
 
 
+# Integrity: the review of flags (views_flags) --------------------------------------------
+
+
+def a_flag(c) -> Flag:
+    """A flag on the town's submitted report, on its photo (made as the worker would)."""
+    found = Flag.objects.first()
+    if found is None:
+        attachment = attached(c, submit=True)
+        submission = attachment.submission
+        found = Flag.objects.create(
+            kind=FlagKind.REUSED_PHOTO,
+            severity=Severity.HIGH,
+            pair=f"media:{attachment.pk}:0",
+            campaign=c.campaign,
+            participant=submission.participant,
+            submission=submission,
+            version=submission.versions.get(),
+            attachment=attachment,
+            details={"bits": 2},
+        )
+    return found
+
+
 # url name -> (how to build its arguments from the county, expected GET status per persona in
 # PERSONAS order). Anonymous callers are checked separately.
 GET = {
@@ -206,6 +231,11 @@ GET = {
     ),
     "api:api_tokens": (lambda c: [], "200 200 200 200 200 200 200"),
     "orgs:password_change": (lambda c: [], "200 200 200 200 200 200 200"),
+    # integrity: the review of flags (flagpages)
+    "integrity:flag_list": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "integrity:own_flags": (lambda c: [], "200 200 200 200 200 200 200"),
+    "integrity:flag_detail": (lambda c: [a_flag(c).pk], "200 200 200 404 200 404 404"),
+    "integrity:flag_image": (lambda c: [a_flag(c).pk, "this"], "200 200 200 404 200 404 404"),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -359,6 +389,19 @@ POST = {
         "404 404 302 404 404 404 404",
         lambda c: ApiToken.objects.filter(revoked_at__isnull=False).exists(),
     ),
+    # integrity: the review of flags (flagpages); the office may answer for its unit
+    "integrity:flag_explain": (
+        lambda c: [a_flag(c).pk],
+        {"text": "两镇联合开展的同一场活动"},
+        "302 302 302 404 403 404 404",
+        lambda c: Explanation.objects.exists(),
+    ),
+    "integrity:flag_decide": (
+        lambda c: [a_flag(c).pk],
+        {"decision": "dismiss", "reason": "两镇联合开展的同一场活动"},
+        "302 302 403 404 302 404 404",
+        lambda c: Flag.objects.filter(state=FlagState.DISMISSED).exists(),
+    ),
 }
 
 
@@ -482,6 +525,7 @@ def test_every_url_is_in_the_matrix():
         "anxuan.dashboards.urls",
         "anxuan.exports.urls",
         "anxuan.api.urls",
+        "anxuan.integrity.urls",
     ):
         names |= {f"{module.split('.')[1]}:{p.name}" for p in get_resolver(module).url_patterns}
 
