@@ -26,8 +26,9 @@ from anxuan.core.files import inspect_upload
 from anxuan.core.models import AuditEntry
 from anxuan.exports import services as export_services
 from anxuan.exports.models import ExportJob
+from anxuan.integrity import services as integrity_services
 from anxuan.integrity.enums import FlagKind, FlagState, Severity
-from anxuan.integrity.models import Explanation, Flag
+from anxuan.integrity.models import Explanation, ExplanationFile, Flag
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as report_services
@@ -148,6 +149,21 @@ def a_flag(c) -> Flag:
     return found
 
 
+def a_proof(c) -> ExplanationFile:
+    """A photo the town sent with its explanation of the flag."""
+    found = ExplanationFile.objects.first()
+    if found is None:
+        photo = evidence.jpeg()
+        explanation = integrity_services.explain(
+            actor=c.town_liaison,
+            flag=a_flag(c),
+            text="两镇联合开展的同一场活动",
+            uploads=[(photo, photo.name, inspect_upload(photo, photo.name))],
+        )
+        found = explanation.files.get()
+    return found
+
+
 # url name -> (how to build its arguments from the county, expected GET status per persona in
 # PERSONAS order). Anonymous callers are checked separately.
 GET = {
@@ -236,6 +252,10 @@ GET = {
     "integrity:own_flags": (lambda c: [], "200 200 200 200 200 200 200"),
     "integrity:flag_detail": (lambda c: [a_flag(c).pk], "200 200 200 404 200 404 404"),
     "integrity:flag_image": (lambda c: [a_flag(c).pk, "this"], "200 200 200 404 200 404 404"),
+    "integrity:explanation_file": (
+        lambda c: [a_proof(c).pk],
+        "200 200 200 404 200 404 404",  # whoever sees the flag
+    ),
 }
 
 # Extra GET rows on other objects of the same views.

@@ -18,6 +18,7 @@ from anxuan.integrity.models import Explanation, ExplanationFile, Flag
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Person
 from tests import factories
+from tests.conftest import close_response
 from tests.integrity import media
 from tests.integrity.conftest import photo_file, scene, submit
 
@@ -232,6 +233,12 @@ def test_the_liaison_explains_with_text_and_files_and_bad_input_is_refused(count
     html = page(login(county.office_admin), reverse("integrity:flag_detail", args=[reuse.flag.pk]))
     assert "活动由两地联合举办" in html.split('id="explanations"')[1]
     assert "合影.jpg" in html
+    proof = reverse("integrity:explanation_file", args=[ExplanationFile.objects.get().pk])
+    assert proof in html
+    shown = login(county.office_admin).get(proof)
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/jpeg")
+    close_response(shown)
+    assert login(county.other_liaison).get(proof).status_code == 404
     assert login(county.other_liaison).post(url, {"text": "x"}).status_code == 404
 
 

@@ -16,4 +16,9 @@ urlpatterns = [
         views_flags.flag_image,
         name="flag_image",
     ),
+    path(
+        "integrity/explanations/files/<int:pk>/",
+        views_flags.explanation_file,
+        name="explanation_file",
+    ),
 ]

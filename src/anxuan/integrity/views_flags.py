@@ -35,7 +35,7 @@ from anxuan.core.models import AuditEntry
 from anxuan.core.views import add_service_errors
 from anxuan.integrity import checks, fingerprints, selectors, services
 from anxuan.integrity.enums import FlagKind, FlagState, Severity
-from anxuan.integrity.models import Flag
+from anxuan.integrity.models import ExplanationFile, Flag
 from anxuan.integrity.selectors import Side
 from anxuan.reports.forms import EvidenceField
 from anxuan.reports.models import Attachment
@@ -349,5 +349,22 @@ def flag_image(request: AuthenticatedHttpRequest, pk: int, side: str) -> FileRes
     if not name:
         raise Http404
     response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+@require_GET
+def explanation_file(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A file the unit sent with its explanation, for whoever may see the flag: a photo
+    shown in the browser, anything else downloaded."""
+    found = get_object_or_404(ExplanationFile.objects.select_related("explanation"), pk=pk)
+    get_flag_for(request.user, found.explanation.flag_id)
+    response = FileResponse(
+        default_storage.open(found.storage_name, "rb"),
+        content_type=found.content_type,
+        as_attachment=found.kind != "photo",
+        filename=found.original_name,
+    )
     response["Cache-Control"] = "private, max-age=86400"
     return response
