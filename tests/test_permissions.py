@@ -28,7 +28,16 @@ from anxuan.core.tasks import process_stored_file
 from anxuan.exports import services as export_services
 from anxuan.exports.models import ExportJob
 from anxuan.integrity import services as integrity_services
-from anxuan.integrity.models import FigureBound, Rules, SharedMaterial, UnitPlace
+from anxuan.integrity.enums import FlagKind, FlagState, Severity
+from anxuan.integrity.models import (
+    Explanation,
+    ExplanationFile,
+    FigureBound,
+    Flag,
+    Rules,
+    SharedMaterial,
+    UnitPlace,
+)
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as report_services
@@ -165,6 +174,43 @@ def shared_poster(c) -> SharedMaterial:
             upload=(photo, photo.name, inspect_upload(photo, photo.name)),
         )
         process_stored_file.call_local(SharedMaterial._meta.label, found.pk)
+
+
+# Integrity: the review of flags (views_flags) --------------------------------------------
+
+
+def a_flag(c) -> Flag:
+    """A flag on the town's submitted report, on its photo (made as the worker would)."""
+    found = Flag.objects.first()
+    if found is None:
+        attachment = attached(c, submit=True)
+        submission = attachment.submission
+        found = Flag.objects.create(
+            kind=FlagKind.REUSED_PHOTO,
+            severity=Severity.HIGH,
+            pair=f"media:{attachment.pk}:0",
+            campaign=c.campaign,
+            participant=submission.participant,
+            submission=submission,
+            version=submission.versions.get(),
+            attachment=attachment,
+            details={"bits": 2},
+        )
+    return found
+
+
+def a_proof(c) -> ExplanationFile:
+    """A photo the town sent with its explanation of the flag."""
+    found = ExplanationFile.objects.first()
+    if found is None:
+        photo = evidence.jpeg()
+        explanation = integrity_services.explain(
+            actor=c.town_liaison,
+            flag=a_flag(c),
+            text="两镇联合开展的同一场活动",
+            uploads=[(photo, photo.name, inspect_upload(photo, photo.name))],
+        )
+        found = explanation.files.get()
     return found
 
 
@@ -258,6 +304,15 @@ GET = {
     "integrity:material_thumb": (
         lambda c: [shared_poster(c).pk],
         "200 200 404 404 200 200 404",  # whoever sees the county
+    ),
+    # integrity: the review of flags (flagpages)
+    "integrity:flag_list": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "integrity:own_flags": (lambda c: [], "200 200 200 200 200 200 200"),
+    "integrity:flag_detail": (lambda c: [a_flag(c).pk], "200 200 200 404 200 404 404"),
+    "integrity:flag_image": (lambda c: [a_flag(c).pk, "this"], "200 200 200 404 200 404 404"),
+    "integrity:explanation_file": (
+        lambda c: [a_proof(c).pk],
+        "200 200 200 404 200 404 404",  # whoever sees the flag
     ),
 }
 
@@ -448,6 +503,19 @@ POST = {
         {},
         "302 302 404 404 403 403 404",
         lambda c: not SharedMaterial.objects.exists(),
+    ),
+    # integrity: the review of flags (flagpages); the office may answer for its unit
+    "integrity:flag_explain": (
+        lambda c: [a_flag(c).pk],
+        {"text": "两镇联合开展的同一场活动"},
+        "302 302 302 404 403 404 404",
+        lambda c: Explanation.objects.exists(),
+    ),
+    "integrity:flag_decide": (
+        lambda c: [a_flag(c).pk],
+        {"decision": "dismiss", "reason": "两镇联合开展的同一场活动"},
+        "302 302 403 404 302 404 404",
+        lambda c: Flag.objects.filter(state=FlagState.DISMISSED).exists(),
     ),
 }
 

@@ -8,7 +8,10 @@ class IntegrityConfig(AppConfig):
     def ready(self) -> None:
         from anxuan.core import actions
         from anxuan.integrity import hooks
-        from anxuan.integrity.actions import campaign_setup_actions
+        from anxuan.integrity.actions import campaign_actions, campaign_setup_actions, home_actions
 
         hooks.connect()
         actions.register("campaign", campaign_setup_actions)
+        actions.register("campaign", campaign_actions)
+        actions.register("board", campaign_actions)
+        actions.register("home", home_actions)

@@ -60,6 +60,7 @@ def _queue_processing(model: type[SharedMaterial] | type[ExplanationFile], ids: 
 @transaction.atomic
 def explain(*, actor: Person, flag: Flag, text: str, uploads: list[Upload]) -> Explanation:
     """The unit's answer to a flag, with new evidence; the flag waits for the office again.
+    The same text with the same files from the same person is kept once.
     Side effects: explanation and file rows, files in storage, audit row, thumbnails queued."""
     flag = _locked(flag)
     if not can_explain(actor, flag):
@@ -73,6 +74,10 @@ def explain(*, actor: Person, flag: Flag, text: str, uploads: list[Upload]) -> E
         raise ValidationError(
             {"files": _("At most %(n)d files with one explanation.") % {"n": MAX_EXPLANATION_FILES}}
         )
+    hashes = sorted(upload[2].sha256 for upload in uploads)
+    for earlier in flag.explanations.filter(author=actor, text=text).prefetch_related("files"):
+        if sorted(f.sha256 for f in earlier.files.all()) == hashes:
+            return earlier  # the same answer sent twice (a double click, a resent form)
     explanation = Explanation.objects.create(flag=flag, text=text, author=actor)
     made = [
         ExplanationFile.objects.create(explanation=explanation, **_stored(upload))
