@@ -24,8 +24,11 @@ from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
 from anxuan.core.models import AuditEntry
+from anxuan.core.tasks import process_stored_file
 from anxuan.exports import services as export_services
 from anxuan.exports.models import ExportJob
+from anxuan.integrity import services as integrity_services
+from anxuan.integrity.models import FigureBound, Rules, SharedMaterial, UnitPlace
 from anxuan.orgs.enums import Role
 from anxuan.orgs.models import Membership, Organization, Person
 from anxuan.reports import services as report_services
@@ -123,6 +126,48 @@ def attached(c, *, submit: bool) -> Attachment:
     return attachment
 
 
+# Integrity: setting up the checks (views_setup) -------------------------------------------
+
+RULES_FORM = {
+    "photo_radius": "8",
+    "video_frames": "3",
+    "text_similarity": "0.80",
+    "date_tolerance_days": "0",
+    "activity_tolerance_days": "3",
+    "distance_km": "30",
+    "same_figures_periods": "3",
+    "reach_multiple": "3",
+    "shared_text": "",
+}
+
+
+def two_indicators(c) -> list[Indicator]:
+    return list(c.campaign.indicators.order_by("pk")[:2])
+
+
+def a_bound(c) -> FigureBound:
+    lesser, greater = two_indicators(c)
+    return integrity_services.add_bound(
+        actor=c.office_admin, campaign=c.campaign, lesser=lesser, greater=greater
+    )
+
+
+def shared_poster(c) -> SharedMaterial:
+    """The county office's poster, with its thumbnail."""
+    found = SharedMaterial.objects.filter(owner=c.county).first()
+    if found is None:
+        photo = evidence.jpeg()
+        found = integrity_services.share_material(
+            actor=c.office_admin,
+            owner=c.county,
+            title="主题海报",
+            text="",
+            upload=(photo, photo.name, inspect_upload(photo, photo.name)),
+        )
+        process_stored_file.call_local(SharedMaterial._meta.label, found.pk)
+    return found
+
+
 # url name -> (how to build its arguments from the county, expected GET status per persona in
 # PERSONAS order). Anonymous callers are checked separately.
 GET = {
@@ -206,6 +251,14 @@ GET = {
     ),
     "api:api_tokens": (lambda c: [], "200 200 200 200 200 200 200"),
     "orgs:password_change": (lambda c: [], "200 200 200 200 200 200 200"),
+    # integrity: setting up the checks (setuppages)
+    "integrity:rules": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "integrity:unchecked": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
+    "integrity:materials": (lambda c: [], "200 200 403 403 403 403 200"),  # one's own office's
+    "integrity:material_thumb": (
+        lambda c: [shared_poster(c).pk],
+        "200 200 404 404 200 200 404",  # whoever sees the county
+    ),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -359,6 +412,43 @@ POST = {
         "404 404 302 404 404 404 404",
         lambda c: ApiToken.objects.filter(revoked_at__isnull=False).exists(),
     ),
+    # integrity: setting up the checks (setuppages)
+    "integrity:rules": (
+        lambda c: [c.campaign.pk],
+        RULES_FORM,
+        "302 302 403 403 403 403 404",
+        lambda c: Rules.objects.filter(campaign=c.campaign, date_tolerance_days=0).exists(),
+    ),
+    "integrity:bound_add": (
+        lambda c: [c.campaign.pk],
+        lambda c: dict(zip(("lesser", "greater"), (i.pk for i in two_indicators(c)), strict=True)),
+        "302 302 403 403 403 403 404",
+        lambda c: FigureBound.objects.exists(),
+    ),
+    "integrity:bound_remove": (
+        lambda c: [c.campaign.pk, a_bound(c).pk],
+        {},
+        "302 302 403 403 403 403 404",
+        lambda c: not FigureBound.objects.exists(),
+    ),
+    "integrity:unit_places": (
+        lambda c: [c.campaign.pk],
+        lambda c: {f"lat_{c.town.pk}": "39.37", f"lon_{c.town.pk}": "99.82"},
+        "302 302 403 403 403 403 404",
+        lambda c: UnitPlace.objects.exists(),
+    ),
+    "integrity:materials": (  # an office shares for itself: the outsider for their county
+        lambda c: [],
+        {"title": "主题口号", "text": "人人讲安全，个个会应急"},
+        "302 302 403 403 403 403 302",
+        lambda c: SharedMaterial.objects.exists(),
+    ),
+    "integrity:material_remove": (
+        lambda c: [shared_poster(c).pk],
+        {},
+        "302 302 404 404 403 403 404",
+        lambda c: not SharedMaterial.objects.exists(),
+    ),
 }
 
 
@@ -482,6 +572,7 @@ def test_every_url_is_in_the_matrix():
         "anxuan.dashboards.urls",
         "anxuan.exports.urls",
         "anxuan.api.urls",
+        "anxuan.integrity.urls",
     ):
         names |= {f"{module.split('.')[1]}:{p.name}" for p in get_resolver(module).url_patterns}
 

@@ -5,6 +5,8 @@
     client.upload(draft["id"], "现场.jpg")
     client.upload_resumable(draft["id"], "演练.mp4")     # survives a dropped connection
     client.submit(draft["id"])                           # with an Idempotency-Key
+    for flag in client.flags():                          # integrity flags on your reports
+        client.explain(flag["id"], "照片为本周活动现场所摄", ["原图.jpg"])
 
 Files are streamed from disk, never read whole into memory. Every error the API returns
 raises AnxuanError with its machine code and its Chinese and English messages.
@@ -167,26 +169,57 @@ class Client:
 
     def upload(self, submission_id: int, path: str, *, idempotency_key: str | None = None) -> dict:
         """Attach a file to the draft in one request (multipart, streamed from disk)."""
+        return self._multipart(
+            f"/submissions/{submission_id}/attachments",
+            {},
+            [("file", path)],
+            idempotency_key=idempotency_key,
+        )
+
+    def _multipart(
+        self,
+        path: str,
+        fields: dict[str, str],
+        files: list[tuple[str, str]],
+        *,
+        idempotency_key: str | None = None,
+    ) -> dict:
+        """POST form fields and files (field name, path on disk) as multipart/form-data,
+        the files streamed from disk, with an Idempotency-Key."""
         boundary = uuid.uuid4().hex
-        name = os.path.basename(path)
-        head = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
-            f'filename="{name}"\r\nContent-Type: '
-            f"{mimetypes.guess_type(name)[0] or 'application/octet-stream'}\r\n\r\n"
-        ).encode()
-        tail = f"\r\n--{boundary}--\r\n".encode()
-        size = len(head) + os.path.getsize(path) + len(tail)
+        parts: list[bytes | str] = []
+        for name, value in fields.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                + value.encode()
+                + b"\r\n"
+            )
+        for name, file_path in files:
+            filename = os.path.basename(file_path)
+            parts.append(
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                    f'filename="{filename}"\r\nContent-Type: '
+                    f"{mimetypes.guess_type(filename)[0] or 'application/octet-stream'}\r\n\r\n"
+                ).encode()
+            )
+            parts.append(file_path)  # a path: streamed
+            parts.append(b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        size = sum(os.path.getsize(p) if isinstance(p, str) else len(p) for p in parts)
 
         def body() -> Iterator[bytes]:
-            yield head
-            with open(path, "rb") as source:
-                while chunk := source.read(CHUNK):
-                    yield chunk
-            yield tail
+            for part in parts:
+                if isinstance(part, bytes):
+                    yield part
+                    continue
+                with open(part, "rb") as source:
+                    while chunk := source.read(CHUNK):
+                        yield chunk
 
         return self.send(
             "POST",
-            f"/submissions/{submission_id}/attachments",
+            path,
             body=body(),
             headers={
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
@@ -292,6 +325,47 @@ class Client:
 
     def return_(self, submission_id: int, reason: str) -> dict:
         return self.post(f"/submissions/{submission_id}/return", {"reason": reason})
+
+    # ---- integrity flags (formalism detection) ---------------------------------------
+
+    def flags(self, campaign_id: int | None = None, **filters: Any) -> list[dict]:
+        """A campaign's flags for its office and reviewers (`kind=`, `state=`, `severity=`,
+        `participant=`), or without a campaign the flags on the caller's own units' reports
+        (`campaign=`, `state=`)."""
+        path = f"/campaigns/{campaign_id}/flags" if campaign_id is not None else "/flags"
+        return list(self.pages(path, **filters))
+
+    def flag(self, flag_id: int) -> dict:
+        """A flag, both items as the caller may see them, and its explanations."""
+        return self.get(f"/flags/{flag_id}")
+
+    def explain(
+        self,
+        flag_id: int,
+        text: str,
+        paths: list[str] | tuple[str, ...] = (),
+        *,
+        idempotency_key: str | None = None,
+    ) -> dict:
+        """The unit's explanation of a flag, with new evidence files from disk."""
+        return self._multipart(
+            f"/flags/{flag_id}/explanations",
+            {"text": text},
+            [("files", path) for path in paths],
+            idempotency_key=idempotency_key,
+        )
+
+    def confirm(self, flag_id: int, reason: str) -> dict:
+        return self.post(f"/flags/{flag_id}/confirm", {"reason": reason})
+
+    def dismiss(self, flag_id: int, reason: str) -> dict:
+        return self.post(f"/flags/{flag_id}/dismiss", {"reason": reason})
+
+    def flag_photo(self, flag_id: int, side: str, target: str) -> str:
+        """Save the thumbnail of the flagged photo (`this`) or of the one it matches
+        (`other`) to `target`."""
+        self.download(f"/flags/{flag_id}/photos/{side}", target)
+        return target
 
     # ---- exports -------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ import time_machine
 
 from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.reports.models import SubmissionVersion
+from tests.api import flags
 from tests.api.conftest import token_for
 from tests.reports import evidence
 
@@ -58,3 +59,41 @@ def test_a_weekly_report_with_a_photo_and_a_video_from_the_command_line(
     assert [(a.activity_type, a.people_reached) for a in version.activities.all()] == [
         ("安全宣传咨询日", 120)
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_client_explains_a_flag_and_the_office_decides(live_server, county, tmp_path):
+    sys.path.insert(0, str(SCRIPT.parent))
+    try:
+        from anxuan_client import AnxuanError, Client
+    finally:
+        sys.path.remove(str(SCRIPT.parent))
+    flag = flags.town_flag(county, flags.another_countys_report(county))
+    proof = tmp_path / "原图.jpg"
+    proof.write_bytes(evidence.jpeg("原图.jpg").read())
+    liaison = Client(live_server.url, token_for(county.town_liaison))
+    office = Client(live_server.url, token_for(county.office_admin))
+
+    # (the checks, run as the reports are submitted, may flag the test photos themselves)
+    listed = next(f for f in liaison.flags() if f["id"] == flag.pk)
+    explained = liaison.explain(listed["id"], "照片为本周活动现场所摄", [str(proof)])
+    preview = liaison.flag_photo(flag.pk, "other", str(tmp_path / "other.jpg"))
+    decided = office.dismiss(flag.pk, "原图已核实")
+    with pytest.raises(AnxuanError) as refused:
+        liaison.explain(flag.pk, "再补充说明")
+    dismissed = office.flags(county.campaign.pk, state="dismissed")
+    liaison.close()
+    office.close()
+
+    assert listed["other"] == {
+        "full": False,
+        "year": 2026,
+        "level": "乡镇（街道）",
+        "thumbnail": f"/api/v1/flags/{flag.pk}/photos/other",
+    }
+    assert explained["state"] == "explained"
+    assert explained["explanations"][0]["files"][0]["name"] == "原图.jpg"
+    assert Path(preview).read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert [f["id"] for f in dismissed] == [flag.pk]
+    assert decided["decision_reason"] == "原图已核实"
+    assert (refused.value.status, refused.value.message) == (409, "办公室已对此疑点作出决定。")

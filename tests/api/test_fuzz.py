@@ -29,6 +29,7 @@ from anxuan.reports import resumable
 from anxuan.reports import services as report_services
 from anxuan.reports.models import Submission
 from tests import factories
+from tests.api import flags
 from tests.api.conftest import API, token_for
 from tests.reports import evidence
 
@@ -88,7 +89,16 @@ def world(county):
         kind="statistics",
         options={"basis": "accepted"},
     )
+    town_photo = (town_report, town_report.attachments.get())
+    other_photo = (other_report, other_report.attachments.get())
+    far_photo = flags.another_countys_report(county, f"{ELSEWHERE}二村")
+    matched = [
+        flags.reused_photo(*town_photo, other_photo),  # the town's flag, the other town's photo
+        flags.reused_photo(*other_photo, town_photo),  # and the other way round
+        flags.reused_photo(*town_photo, far_photo),  # another county's photo
+    ]
     return {
+        "flag_id": [f.pk for f in matched],
         "org_id": [county.county.pk, county.town.pk, county.other_town.pk, far_town.pk],
         "campaign_id": [county.campaign.pk],
         "participant_id": [county.participant.pk, county.other_participant.pk],
@@ -201,7 +211,7 @@ def test_a_malformed_cursor_is_a_400_on_every_list(county, api_as):
             if response.status_code != 200:  # a key the ordering ignores leaves a page
                 answers.add((response.status_code, response.json()["fields"]["cursor"][0]))
 
-    assert len(lists) == 9
+    assert len(lists) == 11
     assert answers == {(400, "分页游标无效，请从第一页重新开始。")}
 
 

@@ -9,11 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from anxuan.api.api import api
 from anxuan.campaigns.models import Participant
 from anxuan.exports.models import ExportJob
+from anxuan.integrity.enums import FlagState
+from anxuan.integrity.models import Flag
 from anxuan.orgs import importing
 from anxuan.orgs.models import Organization
 from anxuan.reports import resumable
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, ResumableUpload, Submission
+from tests.api import flags
 from tests.api.conftest import API, ApiClient, token_for
 from tests.conftest import close_response
 from tests.reports import evidence
@@ -54,6 +57,16 @@ def draft_text(c) -> str:
 
 def state_of_week1(c) -> str:
     return Submission.objects.get(participant=c.participant, period=week1(c)).state
+
+
+def matched_flag(c) -> int:
+    """A flag on the town's photo matching the other town's (made once)."""
+    found = Flag.objects.filter(other_attachment__isnull=False).first()
+    return (found or flags.town_flag(c, flags.other_town_report(c))).pk
+
+
+def flag_in(state: str):
+    return lambda c: Flag.objects.filter(state=state).exists()
 
 
 # (method, path) -> (path parameters, request body, expected status per persona in PERSONAS
@@ -228,6 +241,43 @@ MATRIX = {
         "204 204 204 404 403 404 404",
         lambda c: not Attachment.objects.filter(in_draft=True).exists(),
     ),
+    ("GET", "/campaigns/{campaign_id}/flags"): (
+        lambda c: {"campaign_id": c.campaign.pk},
+        None,
+        "200 200 403 403 200 403 404",
+        None,
+    ),
+    ("GET", "/flags"): (lambda c: {}, None, "200 200 200 200 200 200 200", None),
+    ("GET", "/flags/{flag_id}"): (
+        lambda c: {"flag_id": matched_flag(c)},
+        None,
+        "200 200 200 404 200 404 404",
+        None,
+    ),
+    ("GET", "/flags/{flag_id}/photos/{side}"): (
+        lambda c: {"flag_id": matched_flag(c), "side": "other"},
+        None,
+        "200 200 200 404 200 404 404",
+        None,
+    ),
+    ("POST", "/flags/{flag_id}/explanations"): (
+        lambda c: {"flag_id": matched_flag(c)},
+        lambda c: {"text": "照片是本周活动现场拍的", "files": evidence.jpeg("新照片.jpg")},
+        "201 201 201 404 403 404 404",
+        flag_in(FlagState.EXPLAINED),
+    ),
+    ("POST", "/flags/{flag_id}/confirm"): (
+        lambda c: {"flag_id": matched_flag(c)},
+        lambda c: {"reason": "同一张照片用了两次"},
+        "200 200 403 404 200 404 404",
+        flag_in(FlagState.CONFIRMED),
+    ),
+    ("POST", "/flags/{flag_id}/dismiss"): (
+        lambda c: {"flag_id": matched_flag(c)},
+        lambda c: {"reason": "是官方统一发放的宣传图"},
+        "200 200 403 404 200 404 404",
+        flag_in(FlagState.DISMISSED),
+    ),
 }
 
 # The same operations on other objects: another unit's, or a unit below the town.
@@ -244,6 +294,18 @@ MORE = {
         lambda c: {"submission_id": other_report(c).pk},
         "200 200 404 200 200 404 404",
     ),
+    "a flag matching another county's photo": (
+        "GET",
+        "/flags/{flag_id}",
+        lambda c: {"flag_id": flag_of_another_county(c)},
+        "200 200 200 404 200 404 404",
+    ),
+    "the other county's photo, through the flag": (
+        "GET",
+        "/flags/{flag_id}/photos/{side}",
+        lambda c: {"flag_id": flag_of_another_county(c), "side": "other"},
+        "200 200 200 404 200 404 404",
+    ),
     "the town itself": (
         "GET",
         "/orgs/{org_id}",
@@ -257,6 +319,10 @@ MORE = {
         "200 200 200 404 200 200 404",
     ),
 }
+
+
+def flag_of_another_county(c) -> int:
+    return flags.town_flag(c, flags.another_countys_report(c)).pk
 
 
 def other_report(c) -> Submission:
@@ -283,7 +349,7 @@ def call(client: ApiClient, method: str, url: str, body):
         response = client.delete(url)
     elif method == "PUT":
         response = client.put(url, body)
-    elif body is not None and "file" in body:
+    elif body is not None and ("file" in body or "files" in body):
         response = client.post(url, files=body)
     else:
         response = client.post(url, body)

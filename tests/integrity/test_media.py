@@ -1,7 +1,5 @@
 """Videos, stills taken from them, and files the worker cannot read."""
 
-import io
-
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -42,7 +40,9 @@ def test_a_reencoded_trimmed_copy_of_a_video_and_a_still_from_it(county, worker)
 
     week2 = factories.weekly_period(county.campaign, 2)
     still = photo_file(media.still(original, 4.2), "截图.jpg", taken=None)
-    photo_report = submit(county.other_liaison, county.other_participant, week2, files=[still], day=10)
+    photo_report = submit(
+        county.other_liaison, county.other_participant, week2, files=[still], day=10
+    )
     worker()
     assert Flag.objects.filter(version=photo_report, kind=FlagKind.REUSED_PHOTO).exists()
 
@@ -76,7 +76,13 @@ def _attach_raw(version, data: bytes, name: str, kind: str, content_type: str) -
     ("name", "kind", "content_type", "make", "reason"),
     [
         ("坏.jpg", "photo", "image/jpeg", lambda: b"\xff\xd8\xff\xe0" + b"\x00" * 300, "损坏"),
-        ("巨大.png", "photo", "image/png", lambda: evidence.png_bomb(side=60_000).read(), "像素过多"),
+        (
+            "巨大.png",
+            "photo",
+            "image/png",
+            lambda: evidence.png_bomb(side=60_000).read(),
+            "像素过多",
+        ),
         ("截断.mp4", "video", "video/mp4", lambda: media.video(seed=4)[:1500], "视频"),
         ("无画面.mp4", "video", "video/mp4", evidence.audio_only_mp4, "没有画面"),
     ],
@@ -85,7 +91,12 @@ def test_a_file_the_worker_cannot_read_is_marked_with_the_reason(
     county, worker, name, kind, content_type, make, reason
 ):
     week1 = factories.weekly_period(county.campaign, 1)
-    version = submit(county.town_liaison, county.participant, week1, files=[photo_file(media.still(media.video(5), 1))])
+    version = submit(
+        county.town_liaison,
+        county.participant,
+        week1,
+        files=[photo_file(media.still(media.video(5), 1))],
+    )
     bad = _attach_raw(version, make(), name, kind, content_type)
     checks.check_version(version.pk)
     worker()
@@ -97,5 +108,3 @@ def test_a_file_the_worker_cannot_read_is_marked_with_the_reason(
     assert EvidenceCheck.objects.get(attachment=good).state == CheckState.CHECKED
     version.submission.refresh_from_db()
     assert version.submission.state == "submitted"
-
-

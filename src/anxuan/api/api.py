@@ -13,6 +13,7 @@ from anxuan.api.routers import (
     attachments,
     campaigns,
     exports,
+    integrity,
     me,
     orgs,
     oversight,
@@ -63,5 +64,15 @@ api = AnxuanAPI(
 )
 api.add_decorator(rate_limited, mode="view")
 errors.install(api)
-for module in (me, orgs, campaigns, oversight, exports, submissions, attachments, uploads):
+for module in (
+    me,
+    orgs,
+    campaigns,
+    oversight,
+    exports,
+    submissions,
+    attachments,
+    uploads,
+    integrity,
+):
     api.add_router("", module.router)

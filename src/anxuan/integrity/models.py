@@ -323,6 +323,7 @@ class Rebuild(models.Model):
     """The one backfill run (`anxuan integrity --rebuild`): its cursor and progress."""
 
     started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)  # the last batch finished
     finished_at = models.DateTimeField(null=True, blank=True)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

@@ -4,11 +4,11 @@ through `confirmed_by_unit`; the board shows it as a column)."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from anxuan.campaigns.models import Campaign
-from anxuan.integrity.enums import FlagState
-from anxuan.integrity.models import Flag
+from anxuan.integrity.enums import CheckState, FlagState
+from anxuan.integrity.models import EvidenceCheck, Flag, SharedMaterial
 from anxuan.integrity.rules import sees_other_in_full
 from anxuan.orgs.enums import OFFICE_ROLES, REVIEW_ROLES, Role
 from anxuan.orgs.models import Organization
@@ -157,6 +157,74 @@ def this_side(person: Any, flag: Flag) -> Side:
 
 def other_side(person: Any, flag: Flag) -> Side:
     return _side(person, flag.other_version, flag.other_attachment)
+
+
+# The checks keeping up (the "could not check" page) ------------------------------------
+
+
+def _submitted_attachments(campaign: Campaign) -> QuerySet[Attachment]:
+    in_a_version = SubmissionVersion.attachments.through.objects.filter(
+        attachment_id=OuterRef("pk")
+    )
+    return Attachment.objects.filter(submission__participant__campaign=campaign).filter(
+        Exists(in_a_version)
+    )
+
+
+@dataclass
+class CheckCounts:
+    checked: int
+    pending: int
+    failed: int
+    skipped: int
+
+
+def check_counts(campaign: Campaign) -> CheckCounts:
+    """How many attachments of the campaign's submitted versions the worker has
+    fingerprinted, has still to look at, could not read, or skipped (documents)."""
+    submitted = _submitted_attachments(campaign)
+    states = dict(
+        EvidenceCheck.objects.filter(attachment__in=submitted)
+        .values("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    done = sum(states.values())
+    return CheckCounts(
+        checked=states.get(CheckState.CHECKED, 0),
+        pending=submitted.count() - done,
+        failed=states.get(CheckState.FAILED, 0),
+        skipped=states.get(CheckState.SKIPPED, 0),
+    )
+
+
+def failed_checks(campaign: Campaign) -> QuerySet[EvidenceCheck]:
+    """The campaign's submitted attachments the worker could not check, newest first, with
+    the unit and the report they belong to."""
+    return (
+        EvidenceCheck.objects.filter(
+            state=CheckState.FAILED, attachment__in=_submitted_attachments(campaign)
+        )
+        .select_related(
+            "attachment__submission__participant__organization",
+            "attachment__submission__requirement",
+            "attachment__submission__period__requirement",
+        )
+        .order_by("-checked_at", "-pk")
+    )
+
+
+def materials_of(owner: Organization) -> QuerySet[SharedMaterial]:
+    """An office's shared materials, newest first."""
+    return SharedMaterial.objects.filter(owner=owner).select_related("added_by")
+
+
+def material_checks(materials: list[SharedMaterial]) -> dict[int, EvidenceCheck]:
+    return {
+        c.material_id: c
+        for c in EvidenceCheck.objects.filter(material__in=[m.pk for m in materials])
+        if c.material_id is not None
+    }
 
 
 @dataclass

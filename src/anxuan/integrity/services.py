@@ -6,13 +6,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anxuan.campaigns.models import Campaign, Indicator
 from anxuan.core import files
 from anxuan.core import tasks as core_tasks
-from anxuan.core.audit import record
+from anxuan.core.audit import changes, record, removal, snapshot
 from anxuan.core.files import Inspected
 from anxuan.integrity import tasks
+from anxuan.integrity.checks import rules_for
 from anxuan.integrity.enums import FlagState
-from anxuan.integrity.models import Explanation, ExplanationFile, Flag, SharedMaterial
+from anxuan.integrity.models import (
+    Explanation,
+    ExplanationFile,
+    FigureBound,
+    Flag,
+    Rules,
+    SharedMaterial,
+    UnitPlace,
+)
 from anxuan.integrity.rules import can_decide, can_explain, can_share_materials
 from anxuan.orgs.models import Organization, Person
 from anxuan.reports.services import StateConflict, Upload
@@ -117,6 +127,114 @@ def dismiss(*, actor: Person, flag: Flag, reason: str) -> Flag:
     return _decide(actor, flag, FlagState.DISMISSED, reason)
 
 
+# The office's rules (the rules page) ------------------------------------------------------
+
+RULE_FIELDS = (
+    "photo_radius",
+    "video_frames",
+    "text_similarity",
+    "date_tolerance_days",
+    "activity_tolerance_days",
+    "distance_km",
+    "same_figures_periods",
+    "reach_multiple",
+    "shared_text",
+)
+
+
+def _may_set_rules(actor: Person, campaign: Campaign) -> None:
+    if not actor.has_perm("integrity.set_rules", campaign):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def set_rules(*, actor: Person, campaign: Campaign, values: dict[str, object]) -> Rules:
+    """Change the campaign's thresholds (any of RULE_FIELDS); the checks of reports
+    submitted from now on follow them. Side effects: the Rules row, an audit row with what
+    changed."""
+    _may_set_rules(actor, campaign)
+    rules = Rules.objects.select_for_update().get(pk=rules_for(campaign).pk)
+    before = snapshot(rules)
+    for name, value in values.items():
+        if name not in RULE_FIELDS:
+            raise ValueError(name)
+        setattr(rules, name, value)
+    rules.full_clean()
+    changed = changes(before, rules)
+    if changed:
+        rules.save()
+        record(actor=actor, action="integrity.set_rules", target=rules, changes=changed)
+    return rules
+
+
+@transaction.atomic
+def add_bound(
+    *, actor: Person, campaign: Campaign, lesser: Indicator, greater: Indicator
+) -> FigureBound:
+    """Within one report of `campaign`, `lesser` may not exceed `greater`. Both must be
+    indicators of the campaign. Side effects: the row, an audit row."""
+    _may_set_rules(actor, campaign)
+    own = set(campaign.indicators.values_list("pk", flat=True))
+    if lesser.pk not in own or greater.pk not in own:
+        raise ValidationError(_("Choose two of the campaign's indicators."))
+    if lesser.pk == greater.pk:
+        raise ValidationError(_("Choose two different indicators."))
+    rules = rules_for(campaign)
+    bound, created = FigureBound.objects.get_or_create(rules=rules, lesser=lesser, greater=greater)
+    if created:
+        record(actor=actor, action="integrity.add_bound", target=rules, summary=str(bound))
+    return bound
+
+
+@transaction.atomic
+def remove_bound(*, actor: Person, bound: FigureBound) -> None:
+    _may_set_rules(actor, bound.rules.campaign)
+    record(
+        actor=actor,
+        action="integrity.remove_bound",
+        target=bound.rules,
+        summary=str(bound),
+        changes=removal(bound),
+    )
+    bound.delete()
+
+
+Place = tuple[float | None, float | None, int | None]  # latitude, longitude, population
+
+
+@transaction.atomic
+def set_unit_places(
+    *, actor: Person, campaign: Campaign, places: dict[int, Place]
+) -> list[UnitPlace]:
+    """Where the campaign's units are and how many people they have, by organisation id
+    (only organisations taking part in `campaign`). A unit's place is its own, so every
+    campaign it takes part in uses it. Side effects: UnitPlace rows, an audit row per unit
+    changed."""
+    _may_set_rules(actor, campaign)
+    taking_part = set(campaign.participants.values_list("organization_id", flat=True))
+    if not set(places) <= taking_part:
+        raise PermissionDenied
+    existing = {
+        p.organization_id: p
+        for p in UnitPlace.objects.select_for_update().filter(organization__in=list(places))
+    }
+    saved = []
+    for org_id, (latitude, longitude, population) in sorted(places.items()):
+        place = existing.get(org_id) or UnitPlace(organization_id=org_id)
+        before = snapshot(place)
+        place.latitude, place.longitude, place.population = latitude, longitude, population
+        changed = changes(before, place)
+        if not changed:
+            continue
+        if (latitude is None) != (longitude is None):
+            raise ValidationError({str(org_id): _("Give both latitude and longitude, or neither.")})
+        place.full_clean()
+        place.save()
+        record(actor=actor, action="integrity.set_place", target=place, changes=changed)
+        saved.append(place)
+    return saved
+
+
 @transaction.atomic
 def share_material(
     *, actor: Person, owner: Organization, title: str, text: str, upload: Upload | None
@@ -163,4 +281,15 @@ def remove_material(*, actor: Person, material: SharedMaterial) -> None:
     material.delete()
 
 
-__all__ = ["Inspected", "confirm", "dismiss", "explain", "remove_material", "share_material"]
+__all__ = [
+    "Inspected",
+    "add_bound",
+    "confirm",
+    "dismiss",
+    "explain",
+    "remove_bound",
+    "remove_material",
+    "set_rules",
+    "set_unit_places",
+    "share_material",
+]

@@ -1,8 +1,10 @@
 """The integrity worker's tasks; each takes ids and is safe to run twice."""
 
-from huey.contrib.djhuey import db_task
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from anxuan.integrity import checks
+from anxuan.integrity import backfill, checks
 
 
 @db_task(retries=2, retry_delay=60)  # type: ignore[untyped-decorator]  # huey has no type hints
@@ -20,3 +22,17 @@ def fingerprint_material(material_id: int) -> None:
     material = SharedMaterial.objects.filter(pk=material_id).first()
     if material is not None:
         checks.fingerprint(material)
+
+
+@db_task()  # type: ignore[untyped-decorator]
+def rebuild_step(rebuild_id: int) -> None:
+    """One batch of `anxuan integrity --rebuild`, then the next one queued."""
+    if backfill.step(rebuild_id):
+        rebuild_step(rebuild_id)
+
+
+@db_periodic_task(crontab(minute="*"))  # type: ignore[untyped-decorator]
+def resume_rebuild() -> None:
+    """A rebuild whose worker died goes on from its cursor."""
+    for pk in backfill.stale(timezone.now()):
+        rebuild_step(pk)

@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401  (the pages add their paths here)
+from django.urls import path
+
+from anxuan.integrity import views_setup
 
 app_name = "integrity"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    # Setting up the checks (views_setup)
+    path("campaigns/<int:pk>/integrity/rules/", views_setup.rules_page, name="rules"),
+    path("campaigns/<int:pk>/integrity/bounds/", views_setup.bound_add, name="bound_add"),
+    path(
+        "campaigns/<int:pk>/integrity/bounds/<int:bound>/remove/",
+        views_setup.bound_remove,
+        name="bound_remove",
+    ),
+    path("campaigns/<int:pk>/integrity/places/", views_setup.unit_places, name="unit_places"),
+    path("campaigns/<int:pk>/integrity/unchecked/", views_setup.unchecked, name="unchecked"),
+    path("integrity/materials/", views_setup.materials, name="materials"),
+    path(
+        "integrity/materials/<int:pk>/remove/",
+        views_setup.material_remove,
+        name="material_remove",
+    ),
+    path("integrity/materials/<int:pk>/thumb/", views_setup.material_thumb, name="material_thumb"),
+]

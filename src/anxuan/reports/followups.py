@@ -6,6 +6,7 @@ version that exists, and it should do no more than queue a background task (the 
 must not wait for it). Registered from an AppConfig.ready(); reports imports none of them."""
 
 from collections.abc import Callable
+from functools import partial
 
 from django.db import transaction
 
@@ -23,4 +24,4 @@ def unregister(name: str) -> None:
 
 def queue(version_id: int) -> None:
     for followup in list(_followups.values()):
-        transaction.on_commit(lambda f=followup: f(version_id))
+        transaction.on_commit(partial(followup, version_id))
