@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from anxuan import demo
 from anxuan.campaigns.models import Campaign
+from anxuan.integrity.models import Flag
 from anxuan.orgs.enums import OrgKind
 from anxuan.orgs.models import Organization
 from anxuan.reports.models import Attachment, Submission
@@ -35,6 +36,16 @@ def test_demo_builds_a_county_with_a_login_for_each_role(db):
     assert states == {"draft", "submitted", "returned", "accepted"}
     assert set(Submission.objects.values_list("timeliness", flat=True)) == {"", "on_time", "late"}
     assert Attachment.objects.filter(kind="photo").count() >= 20
+    # The integrity step: a photo two towns sent, a write-up one town copied from another,
+    # a photo taken a year before; confirmed by nobody yet.
+    flags = Flag.objects.filter(campaign=month)
+    found = {(f.kind, f.participant.organization.name) for f in flags}
+    assert found == {
+        ("reused_photo", "宣化镇"),
+        ("copied_text", "巷道镇"),
+        ("taken_outside", "合黎镇"),
+    }
+    assert set(flags.values_list("state", flat=True)) == {"open"}
 
 
 def test_the_demo_command_says_what_it_is_doing(db, capsys):
@@ -44,7 +55,11 @@ def test_the_demo_command_says_what_it_is_doing(db, capsys):
 
     lines = capsys.readouterr().out.splitlines()
     county = Organization.objects.get(name="高台县")
-    sent = Submission.objects.filter(participant__campaign__owner=county).exclude(state="draft")
+    sent = (
+        Submission.objects.filter(participant__campaign__owner=county)
+        .exclude(state="draft")
+        .exclude(requirement__kind="adhoc")  # the integrity step's reports come later
+    )
     steps = [line.split(":")[0].split(" (")[0] for line in lines[: -len(demo.LOGIN_HELP)]]
     assert steps == [
         "Loading the demo county",
@@ -58,11 +73,12 @@ def test_the_demo_command_says_what_it_is_doing(db, capsys):
         "  高台县",
         "Reports of 临泽县",
         "  临泽县",
+        "Integrity checks",
         "Roll-up tallies recounted",
-        lines[12],  # "Demo county loaded in N s."
+        lines[13],  # "Demo county loaded in N s."
         "Demo logins",
     ]
-    assert lines[12].startswith("Demo county loaded in ")
+    assert lines[13].startswith("Demo county loaded in ")
     assert lines[8].startswith(f"  高台县: {sent.count()} reports sent (")
     # The demo serves nothing, so it names no address (`anxuan serve` prints the real one).
     assert not [line for line in lines if "http://" in line]

@@ -243,6 +243,7 @@ def build(*, seed: int = 2021, say: Callable[[str], None] = _quiet) -> None:
     )
     _reports(month, liaisons, Person.objects.get(username="reviewer"), rng, say)
     _neighbour(neighbour, city_month, rng, shared_hash, say)
+    _formalism(month, liaisons, say)
     # The reports were back-dated to June behind the services' back (_backdate), so their
     # tallies are recounted once here rather than once per report.
     periods = tally.rebuild()
@@ -351,8 +352,8 @@ RETURN_REASONS = [
 ]
 
 
-def _photo(rng: random.Random, name: str, when: datetime) -> SimpleUploadedFile:
-    """A generated 'photo' with the EXIF time a phone would write."""
+def _picture(rng: random.Random) -> Image.Image:
+    """A generated 'scene': a background and six coloured blocks."""
     image = Image.new("RGB", (1280, 960), tuple(rng.randint(60, 220) for _ in range(3)))
     draw = ImageDraw.Draw(image)
     for _ in range(6):
@@ -361,11 +362,21 @@ def _photo(rng: random.Random, name: str, when: datetime) -> SimpleUploadedFile:
             (x, y, x + rng.randint(60, 300), y + rng.randint(40, 200)),
             fill=tuple(rng.randint(0, 255) for _ in range(3)),
         )
+    return image
+
+
+def _jpeg(image: Image.Image, name: str, when: datetime, quality: int = 80) -> SimpleUploadedFile:
+    """The picture as a phone saves it, with the EXIF time it writes."""
     exif = Image.Exif()
     exif.get_ifd(0x8769)[0x9003] = timezone.localtime(when).strftime("%Y:%m:%d %H:%M:%S")
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80, exif=exif)
+    image.save(buffer, "JPEG", quality=quality, exif=exif)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def _photo(rng: random.Random, name: str, when: datetime) -> SimpleUploadedFile:
+    """A generated 'photo' with the EXIF time a phone would write."""
+    return _jpeg(_picture(rng), name, when)
 
 
 def _backdate(submission: Submission, at: datetime, due: datetime) -> None:
@@ -492,3 +503,87 @@ def _reports(
         f"{made.filter(state=State.DRAFT).count()} drafts, "
         f"{Attachment.objects.filter(submission__participant__campaign=month).count()} photos"
     )
+
+
+COPIED_TEXT = (
+    "{unit}深入辖区企业、村社开展安全生产宣传，围绕“人人讲安全、个个会应急”主题，"
+    "组织干部职工逐户发放宣传资料，讲解燃气使用、电动车充电和夏季防溺水常识，"
+    "现场解答群众咨询，排查整改一般隐患，群众安全意识明显增强。"
+)
+
+
+def _formalism(month: Campaign, liaisons: dict, say: Callable[[str], None]) -> None:
+    """What the integrity checks are for (issue 13), as ad-hoc reports of four towns:
+    宣化镇 sends, re-saved smaller, the photo 城关镇 had sent the day before; 巷道镇 repeats
+    南华镇's write-up with its own name; 合黎镇's photo was taken a year before the campaign.
+    The checks run here on each version, as the worker runs them after a submit."""
+    from anxuan.integrity.checks import check_version
+    from anxuan.integrity.models import Flag
+
+    adhoc = month.requirements.get(kind=RequirementKind.ADHOC)
+    towns = {
+        p.organization.name: p
+        for p in month.participants.select_related("organization").filter(
+            organization__name__in=TOWNS[:5]
+        )
+    }
+    year = month.year
+    scene = _picture(random.Random(13))
+    june = datetime(year, 6, 10, 9, 30, tzinfo=timezone.get_current_timezone())
+    plan = [
+        ("城关镇", "城关镇在人民广场开展安全生产咨询日活动。", _jpeg(scene, "咨询日.jpg", june)),
+        (
+            "宣化镇",
+            "宣化镇在镇文化广场开展安全宣传咨询活动。",
+            _jpeg(scene.resize((1024, 768)), "宣传活动.jpg", june + timedelta(days=1), 70),
+        ),
+        ("南华镇", COPIED_TEXT.format(unit="南华镇"), None),
+        ("巷道镇", COPIED_TEXT.format(unit="巷道镇"), None),
+        (
+            "合黎镇",
+            "合黎镇组织辖区企业开展消防应急演练。",
+            _photo(random.Random(17), "演练.jpg", june.replace(year=year - 1)),
+        ),
+    ]
+    versions = []
+    for day, (name, text, photo) in enumerate(plan, 10):
+        participant = towns[name]
+        liaison = liaisons[participant.organization_id]
+        held = date(year, 6, day)
+        submission = reports.save_draft(
+            actor=liaison,
+            participant=participant,
+            requirement=adhoc,
+            period=None,
+            draft=ReportDraft.from_stored(
+                {
+                    "text": text,
+                    "activities": [
+                        {
+                            "held_on": held.isoformat(),
+                            "activity_type": month.activity_types.values_list("name", flat=True)[0],
+                            "domain": "",
+                            "place": name,
+                            "people_reached": 80 + day,
+                            "description": "",
+                        }
+                    ],
+                }
+            ),
+        )
+        if photo is not None:
+            reports.attach_files(
+                actor=liaison,
+                submission=submission,
+                uploads=[(photo, str(photo.name), inspect_upload(photo, str(photo.name)))],
+            )
+        reports.submit_report(actor=liaison, submission=submission)
+        at = datetime(year, 6, day, 16, 0, tzinfo=timezone.get_current_timezone())
+        Submission.objects.filter(pk=submission.pk).update(first_submitted_at=at)
+        version = submission.versions.get()
+        SubmissionVersion.objects.filter(pk=version.pk).update(submitted_at=at)
+        versions.append(version.pk)
+    for version_id in versions:  # in the order they were sent: the later one is the copy
+        check_version(version_id)
+    flags = Flag.objects.filter(campaign=month)
+    say(f"Integrity checks: {flags.count()} flags for the office to confirm or dismiss")

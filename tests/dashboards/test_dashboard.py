@@ -81,7 +81,7 @@ def test_the_dashboard_has_constant_queries(
     city_office = login(city.owner.memberships.get().person)
     url = reverse("dashboards:dashboard", args=[city.pk])
     city_office.get(url)
-    with django_assert_max_num_queries(24) as one:
+    with django_assert_max_num_queries(25) as one:
         city_office.get(url)
     more_counties(city, 3)
 

@@ -25,6 +25,7 @@ from anxuan.exports.exporters import EXPORTERS
 from anxuan.orgs.enums import OrgKind, Role
 from anxuan.reports import services
 from anxuan.reports.drafts import ReportDraft
+from anxuan.reports.models import Submission
 from anxuan.rollup.board import percent_text
 from anxuan.rollup.figures import campaign_figures
 from anxuan.rollup.upward import upward_draft
@@ -529,6 +530,111 @@ def test_a_unit_without_figures_reads_not_reported_and_a_reported_zero_stays_zer
 def row_cells(page: str, unit: str) -> list[str]:
     """The text of the <td>s of the statistics table's row for a unit."""
     table = page[page.index('id="statistics"') :]
+    row = table[table.index(f'data-unit="{unit}"') :]
+    row = row[: row.index("</tr>")]
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+
+
+CONFIRMED = """
+    SELECT COUNT(*) FROM integrity_flag f
+    JOIN campaigns_campaign c ON c.id = f.campaign_id
+    WHERE f.state = 'confirmed' AND c.lineage LIKE %s AND (c.id = %s OR NOT c.archived)
+"""
+AWAITING = CONFIRMED.replace("f.state = 'confirmed'", "f.state IN ('open', 'explained')")
+CONFIRMED_OF_UNIT = """
+    SELECT COUNT(*) FROM integrity_flag f
+    JOIN campaigns_participant p ON p.id = f.participant_id
+    JOIN orgs_organization o ON o.id = p.organization_id
+    WHERE f.state = 'confirmed' AND f.campaign_id = %s AND o.name = %s
+"""
+
+
+def _flag(submission, number: int, *, decide=None, state="open"):
+    """A flag as the worker raises it on the submission's latest version; `decide` (the
+    office) confirms or dismisses it through the service."""
+    from anxuan.integrity import services as integrity
+    from anxuan.integrity.models import Flag
+
+    flag = Flag.objects.create(
+        kind="same_figures", severity="medium", pair=f"test:{submission.pk}:{number}",
+        campaign=submission.participant.campaign, participant=submission.participant,
+        submission=submission, version=submission.versions.order_by("-number").first(),
+    )  # fmt: skip
+    if state == "confirmed":
+        integrity.confirm(actor=decide, flag=flag, reason="与上周数字完全相同，经核实未开展")
+    elif state == "dismissed":
+        integrity.dismiss(actor=decide, flag=flag, reason="联合开展，属实")
+    return flag
+
+
+def test_confirmed_formalism_flags_read_the_same_on_the_board_the_dashboard_and_the_api(
+    tree, county, county_campaign, login
+):
+    """城关镇: 2 confirmed, 1 dismissed; 宣化镇: 1 confirmed, 1 open; 沙河镇 (临泽县): 1
+    confirmed; 市应急管理局: 1 confirmed, 1 open. Each county's board, its .xlsx and the API
+    show each unit's confirmed count; the city's dashboard counts every unit below it."""
+    city = tree
+    city_office = city.owner.memberships.get().person
+    sent = Submission.objects.exclude(state="draft").select_related("participant__organization")
+    of = {s.participant.organization.name: s for s in sent.order_by("pk")}
+    for n, state in enumerate(["confirmed", "confirmed", "dismissed"]):
+        _flag(of["城关镇"], n, decide=county.office_admin, state=state)
+    for n, state in enumerate(["confirmed", "open"]):
+        _flag(of["宣化镇"], n, decide=county.office_admin, state=state)
+    _flag(of["沙河镇"], 0, decide=county.outsider, state="confirmed")
+    for n, state in enumerate(["confirmed", "open"]):
+        _flag(of["市应急管理局"], n, decide=city_office, state=state)
+    raw_city = (
+        one(CONFIRMED, [f"{city.lineage}%", city.pk]),
+        one(AWAITING, [f"{city.lineage}%", city.pk]),
+    )
+    raw_units = {
+        name: one(CONFIRMED_OF_UNIT, [county_campaign.pk, name]) for name in ("城关镇", "宣化镇")
+    }
+    assert raw_city == (5, 2)
+    assert raw_units == {"城关镇": 2, "宣化镇": 1}
+    header = "疑似形式主义（已确认）"
+
+    with time_machine.travel(AFTER_JUNE, tick=False):
+        office = login(county.office_admin)
+        page = office.get(
+            reverse("rollup:completeness_board", args=[county_campaign.pk])
+        ).content.decode()
+        assert f'data-column="integrity.confirmed">{header}</th>' in page
+        for name, n in raw_units.items():
+            assert board_cells(page, name)[-1] == str(n)
+
+        sheet = workbook(county_campaign, ExportKind.BOARD, {"requirement": None, "only": ""})
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[2][-1] == header
+        by_unit = {r[0]: r[-1] for r in rows[4:]}
+        assert {name: by_unit[name] for name in raw_units} == raw_units
+        assert by_unit["合计"] == sum(raw_units.values())
+
+        api = ApiClient(token_for(county.office_admin))
+        board = api.get(f"/campaigns/{county_campaign.pk}/board").json()
+        assert board["columns"] == [{"name": "integrity.confirmed", "header": header}]
+        api_rows = {r["participant"]["organization"]["name"]: r["extra"] for r in board["rows"]}
+        assert {name: api_rows[name] for name in raw_units} == {
+            name: [n] for name, n in raw_units.items()
+        }
+
+        city_page = login(city_office).get(reverse("dashboards:dashboard", args=[city.pk]))
+        kpis = city_page.context["dashboard"].kpis
+        assert (kpis["flags_confirmed"], kpis["flags_open"]) == raw_city
+        assert f'id="kpi-flags-confirmed">{raw_city[0]}<' in city_page.content.decode()
+        # The city's board counts the flags of its own unit; a county's are on its board.
+        city_board = login(city_office).get(reverse("rollup:completeness_board", args=[city.pk]))
+        city_page_text = city_board.content.decode()
+        assert board_cells(city_page_text, "市应急管理局")[-1] == str(
+            one(CONFIRMED_OF_UNIT, [city.pk, "市应急管理局"])
+        )
+        assert board_cells(city_page_text, "高台县")[-1] == "0"
+
+
+def board_cells(page: str, unit: str) -> list[str]:
+    """The text of the <td>s of the board's row for a unit."""
+    table = page[page.index('id="board"') :]
     row = table[table.index(f'data-unit="{unit}"') :]
     row = row[: row.index("</tr>")]
     return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]

@@ -408,6 +408,9 @@ class BoardRowOut(Schema):
     adhoc_counts: list[int] = Field(
         description="reports sent for each of the board's ad-hoc requirements, in order"
     )
+    extra: list[int] = Field(
+        description="a value for each of the board's `columns`, in order (0: none)"
+    )
 
 
 class BoardPeriodOut(PeriodRef):
@@ -419,8 +422,21 @@ class AdhocRequirementOut(Schema):
     title: str
 
 
+class BoardColumnOut(Schema):
+    name: str = Field(description='a stable key, e.g. "integrity.confirmed"')
+    header: str
+
+    @staticmethod
+    def resolve_header(obj) -> str:
+        return str(obj.header)
+
+
 class BoardOut(Schema):
     periods: list[BoardPeriodOut]
+    columns: list[BoardColumnOut] = Field(
+        description="columns other apps add: integrity.confirmed counts a unit's confirmed "
+        "formalism flags in this campaign"
+    )
     adhoc: list[AdhocRequirementOut] = Field(
         description="ad-hoc requirements (no due time): counted per unit, never missing"
     )

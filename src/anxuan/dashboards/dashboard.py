@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from anxuan.campaigns.enums import Schedule
 from anxuan.campaigns.models import Campaign
 from anxuan.dashboards.charts import Chart, Series, Value
+from anxuan.integrity.selectors import FlagTotals, flag_totals
 from anxuan.rollup.board import percent_text
 from anxuan.rollup.figures import ACTIVITIES, PEOPLE, CampaignFigures, FigureRow, campaign_figures
 
@@ -22,6 +23,7 @@ class Dashboard:
     campaign: Campaign
     figures: CampaignFigures
     charts: list[Chart]
+    flags: FlagTotals | None = None  # formalism flags (integrity), in and below the campaign
 
     def chart(self, key: str) -> Chart | None:
         return next((c for c in self.charts if c.key == key), None)
@@ -38,6 +40,8 @@ class Dashboard:
             "units": self.figures.units,
             "activities": int(self.figures.total(ACTIVITIES)),
             "people": int(self.figures.total(PEOPLE)),
+            "flags_confirmed": self.flags.confirmed if self.flags else 0,
+            "flags_open": self.flags.open if self.flags else 0,
         }
 
 
@@ -166,4 +170,4 @@ def build_dashboard(
             series=[Series(name, weekly[m]) for m, name in trend if any(weekly.get(m, []))],
         )
     )
-    return Dashboard(campaign, figures, charts)
+    return Dashboard(campaign, figures, charts, flag_totals(campaign))

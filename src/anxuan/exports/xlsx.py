@@ -121,7 +121,7 @@ def board_xlsx(
     campaign: Campaign, board: Board, out: BinaryIO, progress: Progress = lambda *_: None
 ) -> None:
     rates_at = len(board.periods) + 2  # the column of the reporting rate, then timeliness
-    width = rates_at + 1 + len(board.adhoc)
+    width = rates_at + 1 + len(board.adhoc) + len(board.columns)
     wb = Workbook()
     ws = _titled_sheet(
         wb, f"{campaign.title}　报送情况", f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", width
@@ -129,11 +129,12 @@ def board_xlsx(
     ws.title = "报送情况"
     # Ad-hoc requirements have no due time: a count of reports sent per unit, never missing.
     adhoc = [f"随时报送：{r.title}" for r in board.adhoc]
-    ws.append(
-        sheet_row(["单位", *[_period_head(p) for p in board.periods], "报送率", "及时率", *adhoc])
-    )
+    # Other apps' columns (rollup.columns), after the page's order: rates, then these.
+    extra = [str(c.header) for c in board.columns]
+    heads = [_period_head(p) for p in board.periods]
+    ws.append(sheet_row(["单位", *heads, "报送率", "及时率", *adhoc, *extra]))
     due = [f"{timezone.localtime(p.due_at):%H:%M}" for p in board.periods]
-    ws.append(sheet_row(["", *due, "", "", *["条数" for _ in board.adhoc]]))
+    ws.append(sheet_row(["", *due, "", "", *["条数" for _ in board.adhoc], *["" for _ in extra]]))
     for row in _rows(board.rows, progress):
         ws.append(
             sheet_row(
@@ -143,12 +144,15 @@ def board_xlsx(
                     row.rate.reporting,
                     row.rate.timeliness,
                     *row.adhoc_counts,
+                    *row.extra,
                 ]
             )
         )
     sent = [sum(r.adhoc_counts[i] for r in board.rows) for i in range(len(board.adhoc))]
     empty = ["" for _ in board.periods]
-    ws.append(sheet_row(["合计", *empty, board.overall.reporting, board.overall.timeliness, *sent]))
+    totals = [board.column_total(i) for i in range(len(board.columns))]
+    overall = board.overall
+    ws.append(sheet_row(["合计", *empty, overall.reporting, overall.timeliness, *sent, *totals]))
     _style_header(ws, 3, width)
     for row in ws.iter_rows(min_row=5, min_col=rates_at, max_col=rates_at + 1):
         for cell in row:

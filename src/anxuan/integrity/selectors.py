@@ -225,3 +225,23 @@ def material_checks(materials: list[SharedMaterial]) -> dict[int, EvidenceCheck]
         for c in EvidenceCheck.objects.filter(material__in=[m.pk for m in materials])
         if c.material_id is not None
     }
+
+
+@dataclass
+class FlagTotals:
+    confirmed: int
+    open: int  # open or explained: awaiting the office's decision
+
+
+def flag_totals(campaign: Campaign) -> FlagTotals:
+    """Flags of `campaign` and of the live linked campaigns below it (a city's dashboard
+    counts its counties' towns, as its other figures do)."""
+    row = (
+        Flag.objects.filter(campaign__lineage__startswith=campaign.lineage)
+        .filter(Q(campaign=campaign) | Q(campaign__archived=False))
+        .aggregate(
+            confirmed=Count("pk", filter=Q(state=FlagState.CONFIRMED)),
+            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+        )
+    )
+    return FlagTotals(row["confirmed"], row["open"])

@@ -22,6 +22,7 @@ from anxuan.campaigns.models import Campaign, Participant, Period, Requirement
 from anxuan.campaigns.selectors import participants_of
 from anxuan.reports.enums import State, Timeliness
 from anxuan.reports.models import Submission
+from anxuan.rollup import columns as extra_columns
 
 STATUS_LABELS = {
     "accepted": _("accepted"),
@@ -102,6 +103,7 @@ class Row:
     cells: list[Cell] = field(default_factory=list)
     rate: Rate = field(default_factory=Rate)
     adhoc_counts: list[int] = field(default_factory=list)  # reports sent, per Board.adhoc
+    extra: list[int] = field(default_factory=list)  # a value per Board.columns
 
 
 @dataclass
@@ -111,6 +113,10 @@ class Board:
     period_rates: list[Rate]
     overall: Rate
     adhoc: list[Requirement] = field(default_factory=list)
+    columns: list[extra_columns.Column] = field(default_factory=list)  # other apps' columns
+
+    def column_total(self, index: int) -> int:
+        return sum(row.extra[index] for row in self.rows)
 
 
 def cell_for(
@@ -200,13 +206,19 @@ def campaign_board(
     campaign: Campaign, *, requirement_id: int | None = None, only_missing: bool = False
 ) -> Board:
     """The board of every participant, optionally of one requirement or of only the units
-    that have a missing report (the page's filters, also used by its export)."""
+    that have a missing report (the page's filters, also used by its export), with the
+    columns other apps registered (rollup.columns)."""
     board = build_board(
         campaign,
         list(participants_of(campaign)),
         board_periods(campaign, requirement_id),
         adhoc=board_adhoc(campaign, requirement_id),
     )
+    board.columns = extra_columns.registered()
+    for column in board.columns:
+        values = column.provider(campaign)  # one query per column
+        for row in board.rows:
+            row.extra.append(values.get(row.participant.pk, 0))
     if only_missing:
         board.rows = [r for r in board.rows if any(c.status == "missing" for c in r.cells)]
     return board
