@@ -96,4 +96,4 @@ def test_the_client_explains_a_flag_and_the_office_decides(live_server, county, 
     assert Path(preview).read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
     assert [f["id"] for f in dismissed] == [flag.pk]
     assert decided["decision_reason"] == "原图已核实"
-    assert (refused.value.status, refused.value.message) == (409, "办公室已对此疑点作出决定。")
+    assert (refused.value.status, refused.value.message) == (409, "办公室已对该疑点作出决定。")

@@ -137,7 +137,7 @@ def test_a_decision_without_a_reason_changes_nothing(county, api_as):
     response = api_as(county.office_admin).post(f"/flags/{flag.pk}/dismiss", {"reason": " "})
 
     assert response.status_code == 400
-    assert response.json()["fields"] == {"reason": ["请填写作出该决定的理由。"]}
+    assert response.json()["fields"] == {"reason": ["请说明决定的理由。"]}
     assert Flag.objects.get(pk=flag.pk).state == FlagState.OPEN
 
 
@@ -150,7 +150,7 @@ def test_a_decided_flag_cannot_be_explained(county, api_as):
 
     assert response.status_code == 409
     assert response.json()["code"] == "state_conflict"
-    assert response.json()["message"] == "办公室已对此疑点作出决定。"
+    assert response.json()["message"] == "办公室已对该疑点作出决定。"
     assert Explanation.objects.count() == 0
 
 
@@ -174,5 +174,5 @@ def test_kinds_are_labelled_in_chinese(county, api_as):
 
     body = api_as(county.town_liaison).get(f"/flags/{flag.pk}").json()
 
-    assert body["kind_label"] == "照片重复使用"
+    assert body["kind_label"] == "重复使用的照片"
     assert json.dumps(body, ensure_ascii=False).count("城关镇") >= 1
