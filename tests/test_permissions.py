@@ -174,6 +174,7 @@ def shared_poster(c) -> SharedMaterial:
             upload=(photo, photo.name, inspect_upload(photo, photo.name)),
         )
         process_stored_file.call_local(SharedMaterial._meta.label, found.pk)
+    return found
 
 
 # Integrity: the review of flags (views_flags) --------------------------------------------
