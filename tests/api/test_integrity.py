@@ -124,7 +124,7 @@ def test_an_explanation_without_text_or_with_a_renamed_program_saves_nothing(cou
     )
 
     assert blank.status_code == 400
-    assert blank.json()["fields"] == {"text": ["请说明为何这不是形式主义。"]}
+    assert blank.json()["fields"] == {"text": ["请说明为什么这不是形式主义。"]}
     assert program.status_code == 415
     assert list(program.json()["fields"]) == ["files.0"]
     assert Explanation.objects.count() == 0

@@ -183,7 +183,8 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("dashboards:home"))
 
-    assert len(ctx.captured_queries) == 11  # two for the ad-hoc requirements
+    # two for the ad-hoc requirements, one for the unit's open integrity flags
+    assert len(ctx.captured_queries) == 12
 
 
 def test_inbox_filters_by_requirement_and_attachments(county, login):
