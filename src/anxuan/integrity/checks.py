@@ -42,6 +42,7 @@ from anxuan.reports.models import Attachment, Submission, SubmissionVersion
 log = logging.getLogger(__name__)
 
 MAX_MATCHES = 3  # other items flagged against one item, nearest first
+ESTIMATE_MARGIN = 0.15  # MinHash estimates this far below the threshold are compared exactly
 CLOCK_SLACK = timedelta(hours=1)  # a camera's clock may run this much ahead
 EARTH_KM = 6371.0
 
@@ -315,16 +316,33 @@ def index_text(signature: fingerprints.Signature, **row: Any) -> TextPrint | Non
     return text
 
 
+def _text_of(text: TextPrint) -> str:
+    if text.material is not None:
+        return text.material.text
+    return version_texts(text.version)[text.source] if text.version else ""
+
+
 def similar_texts(
-    signature: fingerprints.Signature, threshold: float
+    signature: fingerprints.Signature, own: frozenset[str], shared: frozenset[str], threshold: float
 ) -> list[tuple[TextPrint, float]]:
-    """Stored texts whose estimated similarity to `signature` is at least `threshold`."""
+    """Stored texts whose shingles, less the shared ones, share at least `threshold` of their
+    union with `own` (exact Jaccard similarity). The band keys give the candidates; those
+    whose MinHash estimate is near enough are compared exactly, so that a pair at the
+    threshold is not flagged or missed by the estimate's noise."""
     ids = set(TextBand.objects.filter(key__in=signature.bands).values_list("text_id", flat=True))
+    candidates = (
+        TextPrint.objects.filter(pk__in=ids)
+        .select_related("version__submission", "material")
+        .prefetch_related("version__activities")
+    )
     found = []
-    for text in TextPrint.objects.filter(pk__in=ids).select_related("version__submission"):
-        score = fingerprints.similarity(
+    for text in candidates:
+        estimate = fingerprints.similarity(
             signature.values, fingerprints.Signature.values_of(bytes(text.values))
         )
+        if estimate < threshold - ESTIMATE_MARGIN:
+            continue
+        score = fingerprints.jaccard(own, fingerprints.shingles(_text_of(text)) - shared)
         if score >= threshold:
             found.append((text, score))
     found.sort(key=lambda item: -item[1])
@@ -341,6 +359,7 @@ def check_texts(version: SubmissionVersion, rules: Rules) -> None:
         signature = fingerprints.signature(text, shared)
         if signature is None:
             continue
+        own = frozenset(fingerprints.shingles(text) - shared)
         mine = index_text(
             signature,
             source=source,
@@ -350,7 +369,7 @@ def check_texts(version: SubmissionVersion, rules: Rules) -> None:
         )
         if mine is None:
             mine = TextPrint.objects.get(version=version, source=source)
-        matches = similar_texts(signature, threshold)
+        matches = similar_texts(signature, own, shared, threshold)
         if any(other.material_id for other, _ in matches):
             continue
         flagged = 0

@@ -28,6 +28,7 @@ import hashlib
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
@@ -321,6 +322,12 @@ def signature(text: str, shared: frozenset[str] = frozenset()) -> Signature | No
     minhash.update_batch([s.encode() for s in own])
     values = (minhash.hashvalues & 0xFFFF_FFFF).astype(np.uint32)
     return Signature(values, len(own), band_keys(values))
+
+
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
+    """The exact Jaccard similarity of two shingle sets."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 def similarity(a: Any, b: Any) -> float:

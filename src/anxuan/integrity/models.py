@@ -270,7 +270,7 @@ class Flag(models.Model):
         SubmissionVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     text_source = models.CharField(max_length=10, choices=TextSource.choices, blank=True)
-    score = models.FloatField(_("score"), default=0)  # bits apart, or estimated similarity
+    score = models.FloatField(_("score"), default=0)  # bits apart, or the texts' exact similarity
     details = models.JSONField(default=dict, blank=True)
     found_at = models.DateTimeField(_("found at"), default=timezone.now)
     decided_by = models.ForeignKey(
