@@ -326,22 +326,25 @@ def similar_texts(
     signature: fingerprints.Signature, own: frozenset[str], shared: frozenset[str], threshold: float
 ) -> list[tuple[TextPrint, float]]:
     """Stored texts whose shingles, less the shared ones, share at least `threshold` of their
-    union with `own` (exact Jaccard similarity). The band keys give the candidates; those
-    whose MinHash estimate is near enough are compared exactly, so that a pair at the
-    threshold is not flagged or missed by the estimate's noise."""
-    ids = set(TextBand.objects.filter(key__in=signature.bands).values_list("text_id", flat=True))
+    union with `own` (exact Jaccard similarity). The band keys give the candidates; only
+    those whose MinHash estimate is near enough are loaded and compared exactly, so that a
+    pair at the threshold is not flagged or missed by the estimate's noise."""
+    banded = TextBand.objects.filter(key__in=signature.bands).values("text_id")
+    near = [
+        pk
+        for pk, values in TextPrint.objects.filter(pk__in=banded).values_list("pk", "values")
+        if fingerprints.similarity(
+            signature.values, fingerprints.Signature.values_of(bytes(values))
+        )
+        >= threshold - ESTIMATE_MARGIN
+    ]
     candidates = (
-        TextPrint.objects.filter(pk__in=ids)
+        TextPrint.objects.filter(pk__in=near)
         .select_related("version__submission", "material")
         .prefetch_related("version__activities")
     )
     found = []
     for text in candidates:
-        estimate = fingerprints.similarity(
-            signature.values, fingerprints.Signature.values_of(bytes(text.values))
-        )
-        if estimate < threshold - ESTIMATE_MARGIN:
-            continue
         score = fingerprints.jaccard(own, fingerprints.shingles(_text_of(text)) - shared)
         if score >= threshold:
             found.append((text, score))
