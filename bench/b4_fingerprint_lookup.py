@@ -238,6 +238,9 @@ def lookups(args: argparse.Namespace) -> None:
         },
         "index, unprepared": unprepared,
     }
+    if args.three_parts:
+        three = ThreeParts()
+        methods["3 × 21-bit parts"] = three.lookup
     connection.ensure_connection()
     print(f"load average before the lookups: {os.getloadavg()}")
     header = f"{'radius':>6} {'method':<20} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
@@ -263,7 +266,11 @@ def lookups(args: argparse.Namespace) -> None:
             assert extra == 0, f"{name} returned {extra} rows beyond the radius"
             p99[name] = pct(times, 0.99)
             probes = (
-                sum(len(v) for _, v in index.probes(0, radius)) if name.startswith("index") else ""
+                sum(len(v) for _, v in index.probes(0, radius))
+                if name.startswith("index")
+                else three.probes(radius)
+                if name.startswith("3 ×")
+                else ""
             )
             print(
                 f"{radius:>6} {name:<20} {len(subset):>5} {pct(times, 0.5):>8.2f}"
@@ -281,6 +288,95 @@ def lookups(args: argparse.Namespace) -> None:
         )
     explain(8)
     seq.close()
+
+
+def split(radius: int, m: int) -> list[int]:
+    """Balanced thresholds τ_i ≥ -1 summing to radius - m + 1 (as index.thresholds)."""
+    total = radius - m + 1
+    if total < 0:
+        return [0 if i <= radius else -1 for i in range(m)]
+    base, extra = divmod(total, m)
+    return [base + 1 if i < extra else base for i in range(m)]
+
+
+class ThreeParts:
+    """The other layout measured: three parts of 21, 21 and 22 bits, in a side table made
+    from the app's rows (q_i, value, role, id indexed like the app's parts), looked up by
+    the same kind of prepared statement with the generalised pigeonhole thresholds."""
+
+    WIDTHS = (21, 21, 22)
+    SIDE = "b4_three_parts"
+
+    def __init__(self) -> None:
+        import psycopg
+
+        self.conn = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
+        count = self.conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relname = %s", [self.SIDE]
+        ).fetchone()
+        rows = self.conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()  # noqa: S608
+        side = (
+            self.conn.execute(f"SELECT count(*) FROM {self.SIDE}").fetchone()  # noqa: S608
+            if count and count[0]
+            else None
+        )
+        if side != rows:
+            t0 = time.perf_counter()
+            self.conn.execute(f"DROP TABLE IF EXISTS {self.SIDE}")
+            self.conn.execute(
+                f"CREATE TABLE {self.SIDE} AS SELECT id, value, role,"  # noqa: S608
+                " (value & 2097151)::int AS q0, ((value >> 21) & 2097151)::int AS q1,"
+                f" ((value >> 42) & 4194303)::int AS q2 FROM {TABLE}"
+            )
+            self.conn.execute("SET maintenance_work_mem = '512MB'")
+            for i in range(3):
+                self.conn.execute(
+                    f"CREATE INDEX {self.SIDE}_q{i} ON {self.SIDE} (q{i}, value, role, id)"
+                )
+            self.conn.execute(f"VACUUM ANALYZE {self.SIDE}")
+            print(f"made {self.SIDE} in {time.perf_counter() - t0:.1f} s", flush=True)
+        self.flips: dict[tuple[int, int], list[int]] = {}
+
+    def masks(self, width: int, tau: int) -> list[int]:
+        from itertools import combinations
+
+        if (width, tau) not in self.flips:
+            self.flips[width, tau] = [
+                sum(1 << p for p in c)
+                for k in range(tau + 1)
+                for c in combinations(range(width), k)
+            ]
+        return self.flips[width, tau]
+
+    def probes(self, radius: int) -> int:
+        return sum(
+            len(self.masks(w, t))
+            for w, t in zip(self.WIDTHS, split(radius, 3), strict=True)
+            if t >= 0
+        )
+
+    def lookup(self, role: str, value: int, radius: int) -> set[int]:
+        from anxuan.integrity.fingerprints import COMPARABLE
+
+        branches, params, shift = [], [], 0
+        for i, (width, tau) in enumerate(zip(self.WIDTHS, split(radius, 3), strict=True)):
+            part = (value >> shift) & ((1 << width) - 1)
+            shift += width
+            if tau < 0:
+                continue
+            branches.append(
+                f"SELECT id FROM {self.SIDE} WHERE q{i} = ANY(%s::integer[])"  # noqa: S608
+                " AND role = ANY(%s::text[])"
+                " AND bit_count((value # %s::bigint)::bit(64)) <= %s::integer"
+            )
+            params += [
+                [part ^ m for m in self.masks(width, tau)],
+                list(COMPARABLE[role]),  # type: ignore[index]
+                signed(value),
+                radius,
+            ]
+        sql = " UNION ALL ".join(branches)
+        return {row[0] for row in self.conn.execute(sql, params, prepare=True).fetchall()}
 
 
 def explain(radius: int) -> None:
@@ -403,6 +499,9 @@ def main() -> None:
     parser.add_argument("--hash-seconds", type=float, default=10.0)
     parser.add_argument("--no-lookups", action="store_true")
     parser.add_argument("--no-hashing", action="store_true")
+    parser.add_argument(
+        "--three-parts", action="store_true", help="also a 3 × 21-bit layout (a side table)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.rows, args.queries, args.seq_queries, args.hash_seconds = 200_000, 100, 10, 3.0
