@@ -12,12 +12,13 @@ it runs the same queries (half a stored value with k ≤ r random bits flipped, 
 values; the query's role as a photo check asks: FULL, VIEW, PROBE) through:
 - numpy: xor and np.bitwise_count over every stored value in memory (the exact answer);
 - PostgreSQL sequential scan: the same filter with index scans off (fewer queries, slow);
-- index: anxuan.integrity.index.nearby through Django, the code under test (its statement
-  prepared server-side);
-- index, unprepared: the same statement through Django's cursor, planned every time;
-and prints p50/p95/p99 ms, the index's recall against numpy (must be 1.0) and the ratio
-of brute-force p99 to index p99. Then it times fingerprints.photo_facts on generated
-12 MP and 1600 × 1200 JPEGs, one process per core.
+- index: anxuan.integrity.index.nearby through Django, the code under test;
+- index, prepared: the same statement prepared server-side (psycopg `prepare=True`);
+- 3 × 21-bit parts (`--three-parts`): the other layout, in a side table;
+each query going through every method in turn, and prints p50/p95/p99 ms, the index's
+recall against numpy (must be 1.0) and the ratio of brute-force p99 to index p99. Then it
+times fingerprints.photo_facts on generated 12 MP and 1600 × 1200 JPEGs, one process per
+core.
 """
 
 import argparse
@@ -214,15 +215,17 @@ def lookups(args: argparse.Namespace) -> None:
         near = np.bitwise_count(values ^ np.uint64(value)) <= radius
         return set(ids[near & allowed[role]].tolist())
 
-    def unprepared(role: str, value: int, radius: int) -> set[int]:
-        """The app's statement through Django's cursor (client-side binding, planned anew)."""
+    def prepared(role: str, value: int, radius: int) -> set[int]:
+        """The app's statement prepared server-side (psycopg's own cursor, `prepare=True`)."""
         query = Print(role, signed(value))  # type: ignore[arg-type]
         found = index.probes(query.value, radius)
         params: list[object] = []
         for _name, part_values in found:
             params += [part_values, list(COMPARABLE[query.role]), query.value, radius]
-        with connection.cursor() as cursor:
-            cursor.execute(index._statement(tuple(name for name, _ in found)), params)
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            sql = index._statement(tuple(name for name, _ in found))
+            cursor.execute(sql, params, prepare=True)
             return {row[0] for row in cursor.fetchall()}
 
     methods = {
@@ -236,7 +239,7 @@ def lookups(args: argparse.Namespace) -> None:
         "index (nearby)": lambda role, value, radius: {
             hit.fingerprint_id for hit in index.nearby([Print(role, signed(value))], radius)
         },
-        "index, unprepared": unprepared,
+        "index, prepared": prepared,
     }
     if args.three_parts:
         three = ThreeParts()
@@ -250,21 +253,30 @@ def lookups(args: argparse.Namespace) -> None:
         qs = queries(values, radius, args.queries, seed=radius)
         truth = [brute(role, value, radius) for role, value in qs]
         p99 = {}
-        for name, method in methods.items():
-            subset = qs[: args.seq_queries] if name.startswith("PG sequential") else qs
-            for role, value in subset[:5]:  # warm the caches and the prepared statement
+        # Query by query, every method in turn (the first one rotating), so that no method
+        # pays alone for the pages the one before it brought into the caches.
+        times: dict[str, list[float]] = {name: [] for name in methods}
+        counts = {name: [0, 0, 0] for name in methods}  # found, missed, beyond the radius
+        for role, value in qs[:5]:  # warm the caches and the prepared statements
+            for method in methods.values():
                 method(role, value, radius)
-            times, found, missed, extra = [], 0, 0, 0
-            for (role, value), expected in zip(subset, truth, strict=False):
+        names = list(methods)
+        for i, ((role, value), expected) in enumerate(zip(qs, truth, strict=True)):
+            for name in names[i % len(names) :] + names[: i % len(names)]:
+                if name.startswith("PG sequential") and i >= args.seq_queries:
+                    continue
                 t0 = time.perf_counter()
-                got = method(role, value, radius)
-                times.append((time.perf_counter() - t0) * 1000)
-                found += len(got & expected)
-                missed += len(expected - got)
-                extra += len(got - expected)
+                got = methods[name](role, value, radius)
+                times[name].append((time.perf_counter() - t0) * 1000)
+                counts[name][0] += len(got & expected)
+                counts[name][1] += len(expected - got)
+                counts[name][2] += len(got - expected)
+        for name in names:
+            found, missed, extra = counts[name]
+            subset = times[name]
             recall = found / (found + missed) if found + missed else 1.0
             assert extra == 0, f"{name} returned {extra} rows beyond the radius"
-            p99[name] = pct(times, 0.99)
+            p99[name] = pct(subset, 0.99)
             probes = (
                 sum(len(v) for _, v in index.probes(0, radius))
                 if name.startswith("index")
@@ -273,8 +285,8 @@ def lookups(args: argparse.Namespace) -> None:
                 else ""
             )
             print(
-                f"{radius:>6} {name:<20} {len(subset):>5} {pct(times, 0.5):>8.2f}"
-                f" {pct(times, 0.95):>8.2f} {p99[name]:>8.2f} {recall:>7.4f}"
+                f"{radius:>6} {name:<20} {len(subset):>5} {pct(subset, 0.5):>8.2f}"
+                f" {pct(subset, 0.95):>8.2f} {p99[name]:>8.2f} {recall:>7.4f}"
                 f" {(found + missed) / len(subset):>7.2f} {probes:>7}",
                 flush=True,
             )
