@@ -188,11 +188,12 @@ class Fingerprint(models.Model):
     p3 = models.IntegerField()
 
     class Meta:
+        # id ends each part's index so that the lookup's scans are index-only (index.py).
         indexes = [
-            models.Index(fields=["p0", "value", "role"], name="fingerprint_p0"),
-            models.Index(fields=["p1", "value", "role"], name="fingerprint_p1"),
-            models.Index(fields=["p2", "value", "role"], name="fingerprint_p2"),
-            models.Index(fields=["p3", "value", "role"], name="fingerprint_p3"),
+            models.Index(fields=["p0", "value", "role", "id"], name="fingerprint_p0"),
+            models.Index(fields=["p1", "value", "role", "id"], name="fingerprint_p1"),
+            models.Index(fields=["p2", "value", "role", "id"], name="fingerprint_p2"),
+            models.Index(fields=["p3", "value", "role", "id"], name="fingerprint_p3"),
         ]
         constraints = [
             models.CheckConstraint(
