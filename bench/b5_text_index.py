@@ -304,15 +304,18 @@ def worker(args: tuple) -> dict:
     shared = fingerprints.shared_shingles(corpus.shared())
     print_cols, band_cols = columns(TextPrint), columns(TextBand)
     times = {"generate": 0.0, "signature": 0.0, "write": 0.0}
+    cpu = {"signature": 0.0, "write": 0.0}
     done = skipped = 0
     mine = range(part, n, processes)
     with psycopg.connect(url) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        server_before = server_cpu(backend)
         for start in range(0, len(mine), BATCH):
             t0 = time.perf_counter()
             texts = [(i, corpus.text(i)) for i in mine[start : start + BATCH]]
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             signed = [(i, fingerprints.signature(text, shared)) for i, text in texts]
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             prints, bands = [], []
             for i, sig in signed:
                 if sig is None:
@@ -335,12 +338,21 @@ def worker(args: tuple) -> dict:
             with conn.transaction(), conn.cursor() as cur:
                 copy_rows(cur, TextPrint._meta.db_table, print_cols, prints)
                 copy_rows(cur, TextBand._meta.db_table, band_cols, bands)
-            t3 = time.perf_counter()
+            t3, c3 = time.perf_counter(), time.process_time()
             times["generate"] += t1 - t0
             times["signature"] += t2 - t1
             times["write"] += t3 - t2
+            cpu["signature"] += c2 - c1
+            cpu["write"] += c3 - c2
             done += len(prints)
-    return {"part": part, "indexed": done, "skipped": skipped, **times}
+        cpu["server"] = server_cpu(backend) - server_before
+    return {"part": part, "indexed": done, "skipped": skipped, **times, "cpu": cpu}
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the PostgreSQL backend `pid` has used (same machine)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def copy_rows(cur, table: str, cols: list[str], rows: list[tuple]) -> None:
@@ -375,28 +387,31 @@ def index_all(url: str, args: argparse.Namespace) -> dict:
         cur.execute(f"ANALYZE {TextPrint._meta.db_table}, {TextBand._meta.db_table}")
     indexed = sum(p["indexed"] for p in parts)
     per_process = [p["indexed"] / (p["signature"] + p["write"]) for p in parts]
-    result = {
+    # CPU seconds per report, the worker's (signature and COPY) and its backend's together:
+    # what one core does when nothing else runs on it.
+    cpu = sum(p["cpu"]["signature"] + p["cpu"]["write"] + p["cpu"]["server"] for p in parts)
+    per_core = indexed / cpu
+    return {
         "reports": args.reports,
         "indexed": indexed,
         "skipped_too_short": sum(p["skipped"] for p in parts),
         "processes": args.processes,
         "wall_seconds": round(wall, 1),
-        "signatures_per_second_per_core": round(
-            statistics.mean(p["indexed"] / p["signature"] for p in parts)
+        "signatures_per_second_per_core_cpu": round(
+            indexed / sum(p["cpu"]["signature"] for p in parts)
         ),
-        "indexed_per_second_per_process": [round(r) for r in per_process],
+        "indexed_per_second_per_core_cpu": round(per_core),
+        "indexed_per_second_per_process_wall": [round(r) for r in per_process],
         "indexed_per_second_total_wall": round(indexed / wall),
-        "seconds_per_process": [
+        "seconds_per_process_wall": [
             {k: round(p[k], 1) for k in ("generate", "signature", "write")} for p in parts
         ],
-        "wall_seconds_for_1m_on_2_cores": round(1_000_000 / (indexed / wall) * args.processes / 2)
-        if args.processes <= 2
-        else None,
-        "wall_seconds_for_1m_without_generation": round(
-            1_000_000 / sum(per_process) * args.processes / 2
-        ),
+        "cpu_seconds_per_process": [{k: round(v, 1) for k, v in p["cpu"].items()} for p in parts],
+        "extrapolated_wall_seconds_for_1m_on_2_cores": {
+            "at_this_runs_wall_rate": round(1_000_000 / (indexed / wall) * args.processes / 2),
+            "at_the_cpu_rate": round(1_000_000 / per_core / 2),
+        },
     }
-    return result
 
 
 def sizes() -> dict:
@@ -554,6 +569,10 @@ def recall(args: argparse.Namespace) -> dict:
             "estimate_false_flag_rate": unrelated["flagged_by_estimate"] / unrelated["pairs"],
         },
         "band_lookup_ms": percentiles(lookups),
+        "candidates_per_lookup": {
+            "mean": round(statistics.mean(len(c) for c in candidates.values()), 1),
+            "max": max(len(c) for c in candidates.values()),
+        },
         "exact_hash_texts_per_second": round(hash_rate),
     }
 
