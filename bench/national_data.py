@@ -29,8 +29,9 @@ has), and for every version the TextPrint and TextBand rows of its report text a
 descriptions: the real MinHash signatures of the generated texts, the campaign's theme and
 titles removed as check_texts removes them (texts too short to judge get none, as in the
 app). It is off by default because it is slow: the signatures take ~0.2 ms a text in one
-process (~6 minutes at scale 1.0, ~1.7 million texts) and the fingerprints are ~11 million
-rows.
+process (~1.5 million texts at scale 1.0, ~1.1 million long enough to sign: ~5 minutes) and
+the fingerprints are ~11 million rows (scale 0.05 took 20 s for the texts, 4 s for the
+fingerprints).
 
 --check compares the app's own board and roll-ups (anxuan.rollup.board/rollup) for the
 campaigns in var/national.json with counts computed here in plain SQL.
