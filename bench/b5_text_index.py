@@ -4,7 +4,7 @@ TextPrint/TextBand tables, then the recall of the locality-sensitive lookup agai
 force, the exact-hash baseline and the latency of one lookup through checks.similar_texts.
 
   .venv/bin/python bench/b5_text_index.py [--reports 1000000 | --quick] [--processes 2]
-      [--copies 0.05] [--sample 2000] [--seed 1] [--fresh]
+      [--copies 0.05] [--sample 2000] [--seed 1] [--fresh] [--latency-only]
 
 Texts are never stored: report i is regenerated from (--seed, i) wherever it is needed, so
 the index holds TextPrint ids i + 1 only. The database (DATABASE_URL, default
@@ -159,6 +159,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--queries", type=int, default=300, help="similar_texts lookups timed")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="only time similar_texts against the index a run with the same --reports made",
+    )
     args = parser.parse_args()
     if args.quick:
         args.reports = 50_000
@@ -629,6 +634,14 @@ def main() -> None:
         f"{args.processes} processes, into {urlsplit(url).path[1:]}",
         flush=True,
     )
+    if args.latency_only:
+        from anxuan.integrity.models import TextPrint
+
+        if TextPrint.objects.count() != args.reports:
+            raise SystemExit(f"the index does not hold {args.reports:,} reports")
+        data = {"similar_texts_ms": lookup_latency(args)}
+        print(json.dumps(data, indent=2))
+        return
     data = {"indexing": index_all(url, args)}
     data["sizes"] = sizes()
     print(json.dumps(data, ensure_ascii=False, indent=2), flush=True)
