@@ -1,7 +1,7 @@
 """A national Safety Production Month on PostgreSQL, built with COPY in minutes: the data
 the B3 benchmark (board and roll-ups for a province and the nation) runs on.
 
-  .venv/bin/python bench/national_data.py [--scale 1.0] [--seed 1] [--fresh]
+  .venv/bin/python bench/national_data.py [--scale 1.0] [--seed 1] [--fresh] [--integrity]
   .venv/bin/python bench/national_data.py --check
 
 At scale 1.0: a nation office, 31 provinces, ~330 cities, ~2 800 counties, ~38 000 towns
@@ -19,6 +19,19 @@ end, which also checks every reference. COPY bypasses the services that keep the
 tallies, so `anxuan rollup --rebuild` recounts them afterwards (skipped, with a note, in a
 version of the app without it). The summary (counts, the campaigns to benchmark, the
 office logins) is printed and written to var/national.json.
+
+--integrity adds what the integrity worker would have stored for all of it, so that B4
+(reused photos) and B5 (copied text) run at national size: for every photo an EvidenceCheck
+(checked, no EXIF facts) and its stored fingerprints, 1 FULL and 9 VIEW as
+fingerprints.photo_facts stores them (random 64-bit values, the views a few bits from the
+full one, with their parts from integrity.index.parts in the columns the Fingerprint model
+has), and for every version the TextPrint and TextBand rows of its report text and activity
+descriptions: the real MinHash signatures of the generated texts, the campaign's theme and
+titles removed as check_texts removes them (texts too short to judge get none, as in the
+app). It is off by default because it is slow: the signatures take ~0.2 ms a text in one
+process (~1.5 million texts at scale 1.0, ~1.1 million long enough to sign: ~5 minutes) and
+the fingerprints are ~11 million rows (scale 0.05 took 20 s for the texts, 4 s for the
+fingerprints).
 
 --check compares the app's own board and roll-ups (anxuan.rollup.board/rollup) for the
 campaigns in var/national.json with counts computed here in plain SQL.
@@ -113,6 +126,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--check", action="store_true", help="check the existing data instead of building"
     )
+    parser.add_argument(
+        "--integrity",
+        action="store_true",
+        help="also the photos' fingerprints and the texts' signatures (slow)",
+    )
     args = parser.parse_args()
     if not 0 < args.scale <= 3:
         parser.error("--scale must be in (0, 3]")
@@ -178,8 +196,9 @@ class Loader:
         self.next_ids[table] += 1
         return value
 
-    def copy(self, table: str, columns: str, rows: Iterable[tuple]) -> None:
-        """COPY `rows` (tuples in the order of `columns`, space-separated) into `table`."""
+    def copy(self, table: str, columns: str, rows: Iterable[tuple], quiet: bool = False) -> None:
+        """COPY `rows` (tuples in the order of `columns`, space-separated) into `table`;
+        `quiet` leaves out the line (for a table loaded in many parts)."""
         started = time.perf_counter()
         self.first_id(table)
         quoted = ", ".join(f'"{c}"' for c in columns.split())
@@ -193,7 +212,13 @@ class Loader:
                 n += 1
         self.counts[table] = self.counts.get(table, 0) + n
         self.timings[table] = self.timings.get(table, 0) + time.perf_counter() - started
-        print(f"  {table:<40} {n:>10,} rows {time.perf_counter() - started:7.1f} s", flush=True)
+        if not quiet:
+            print(f"  {table:<40} {n:>10,} rows {time.perf_counter() - started:7.1f} s", flush=True)
+
+    def report(self, table: str) -> None:
+        """The line of a table loaded in parts: its rows and seconds in all."""
+        n, seconds = self.counts.get(table, 0), self.timings.get(table, 0)
+        print(f"  {table:<40} {n:>10,} rows {seconds:7.1f} s", flush=True)
 
     def move_sequences(self) -> None:
         """Let the app's own inserts continue after the ids assigned here."""
@@ -987,6 +1012,178 @@ class ReportTables:
         )
 
 
+# ---------------------------------------------------------------- integrity
+
+
+VIEWS = 9  # fingerprints.CROP_STEPS ** 2 stored crops beside the full picture
+TEXT_CHUNK = 20_000  # versions signed, then copied, at a time
+
+
+class IntegrityTables:
+    """What the integrity worker stores for the reports' photos and texts (--integrity)."""
+
+    def __init__(self, tables: ReportTables) -> None:
+        self.tables, self.loader = tables, tables.loader
+
+    def load(self) -> None:
+        self.load_checks()
+        self.load_fingerprints()
+        self.load_texts()
+
+    @staticmethod
+    def columns(model) -> list[str]:
+        return [f.column for f in model._meta.fields]
+
+    def load_checks(self) -> None:
+        from anxuan.integrity.enums import CheckState
+        from anxuan.integrity.models import EvidenceCheck
+
+        table, cols = EvidenceCheck._meta.db_table, self.columns(EvidenceCheck)
+
+        def row(attachment: int, uploaded: datetime) -> tuple:
+            values = {
+                "id": self.loader.take_id(table),
+                "attachment_id": attachment,
+                "material_id": None,
+                "state": CheckState.CHECKED.value,
+                "reason": "",
+                "taken_at": None,
+                "latitude": None,
+                "longitude": None,
+                "checked_at": uploaded + timedelta(minutes=1),
+            }
+            return tuple(values[c] for c in cols)
+
+        self.loader.copy(
+            table,
+            " ".join(cols),
+            (row(pk, uploaded) for r in self.tables.reports for pk, uploaded in r.photos),
+        )
+
+    def load_fingerprints(self) -> None:
+        """1 FULL and VIEWS VIEW prints per photo; a view is 1 to 10 bits from the full
+        print, as a 90 % crop's pHash mostly is. The part columns are the model's (p0, p1,
+        …), filled from integrity.index.parts, whatever their number."""
+        from anxuan.integrity.fingerprints import FULL, VIEW, signed
+        from anxuan.integrity.index import parts
+        from anxuan.integrity.models import Fingerprint
+
+        table, cols = Fingerprint._meta.db_table, self.columns(Fingerprint)
+        part_cols = sorted(
+            (c for c in cols if c[0] == "p" and c[1:].isdigit()), key=lambda c: int(c[1:])
+        )
+        if len(parts(0)) != len(part_cols):
+            raise SystemExit(f"index.parts gives {len(parts(0))} parts, the model {part_cols}")
+        rng = random.Random(self.tables.seed << 8 | 11)
+
+        def row(attachment: int, role: str, bits: int) -> tuple:
+            value = signed(bits)
+            values = {
+                "id": self.loader.take_id(table),
+                "attachment_id": attachment,
+                "material_id": None,
+                "role": role,
+                "value": value,
+                "at": None,
+                **dict(zip(part_cols, parts(value), strict=True)),
+            }
+            return tuple(values[c] for c in cols)
+
+        def rows() -> Iterator[tuple]:
+            for r in self.tables.reports:
+                for pk, _uploaded in r.photos:
+                    full = rng.getrandbits(64)
+                    yield row(pk, FULL, full)
+                    for _ in range(VIEWS):
+                        flips = sum(1 << b for b in rng.sample(range(64), rng.randint(1, 10)))
+                        yield row(pk, VIEW, full ^ flips)
+
+        self.loader.copy(table, " ".join(cols), rows())
+
+    def load_texts(self) -> None:
+        """The report text's and the activity descriptions' signatures of every version,
+        with their band keys, TEXT_CHUNK versions at a time."""
+        from anxuan.integrity import fingerprints
+        from anxuan.integrity.enums import TextSource
+        from anxuan.integrity.models import TextBand, TextPrint
+
+        print_table, print_cols = TextPrint._meta.db_table, self.columns(TextPrint)
+        band_table, band_cols = TextBand._meta.db_table, self.columns(TextBand)
+        shared_of: dict[int, frozenset[str]] = {}
+
+        def shared(campaign: PlannedCampaign) -> frozenset[str]:
+            """The theme and titles of the campaign and those above (check_texts' passages
+            without an office's own: the generator makes none)."""
+            if campaign.id not in shared_of:
+                from anxuan.campaigns.blueprints import SAFETY_MONTH
+
+                passages, node = [], campaign
+                while node is not None:
+                    passages += [SAFETY_MONTH.theme, node.title]
+                    node = node.parent
+                shared_of[campaign.id] = fingerprints.shared_shingles(passages)
+            return shared_of[campaign.id]
+
+        started = time.perf_counter()
+        signing = 0.0
+        chunk: list[tuple] = []
+
+        def flush() -> None:
+            prints, bands = [], []
+            for version, org_id, source, sig in chunk:
+                pk = self.loader.take_id(print_table)
+                values = {
+                    "id": pk,
+                    "source": source,
+                    "version_id": version,
+                    "material_id": None,
+                    "organization_id": org_id,
+                    "year": YEAR,
+                    "values": sig.to_bytes(),
+                    "size": sig.size,
+                }
+                prints.append(tuple(values[c] for c in print_cols))
+                for key in sig.bands:
+                    band = {"id": self.loader.take_id(band_table), "text_id": pk, "key": key}
+                    bands.append(tuple(band[c] for c in band_cols))
+            self.loader.copy(print_table, " ".join(print_cols), prints, quiet=True)
+            self.loader.copy(band_table, " ".join(band_cols), bands, quiet=True)
+            chunk.clear()
+
+        for r, pk, _number, _at, c in self.tables.versions():
+            # In the order version.activities gives them: held_on, then id (the load order).
+            held = sorted(c.activities, key=lambda a: a["held_on"])
+            descriptions = "\n".join(a["description"] for a in held if a["description"])
+            common = shared(r.unit.campaign)
+            t0 = time.perf_counter()
+            for source, text in (
+                (TextSource.REPORT, c.text),
+                (TextSource.ACTIVITIES, descriptions),
+            ):
+                sig = fingerprints.signature(text, common)
+                if sig is not None:
+                    chunk.append((pk, r.unit.org.id, source.value, sig))
+            signing += time.perf_counter() - t0
+            if len(chunk) >= TEXT_CHUNK:
+                flush()
+        flush()
+        self.loader.report(print_table)
+        self.loader.report(band_table)
+        print(
+            f"  {'(text signatures)':<51} {signing:7.1f} s of "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
+
+
+INTEGRITY_LOADED = [
+    "integrity_evidencecheck",
+    "integrity_fingerprint",
+    "integrity_textprint",
+    "integrity_textband",
+]
+
+
 # ---------------------------------------------------------------- build, summary, check
 
 
@@ -1006,13 +1203,15 @@ LOADED = [
 ]
 
 
-def build(scale: float, seed: int) -> dict:
-    """Everything in one transaction; returns the summary."""
+def build(scale: float, seed: int, integrity: bool = False) -> dict:
+    """Everything in one transaction (the integrity tables too with `integrity`); returns
+    the summary."""
     from django.db import connection, transaction
 
     loader = Loader()
     rng = random.Random(seed)
-    with transaction.atomic(), DeferredChecks(connection, LOADED):
+    tables = LOADED + INTEGRITY_LOADED if integrity else LOADED
+    with transaction.atomic(), DeferredChecks(connection, tables):
         t0 = time.perf_counter()
         tree = build_tree(loader, rng, scale)
         people = make_people(loader, Names(rng), tree)
@@ -1026,7 +1225,10 @@ def build(scale: float, seed: int) -> dict:
         t0 = time.perf_counter()
         reports = plan_reports(loader, rng, units, cat)
         print(f"  {'(reports planned)':<51} {time.perf_counter() - t0:7.1f} s", flush=True)
-        ReportTables(loader, seed, reports, cat).load()
+        report_tables = ReportTables(loader, seed, reports, cat)
+        report_tables.load()
+        if integrity:
+            IntegrityTables(report_tables).load()
         loader.move_sequences()
     return summary(loader, tree, campaigns, people, scale, seed)
 
@@ -1210,7 +1412,7 @@ def main() -> None:
     if Organization.objects.exists():
         raise SystemExit(f"{urlsplit(url).path[1:]} already holds organisations: use --fresh")
     print(f"building scale {args.scale} seed {args.seed} into {urlsplit(url).path[1:]}")
-    data = build(args.scale, args.seed)
+    data = build(args.scale, args.seed, integrity=args.integrity)
     print(f"  {'ANALYZE':<51} {analyze():7.1f} s")
     data["rollup"] = maybe_rollup()
     print(f"  {'ANALYZE (with the tallies)':<51} {analyze():7.1f} s")

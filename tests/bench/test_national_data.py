@@ -1,9 +1,11 @@
 """bench/national_data.py at scale 0.02 (~3 000 units, ~14 000 reports): what it loads with
 COPY has the shape the app's own services give a linked campaign, and the app's board and
-roll-ups count it (once the tallies are recounted) as plain SQL does."""
+roll-ups count it (once the tallies are recounted) as plain SQL does; with --integrity (at
+scale 0.01) the integrity rows are those the worker stores."""
 
 import importlib.util
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -11,9 +13,13 @@ import pytest
 
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Participant, Requirement
+from anxuan.integrity import checks, fingerprints, index
+from anxuan.integrity.enums import CheckState, TextSource
+from anxuan.integrity.fingerprints import FULL, VIEW
+from anxuan.integrity.models import EvidenceCheck, Fingerprint, TextBand, TextPrint
 from anxuan.orgs import services as org_services
 from anxuan.orgs.enums import OrgKind, Role
-from anxuan.reports.models import Submission
+from anxuan.reports.models import Attachment, Submission, SubmissionVersion
 
 # The generator loads with COPY: PostgreSQL only (tests/conftest.py leaves it out elsewhere).
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
@@ -118,3 +124,46 @@ def test_board_and_rollups_count_as_sql_does(national, summary):
     national.maybe_rollup()  # the tallies are recounted after the bulk load
     for level, campaign_id in summary["campaigns"].items():
         assert national.mismatches(level, campaign_id) == []
+
+
+def test_integrity_rows_are_what_the_worker_stores(national):
+    """--integrity: 1 FULL and 9 VIEW prints per photo with the parts index.parts gives, a
+    check per photo, and the signatures check_texts would store, found by similar_texts."""
+    national.build(0.01, seed=3, integrity=True)
+    photos = Attachment.objects.count()
+    assert photos > 0
+    assert EvidenceCheck.objects.filter(state=CheckState.CHECKED).count() == photos
+    roles = Counter(Fingerprint.objects.values_list("attachment_id", "role"))
+    assert set(roles.values()) == {1, 9}
+    assert Counter(role for _attachment, role in roles) == {FULL: photos, VIEW: photos}
+    part_names = [
+        f.name for f in Fingerprint._meta.fields if f.name[0] == "p" and f.name[1:].isdigit()
+    ]
+    for value, *stored in Fingerprint.objects.values_list("value", *part_names):
+        assert tuple(stored) == index.parts(value)
+
+    expected, shared_of = {}, {}
+    versions = SubmissionVersion.objects.select_related(
+        "submission__participant__campaign"
+    ).prefetch_related("activities")
+    for version in versions:
+        campaign = version.submission.participant.campaign
+        if campaign.pk not in shared_of:
+            passages = checks.shared_passages(campaign, checks.rules_for(campaign))
+            shared_of[campaign.pk] = fingerprints.shared_shingles(passages)
+        shared = shared_of[campaign.pk]
+        for source, text in checks.version_texts(version).items():
+            signature = fingerprints.signature(text, shared)
+            if signature is not None:
+                expected[version.pk, source] = (signature, text, shared)
+    stored = {(t.version_id, t.source): t for t in TextPrint.objects.all()}
+    assert stored.keys() == expected.keys()
+    assert {source for _pk, source in stored} == {TextSource.REPORT, TextSource.ACTIVITIES}
+    for key, (signature, text, shared) in list(expected.items())[:50]:
+        mine = stored[key]
+        assert bytes(mine.values) == signature.to_bytes()
+        bands = sorted(TextBand.objects.filter(text=mine).values_list("key", flat=True))
+        assert bands == sorted(signature.bands)
+        own = frozenset(fingerprints.shingles(text) - shared)
+        found = checks.similar_texts(signature, own, shared, 0.8)
+        assert mine.pk in [text.pk for text, _score in found]
