@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from anxuan.campaigns.models import Campaign
@@ -42,6 +42,9 @@ from anxuan.reports.models import Attachment, Submission, SubmissionVersion
 log = logging.getLogger(__name__)
 
 MAX_MATCHES = 3  # other items flagged against one item, nearest first
+# Texts alike reports made from the same template share single band keys by thousands; a
+# pair at the threshold 0.8 shares fewer than two of the 25 keys once in 1 600 (B5).
+MIN_BANDS = 2
 ESTIMATE_MARGIN = 0.15  # MinHash estimates this far below the threshold are compared exactly
 CLOCK_SLACK = timedelta(hours=1)  # a camera's clock may run this much ahead
 EARTH_KM = 6371.0
@@ -326,10 +329,17 @@ def similar_texts(
     signature: fingerprints.Signature, own: frozenset[str], shared: frozenset[str], threshold: float
 ) -> list[tuple[TextPrint, float]]:
     """Stored texts whose shingles, less the shared ones, share at least `threshold` of their
-    union with `own` (exact Jaccard similarity). The band keys give the candidates; only
-    those whose MinHash estimate is near enough are loaded and compared exactly, so that a
-    pair at the threshold is not flagged or missed by the estimate's noise."""
-    banded = TextBand.objects.filter(key__in=signature.bands).values("text_id")
+    union with `own` (exact Jaccard similarity). Texts sharing MIN_BANDS band keys are the
+    candidates; only those whose MinHash estimate is near enough are loaded and compared
+    exactly, so that a pair at the threshold is not flagged or missed by the estimate's
+    noise."""
+    banded = (
+        TextBand.objects.filter(key__in=signature.bands)
+        .values("text_id")
+        .annotate(keys=Count("*"))
+        .filter(keys__gte=MIN_BANDS)
+        .values("text_id")
+    )
     near = [
         pk
         for pk, values in TextPrint.objects.filter(pk__in=banded).values_list("pk", "values")

@@ -240,7 +240,8 @@ class TextBand(models.Model):
     key = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["key"], name="textband_key")]
+        # With the text: a lookup counts shared keys per text from the index alone.
+        indexes = [models.Index(fields=["key", "text"], name="textband_key")]
 
     def __str__(self) -> str:
         return f"{self.key:#x}"

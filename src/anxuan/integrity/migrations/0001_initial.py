@@ -736,6 +736,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="textband",
-            index=models.Index(fields=["key"], name="textband_key"),
+            index=models.Index(fields=["key", "text"], name="textband_key"),
         ),
     ]
