@@ -72,7 +72,7 @@ def _gradient(size: tuple[int, int], top: Colour, bottom: Colour) -> Image.Image
     width, height = size
     t = np.linspace(0.0, 1.0, height)[:, None, None]
     rows = (1 - t) * np.array(top, dtype=np.float32) + t * np.array(bottom, dtype=np.float32)
-    return Image.fromarray(np.repeat(rows, width, axis=1).astype(np.uint8))
+    return Image.fromarray(rows.astype(np.uint8)).resize((width, height), Image.Resampling.NEAREST)
 
 
 def _texture(r: random.Random, size: tuple[int, int], colour: Colour) -> Image.Image:
@@ -390,7 +390,7 @@ def scene(seed: int, size: tuple[int, int]) -> Image.Image:
     r.choice(LAYOUTS)(image, r, pal)
     if r.random() < 0.7:
         _shapes(image, r, pal)
-    if r.random() < 0.2:
+    if r.random() < 0.1:
         image = image.filter(ImageFilter.GaussianBlur(r.uniform(0.5, 2.0)))
     if r.random() < 0.5:  # vignette and a colour cast
         ys, xs = np.mgrid[0:64, 0:64]
@@ -417,7 +417,7 @@ def _noise_tile() -> Image.Image:
 
 
 def photo_size(r: random.Random) -> tuple[int, int]:
-    long = r.randrange(800, 1601)
+    long = r.randrange(800, 1401)
     ratio = r.choice((4 / 3, 16 / 9, 3 / 2, 1.0))
     short = int(long / ratio)
     return (long, short) if r.random() < 0.75 else (short, long)
@@ -449,7 +449,7 @@ def genuine_photo(seed: int) -> tuple[bytes, str]:
     """(file bytes, format) of genuine photo `seed`: mostly JPEG, now and then HEIC."""
     r = random.Random(seed * 7919 + 1)
     image = scene(seed, photo_size(r))
-    fmt = "HEIF" if r.random() < 0.02 else "JPEG"
+    fmt = "HEIF" if r.random() < 0.01 else "JPEG"
     return encode_photo(image, fmt, r.randrange(75, 96), exif_for(r)), fmt
 
 
@@ -797,12 +797,14 @@ def trimmed(frames: list[Image.Image], video: Video, r: random.Random) -> tuple[
     return data, len(kept) / video.fps, f"{how} -{skip / video.fps:.1f}s/-{drop / video.fps:.1f}s"
 
 
-def still(frames: list[Image.Image], r: random.Random) -> bytes:
-    """A frame saved as a photo (a screenshot of the player or an editor's export)."""
-    picture = frames[r.randrange(len(frames))]
+def still(frames: list[Image.Image], r: random.Random) -> tuple[bytes, int]:
+    """A frame saved as a photo (a screenshot of the player or an editor's export); returns
+    (bytes, the frame's number)."""
+    number = r.randrange(len(frames))
+    picture = frames[number]
     if r.random() < 0.5:
         picture = picture.resize((picture.width * 2, picture.height * 2))
-    return encode_photo(picture, r.choice(("JPEG", "PNG")), r.randrange(70, 95))
+    return encode_photo(picture, r.choice(("JPEG", "PNG")), r.randrange(70, 95)), number
 
 
 # Texts -----------------------------------------------------------------------------------
