@@ -127,6 +127,16 @@ def test_a_near_copy_is_found_and_a_far_one_is_not(material):
     ]
 
 
+@pytest.mark.parametrize("extreme", [-(2**63), 2**63 - 1, 0, -1])
+def test_the_extreme_values_a_flat_picture_hashes_to_are_looked_up(material, extreme):
+    # A flat picture's pHash is often only the sign bit: -2**63 as a signed bigint.
+    stored, near = store(material, [Print(FULL, extreme), Print(FULL, flipped(extreme, [3]))])
+
+    hits = index.nearby([Print(FULL, extreme)], 2)
+
+    assert [(hit.fingerprint_id, hit.distance) for hit in hits] == [(stored.id, 0), (near.id, 1)]
+
+
 def test_a_looked_up_role_only_meets_the_stored_roles_it_may(material):
     value = fingerprints.signed(0xFEDC_BA98_7654_3210)
     full, view, frame = store(

@@ -133,9 +133,11 @@ def _statement(probed: tuple[str, ...]) -> str:
     table = connection.ops.quote_name(Fingerprint._meta.db_table)
     # `value # q` is the xor of two bigints; as bit(64) its bit_count is the distance. Every
     # column a branch reads is in the index fingerprint_p<i>: an index-only scan.
+    # The parameters are bracketed: bound client-side, -2**63 would read -(2**63::bigint).
     branch = (
-        f"SELECT id FROM {table} WHERE {{part}} = ANY(%s::integer[])"  # noqa: S608
-        " AND role = ANY(%s::text[]) AND bit_count((value # %s::bigint)::bit(64)) <= %s::integer"
+        f"SELECT id FROM {table} WHERE {{part}} = ANY((%s)::integer[])"  # noqa: S608
+        " AND role = ANY((%s)::text[])"
+        " AND bit_count((value # (%s)::bigint)::bit(64)) <= (%s)::integer"
     )
     union = "\nUNION ALL\n".join(branch.format(part=part) for part in probed)
     return (
