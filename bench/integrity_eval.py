@@ -1,7 +1,7 @@
 """Planted-set evaluation of the integrity app's formalism detection: reused photos, reused
 videos and copied text.
 
-  .venv/bin/python bench/integrity_eval.py [--quick] [--seed 1] [--processes 2] [--radius 8]
+  .venv/bin/python bench/integrity_eval.py [--quick] [--seed 1] [--processes 2] [--radius 10]
                                            [--keep]
 
 Builds a planted set in a temporary directory (bench/integrity_planted.py): genuine,
@@ -99,12 +99,17 @@ def photo_task(job: tuple[int, int, int | None]) -> dict[str, Any]:
     data, fmt = planted.genuine_photo(seed)
     path = folder / f"{index:05d}.{'heic' if fmt == 'HEIF' else 'jpg'}"
     path.write_bytes(data)
-    out: dict[str, Any] = {"index": index, "fmt": fmt, "prints": _photo_prints(path)}
+    out: dict[str, Any] = {
+        "index": index,
+        "fmt": fmt,
+        "path": str(path),
+        "prints": _photo_prints(path),
+    }
     if copy_seed is not None:
         copy, edits = planted.photo_copy(data, fmt, copy_seed)
         copy_path = folder / f"{index:05d}-copy.bin"
         copy_path.write_bytes(copy)
-        out["copy"] = {"edits": edits, "prints": _photo_prints(copy_path)}
+        out["copy"] = {"edits": edits, "path": str(copy_path), "prints": _photo_prints(copy_path)}
     return out
 
 
@@ -125,6 +130,7 @@ def video_task(job: tuple[int, int]) -> dict[str, Any]:
         "index": index,
         "seconds": video.seconds,
         "size": video.size,
+        "path": str(path),
         "prints": _video_prints(path),
         "copies": [],
     }
@@ -136,6 +142,7 @@ def video_task(job: tuple[int, int]) -> dict[str, Any]:
         {
             "kind": "re-encoded",
             "how": how,
+            "path": str(folder / f"{index:04d}-reencoded.video"),
             "prints": _video_prints(folder / f"{index:04d}-reencoded.video"),
         }
     )
@@ -145,6 +152,7 @@ def video_task(job: tuple[int, int]) -> dict[str, Any]:
         {
             "kind": "trimmed",
             "how": how,
+            "path": str(folder / f"{index:04d}-trimmed.video"),
             "kept": kept,
             "prints": _video_prints(folder / f"{index:04d}-trimmed.video"),
         }
@@ -156,6 +164,7 @@ def video_task(job: tuple[int, int]) -> dict[str, Any]:
             "kind": "still (photo)",
             "how": f"frame at {number / video.fps:.1f}s",
             "at": number / video.fps,
+            "path": str(folder / f"{index:04d}-still.img"),
             "prints": _photo_prints(folder / f"{index:04d}-still.img"),
         }
     )
@@ -180,12 +189,70 @@ def lookup_task(job: tuple[int, list[tuple[Any, list[PrintTuple]]]]) -> list[tup
     for key, prints in items:
         met: dict[int, list[Any]] = {}
         for hit in index.nearby([Print(role, value, at) for role, value, at in prints], radius):
-            entry = met.setdefault(hit.attachment_id, [hit.distance, set()])
+            # Nearest first: the first hit's times are where the second look looks.
+            entry = met.setdefault(hit.attachment_id, [hit.distance, set(), hit.query.at, hit.at])
             entry[0] = min(entry[0], hit.distance)
             if hit.role == FRAME:
                 entry[1].add(hit.fingerprint_id)
-        answers.append((key, {aid: (d, len(frames)) for aid, (d, frames) in met.items()}))
+        answers.append(
+            (key, {aid: (d, len(frames), q_at, at) for aid, (d, frames, q_at, at) in met.items()})
+        )
     return answers
+
+
+Picture = tuple[str, float | None]  # a file, and for a video the frame's time
+
+
+def same_task(pair: tuple[Picture, Picture]) -> tuple[tuple[Picture, Picture], float | None]:
+    """compare.same_picture of two photos or video frames, as check_media's second look;
+    None when one of them cannot be read."""
+    from anxuan.integrity import compare, fingerprints
+
+    def picture(path: str, at: float | None) -> Any:
+        if at is not None:
+            return fingerprints.video_picture(path, at)
+        with open(path, "rb") as file:
+            return fingerprints.work_picture(file)
+
+    try:
+        return pair, compare.same_picture(picture(*pair[0]), picture(*pair[1]))
+    except fingerprints.Unreadable:
+        return pair, None
+
+
+def second_look(
+    pool: Any, found: dict[Any, dict], queries: dict[Any, Picture], paths: dict[int, str]
+) -> tuple[int, int]:
+    """check_media's second look: of the items each query met, drop those that
+    compare.same_picture does not call one picture with it (a video meeting a video is
+    judged by its frames instead). `queries` gives a query's file and whether it is a
+    video (time 0.0) or a photo (None); `paths` every stored item's file. Returns (pairs
+    looked at, dropped)."""
+    from anxuan.integrity.compare import SAME_PICTURE
+
+    def pair(key: Any, aid: int, q_at: float | None, at: float | None) -> tuple | None:
+        path, video = queries[key]
+        if aid not in paths or paths[aid] == path or (video is not None and aid >= VIDEO_BASE):
+            return None
+        return (path, q_at if video is not None else None), (
+            paths[aid],
+            at if aid >= VIDEO_BASE else None,
+        )
+
+    looks = {
+        key: {aid: pair(key, aid, entry[2], entry[3]) for aid, entry in met.items()}
+        for key, met in found.items()
+        if key in queries
+    }
+    todo = sorted({p for by_aid in looks.values() for p in by_aid.values() if p is not None})
+    scores = dict(pool.imap_unordered(same_task, todo, chunksize=4))
+    dropped = 0
+    for key, by_aid in looks.items():
+        for aid, p in by_aid.items():
+            if p is not None and (scores[p] is None or scores[p] < SAME_PICTURE):
+                del found[key][aid]
+                dropped += 1
+    return len(todo), dropped
 
 
 def signature_task(job: tuple[list[str], frozenset[str]]) -> list[tuple[bytes, list[int]] | None]:
@@ -275,7 +342,7 @@ def _flagged_against(
 ) -> dict[int, int]:
     """check_media's rule over the attachments one item met: {other id: nearest bits}."""
     out = {}
-    for aid, (bits, frames) in met.items():
+    for aid, (bits, frames, _, _) in met.items():
         if aid == own:
             continue
         if query_video and aid >= VIDEO_BASE and frames < video_frames:
@@ -337,6 +404,8 @@ def run_media(args: argparse.Namespace, pool: Any, report: Report) -> None:
         for i in range(n_photos)
     ]
     photos, failures = {}, []
+    paths: dict[int, str] = {}  # every stored photo's and video's file
+    query_paths: dict[Any, Picture] = {}
     copies: list[tuple[int, list[str], list[PrintTuple]]] = []
     for done in pool.imap_unordered(photo_task, jobs, chunksize=8):
         aid = done["index"] + 1
@@ -344,7 +413,10 @@ def run_media(args: argparse.Namespace, pool: Any, report: Report) -> None:
             failures.append(f"photo {aid}: {done['prints']}")
             continue
         photos[aid] = done["prints"]
+        paths[aid] = done["path"]
+        query_paths[("photo", aid)] = (done["path"], None)
         if "copy" in done:
+            query_paths[("photo copy", len(copies))] = (done["copy"]["path"], None)
             if isinstance(done["copy"]["prints"], str):
                 failures.append(
                     f"copy of photo {aid} {done['copy']['edits']}: {done['copy']['prints']}"
@@ -360,6 +432,8 @@ def run_media(args: argparse.Namespace, pool: Any, report: Report) -> None:
             failures.append(f"sample {done['path']}: {done['prints']}")
         else:
             photos[done["index"]] = done["prints"]
+            paths[done["index"]] = done["path"]
+            query_paths[("photo", done["index"])] = (done["path"], None)
     photo_build = time.monotonic() - started
 
     started = time.monotonic()
@@ -374,6 +448,7 @@ def run_media(args: argparse.Namespace, pool: Any, report: Report) -> None:
             continue
         videos[aid] = done["prints"]
         video_info[aid] = done
+        paths[aid] = done["path"]
         for copy in done["copies"]:
             if isinstance(copy["prints"], str):
                 failures.append(f"{copy['kind']} of video {aid}: {copy['prints']}")
@@ -392,9 +467,22 @@ def run_media(args: argparse.Namespace, pool: Any, report: Report) -> None:
     photo_found = lookups(pool, args.radius, queries)
     photo_lookup = time.monotonic() - started
     started = time.monotonic()
+    looked, dropped = second_look(pool, photo_found, query_paths, paths)
+    look_time = time.monotonic() - started
+    report.notes.append(
+        f"photos: second look (compare.same_picture) at {looked} pairs, {dropped} dropped "
+        f"as not one picture, {look_time:.0f}s"
+    )
+    started = time.monotonic()
     queries = [(("video", aid), p) for aid, p in videos.items()]
     queries += [(("video copy", k), c["prints"]) for k, (_, c) in enumerate(video_copies)]
     video_found = lookups(pool, args.radius, queries)
+    video_queries: dict[Any, Picture] = {("video", aid): (paths[aid], 0.0) for aid in videos}
+    video_queries.update(
+        (("video copy", k), (c["path"], None if c["kind"] == "still (photo)" else 0.0))
+        for k, (_, c) in enumerate(video_copies)
+    )
+    second_look(pool, video_found, video_queries, paths)
     video_lookup = time.monotonic() - started
 
     # Photos.
@@ -425,7 +513,10 @@ def run_media(args: argparse.Namespace, pool: Any, report: Report) -> None:
             if not ok:
                 missed_bits[edit].append(best)
     photo_time = (
-        photo_build + photo_lookup + store_time * len(photos) / max(1, len(photos) + len(videos))
+        photo_build
+        + photo_lookup
+        + look_time
+        + store_time * len(photos) / max(1, len(photos) + len(videos))
     )
     report.rows.append(
         Row(
@@ -730,7 +821,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="about a tenth of the sizes")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--radius", type=int, default=8, help="Rules.photo_radius (bits)")
+    parser.add_argument("--radius", type=int, default=10, help="Rules.photo_radius (bits)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--only", choices=("media", "texts"), help="run one part only")
     args = parser.parse_args()

@@ -1,9 +1,11 @@
 """Every kind of flag, found by the worker in reports submitted through the services."""
 
+import random
+
 import pytest
 from PIL import Image, ImageDraw
 
-from anxuan.integrity import checks, fingerprints, services
+from anxuan.integrity import checks, compare, fingerprints, services
 from anxuan.integrity.enums import CheckState, FlagKind, FlagState, Severity
 from anxuan.integrity.models import EvidenceCheck, Flag, Rules, UnitPlace
 from anxuan.reports.models import Attachment
@@ -42,6 +44,39 @@ def test_a_photo_reused_by_another_unit_is_flagged_on_the_later_report(county, w
     assert flag.severity == Severity.HIGH
     assert flag.other_attachment == first.attachments.get()
     assert flag.state == FlagState.OPEN
+    assert flag.details["same_picture"] >= compare.SAME_PICTURE  # the second look agreed
+
+
+def notice(seed: int) -> Image.Image:
+    """A notice on a wall: one background, one white sheet in one place, and lines of
+    writing that differ with `seed`, as two towns' photos of their notices do."""
+    r = random.Random(seed)
+    image = Image.new("RGB", (800, 600), (150, 40, 110))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([420, 120, 760, 560], fill=(250, 250, 245))
+    for row in range(18):
+        x = 440
+        while x < 730:
+            width = r.randrange(8, 40)
+            draw.rectangle([x, 140 + row * 23, x + width, 152 + row * 23], fill=(30, 30, 30))
+            x += width + r.randrange(4, 12)
+    return image
+
+
+def test_two_alike_notices_meet_in_the_index_but_are_not_one_picture(county, worker):
+    a, b = notice(1), notice(2)
+    nearest = min(
+        fingerprints.distance(p.value, q.value)
+        for p in fingerprints.picture_prints(a.copy())
+        for q in fingerprints.picture_prints(b.copy())
+        if p.role == fingerprints.FULL and q.role in fingerprints.STORED_ROLES
+    )
+    assert nearest <= Rules._meta.get_field("photo_radius").default  # the index meets them
+    week1 = factories.weekly_period(county.campaign, 1)
+    submit(county.town_liaison, county.participant, week1, files=[photo_file(a)])
+    submit(county.other_liaison, county.other_participant, week1, files=[photo_file(b)])
+    worker()
+    assert not Flag.objects.exists()
 
 
 def test_different_photos_and_a_report_checked_twice_raise_nothing_twice(county, worker):

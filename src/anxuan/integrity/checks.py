@@ -23,7 +23,7 @@ from django.utils import timezone
 from anxuan.campaigns.models import Campaign
 from anxuan.core.files import PHOTO, VIDEO
 from anxuan.core.models import StoredFile
-from anxuan.integrity import fingerprints, index
+from anxuan.integrity import compare, fingerprints, index
 from anxuan.integrity.enums import CheckState, FlagKind, Severity, TextSource
 from anxuan.integrity.fingerprints import FRAME, Print, Unreadable
 from anxuan.integrity.models import (
@@ -136,6 +136,42 @@ def _earlier(mine: tuple[datetime, int], other: tuple[datetime, int]) -> bool:
     return other < mine
 
 
+def _picture(stored: StoredFile, at: float | None) -> Any:
+    """The picture of a stored photo, or of a video's frame at `at` seconds, for the second
+    look; None when it cannot be read."""
+    try:
+        with default_storage.open(stored.storage_name, "rb") as file:
+            if stored.kind == VIDEO:
+                return fingerprints.video_picture(file, at or 0.0)
+            return fingerprints.work_picture(file)
+    except (Unreadable, OSError):
+        return None
+
+
+class _SecondLook:
+    """compare.same_picture of one item against others, each picture of it read once. A
+    video's picture is its frame at the time of the nearest print."""
+
+    def __init__(self, mine: Attachment) -> None:
+        self.mine = mine
+        self.pictures: dict[float | None, Any] = {}
+
+    def score(self, other: Attachment, best: index.Hit) -> float | None:
+        """The score when both can be read and they are one picture, else None."""
+        at = best.query.at if self.mine.kind == VIDEO else None
+        if at not in self.pictures:
+            self.pictures[at] = _picture(self.mine, at)
+        mine, theirs = self.pictures[at], _picture(other, best.at)
+        if mine is None or theirs is None:
+            return None
+        score = compare.same_picture(mine, theirs)
+        return score if score >= compare.SAME_PICTURE else None
+
+
+def _nearest(group: list[index.Hit]) -> int:
+    return min(hit.distance for hit in group)
+
+
 def check_media(
     version: SubmissionVersion, attachment: Attachment, facts: Facts, rules: Rules
 ) -> None:
@@ -159,17 +195,27 @@ def check_media(
         ):
             grouped[hit.attachment_id].append(hit)
     is_video = attachment.kind == VIDEO
+    second_look = _SecondLook(attachment)
     found = []
-    for other_id, group in grouped.items():
+    for other_id, group in sorted(
+        grouped.items(), key=lambda item: (_nearest(item[1]), others[item[0]])
+    ):
         other = by_id[other_id]
         # Distinct stored frames of the other video met (dense probes may meet one often).
         frames = {hit.fingerprint_id for hit in group if hit.role == FRAME}
         if is_video and other.kind == VIDEO and len(frames) < rules.video_frames:
             continue  # a few similar frames (a black screen, a title card) prove nothing
         best = min(group, key=lambda hit: hit.distance)
-        found.append((best.distance, others[other_id], other, best, len(frames)))
+        same = None
+        if not (is_video and other.kind == VIDEO):  # a photo met: look at the pictures
+            same = second_look.score(other, best)
+            if same is None:
+                continue  # alike layouts, not one picture
+        found.append((best.distance, others[other_id], other, best, len(frames), same))
+        if len(found) == MAX_MATCHES:
+            break
     found.sort(key=lambda item: (item[0], item[1]))
-    for bits, _, other, best, frame_count in found[:MAX_MATCHES]:
+    for bits, _, other, best, frame_count, same in found:
         same_unit = (
             other.submission.participant.organization_id
             == version.submission.participant.organization_id
@@ -189,6 +235,7 @@ def check_media(
                 "at": best.query.at,
                 "other_at": best.at,
                 "frames": frame_count,
+                "same_picture": None if same is None else round(same, 3),
                 "same_unit": same_unit,
             },
         )

@@ -1,14 +1,17 @@
 """Fingerprints of evidence, computed from the bytes alone: no database, no settings.
 
-Photos. A photo is turned upright by its EXIF orientation, shrunk, and uniform bars at its
-edges (a screenshot's status bar, letterboxing) are trimmed; then it gets 64-bit pHashes
-(ImageHash) of several views:
+Photos. A photo is turned upright by its EXIF orientation and shrunk; then it gets 64-bit
+pHashes (ImageHash) of several views:
 - FULL: the whole picture;
 - VIEW: crops of it at CROP_SCALE on a CROP_STEPS × CROP_STEPS grid, stored beside the full
   hash, so that a later copy cropped by up to 10 % lies near one of them;
-- PROBE: the picture mirrored, turned a quarter, half and three quarters, and with a strip
-  cut from its top or bottom (a status bar drawn over it). Probes are looked up but never
-  stored: they only need to meet a stored full hash.
+- PROBE: the picture mirrored, turned a quarter, half and three quarters, with a strip
+  cut from its top or bottom (a status bar drawn over it), and, mirrored and not, without
+  an even frame (a border, letterboxing) and without a phone's status bar and toolbar (a
+  screenshot). Probes are looked up but never stored: they only need to meet a stored
+  full hash. Trimming is for probes only: a stored print trimmed of flat sky would not
+  meet a copy whose border stopped the trimming.
+Pairs found within the radius are looked at again by compare.same_picture.
 A stored VIEW is only compared with a FULL hash looked up, and a PROBE only with stored FULL
 and FRAME hashes (`comparable`): two crops of unrelated photos are not evidence of anything.
 
@@ -62,8 +65,11 @@ WORK_SIZE = 512  # the picture is shrunk to this many pixels on its longer side 
 CROP_SCALE = 0.9
 CROP_STEPS = 3
 STRIP = 0.1  # the share of the height a status bar takes
-BAR_STD = 4.0  # a row or column this even (grey levels) is a bar
+BAR_STD = 4.0  # a row or column this even (grey levels) is a bar (video frames)
 MAX_TRIM = 0.25
+EVEN_SHARE, EVEN_TOLERANCE = 0.8, 14  # a frame's line: this share within this of its median
+PHONE_BAR_SHARE, PHONE_BAR_INK = 0.7, 24  # a phone bar's row: this share near black or white
+MAX_FRAME = 0.3  # the most a frame or a phone's bars may take of a side
 FRAME_EVERY = 1.0  # seconds between stored frames
 PROBES_PER_FRAME = 5  # looked-up frames per stored one
 MAX_FRAMES = 120
@@ -136,6 +142,57 @@ def trim_bars(image: Image.Image) -> Image.Image:
     return image.crop(box)
 
 
+def _even_frame(image: Image.Image, size: int = 128) -> Image.Image | None:
+    """`image` without a frame around it: edge lines whose pixels are mostly one colour
+    (a border, letterboxing, flat sky or wall), trimmed side after side until none is left;
+    None when nothing is trimmed."""
+    pixels = np.asarray(image.convert("RGB").resize((size, size)), dtype=np.int16)
+    top, bottom, left, right = 0, size, 0, size
+    limit = int(size * MAX_FRAME)
+
+    def even(line: Any) -> bool:
+        off = np.abs(line - np.median(line, axis=0)).max(axis=1)
+        return bool(np.mean(off <= EVEN_TOLERANCE) >= EVEN_SHARE)
+
+    changed = True
+    while changed:
+        changed = False
+        while top < limit and even(pixels[top, left:right]):
+            top, changed = top + 1, True
+        while size - bottom < limit and even(pixels[bottom - 1, left:right]):
+            bottom, changed = bottom - 1, True
+        while left < limit and even(pixels[top:bottom, left]):
+            left, changed = left + 1, True
+        while size - right < limit and even(pixels[top:bottom, right - 1]):
+            right, changed = right - 1, True
+    if (top, bottom, left, right) == (0, size, 0, size):
+        return None
+    width, height = image.size
+    k_w, k_h = width / size, height / size
+    return image.crop((int(left * k_w), int(top * k_h), int(right * k_w), int(bottom * k_h)))
+
+
+def _phone_bars(image: Image.Image, size: int = 256) -> Image.Image | None:
+    """`image` without a phone screenshot's status bar and toolbar: top and bottom rows that
+    are mostly black or mostly white, icons and clock allowed; None when there are none."""
+    grey = np.asarray(image.convert("L").resize((size, size)), dtype=np.int16)
+    limit = int(size * MAX_FRAME)
+
+    def bar(row: Any) -> bool:
+        dark, light = np.mean(row <= PHONE_BAR_INK), np.mean(row >= 255 - PHONE_BAR_INK)
+        return bool(max(dark, light) >= PHONE_BAR_SHARE)
+
+    top, bottom = 0, size
+    while top < limit and bar(grey[top]):
+        top += 1
+    while size - bottom < limit and bar(grey[bottom - 1]):
+        bottom -= 1
+    if (top, bottom) == (0, size):
+        return None
+    width, height = image.size
+    return image.crop((0, top * height // size, width, bottom * height // size))
+
+
 def _crops(image: Image.Image) -> Iterator[Image.Image]:
     width, height = image.size
     crop_w, crop_h = int(width * CROP_SCALE), int(height * CROP_SCALE)
@@ -159,12 +216,15 @@ def _probes(image: Image.Image) -> Iterator[Image.Image]:
     yield image.crop((0, strip, width, height))
     yield image.crop((0, 0, width, height - strip))
     yield image.crop((0, strip, width, height - strip))
+    for inner in (_even_frame(image), _phone_bars(image)):
+        if inner is not None:
+            yield inner
+            yield inner.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
 
 
 def picture_prints(image: Image.Image) -> list[Print]:
     """The prints of an upright RGB picture (see the module's docstring)."""
     image.thumbnail((WORK_SIZE, WORK_SIZE))
-    image = trim_bars(image)
     prints = [Print(FULL, _hash(image))]
     prints += [Print(VIEW, _hash(crop)) for crop in _crops(image)]
     prints += [Print(PROBE, _hash(probe)) for probe in _probes(image)]
@@ -190,20 +250,33 @@ def _gps(image: Image.Image) -> tuple[float | None, float | None]:
     return lat, lon
 
 
-def photo_facts(file: IO[bytes]) -> PhotoFacts:
-    """Prints, EXIF capture time and GPS position of a photo (JPEG, PNG, WebP, HEIC).
-    Raises Unreadable for a broken file or one with more pixels than the upload bound."""
+def _read_photo(file: IO[bytes]) -> tuple[Image.Image, PhotoFacts]:
+    """The upright RGB picture of a photo and its EXIF facts (no prints yet)."""
     try:
         with open_photo(file) as image:
             image.draft("RGB", (WORK_SIZE * 2, WORK_SIZE * 2))
-            taken_at = exif_taken_at(image)
-            latitude, longitude = _gps(image)
-            upright = ImageOps.exif_transpose(image).convert("RGB")
+            facts = PhotoFacts([], exif_taken_at(image), *_gps(image))
+            return ImageOps.exif_transpose(image).convert("RGB"), facts
     except Image.DecompressionBombError as exc:
         raise Unreadable(f"图片像素过多（{exc}），无法检查") from exc
     except (OSError, ValueError, SyntaxError) as exc:  # Pillow's errors for broken files
         raise Unreadable(f"图片已损坏或无法解码（{exc.__class__.__name__}）") from exc
-    return PhotoFacts(picture_prints(upright), taken_at, latitude, longitude)
+
+
+def photo_facts(file: IO[bytes]) -> PhotoFacts:
+    """Prints, EXIF capture time and GPS position of a photo (JPEG, PNG, WebP, HEIC).
+    Raises Unreadable for a broken file or one with more pixels than the upload bound."""
+    upright, facts = _read_photo(file)
+    facts.prints = picture_prints(upright)
+    return facts
+
+
+def work_picture(file: IO[bytes]) -> Image.Image:
+    """The picture the prints are taken of: upright, WORK_SIZE on its longer side at most
+    (what compare.same_picture is given). Raises Unreadable as photo_facts does."""
+    upright, _ = _read_photo(file)
+    upright.thumbnail((WORK_SIZE, WORK_SIZE))
+    return upright
 
 
 def video_prints(file: IO[bytes] | str) -> list[Print]:
@@ -248,6 +321,24 @@ def video_prints(file: IO[bytes] | str) -> list[Print]:
     if not prints:
         raise Unreadable("视频中没有可解码的画面")
     return prints
+
+
+def video_picture(file: IO[bytes] | str, at: float) -> Image.Image:
+    """The frame shown at `at` seconds (the first at or after it), shrunk as work_picture
+    shrinks a photo. Raises Unreadable when no frame that late can be decoded."""
+    try:
+        with av.open(file, mode="r") as container:
+            stream = container.streams.video[0]
+            if stream.time_base is not None:
+                container.seek(int(at / stream.time_base), stream=stream, backward=True)
+            for frame in container.decode(stream):
+                if float(frame.time or 0.0) + 1e-3 >= at:
+                    shown: Image.Image = frame.to_image()  # type: ignore[no-untyped-call]
+                    shown.thumbnail((WORK_SIZE, WORK_SIZE))
+                    return shown
+    except (av.error.FFmpegError, IndexError, ValueError) as exc:
+        raise Unreadable(f"视频已损坏或无法解码（{exc.__class__.__name__}）") from exc
+    raise Unreadable("视频中没有这一时刻的画面")
 
 
 # Texts ----------------------------------------------------------------------------------

@@ -91,8 +91,9 @@ class RulesForm(forms.ModelForm):  # type: ignore[type-arg]  # no stubs_ext at r
         radius = self.fields["photo_radius"]
         radius.help_text = gettext(
             "0 to %(max)d. Two photos whose fingerprints differ in at most this many of "
-            "64 bits are the same picture. Smaller finds only near-identical copies; "
-            "larger also finds cropped and retouched ones, with more false alarms."
+            "64 bits are compared pixel by pixel, and flagged when they show one picture. "
+            "Smaller finds only near-identical copies; larger also finds cropped and "
+            "retouched ones, and takes longer."
         ) % {"max": MAX_RADIUS}
         radius.error_messages["max_value"] = gettext(
             "The photo match distance is 0 to %(max)d bits."

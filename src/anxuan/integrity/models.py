@@ -25,7 +25,7 @@ class Rules(models.Model):
     campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="+")
     photo_radius = models.PositiveSmallIntegerField(
         _("photo match distance (bits of 64)"),
-        default=8,
+        default=10,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_RADIUS)],
     )
     video_frames = models.PositiveSmallIntegerField(
