@@ -42,6 +42,7 @@ from anxuan.reports.models import Attachment, Submission, SubmissionVersion
 log = logging.getLogger(__name__)
 
 MAX_MATCHES = 3  # other items flagged against one item, nearest first
+MAX_LOOKS = 20  # candidates given the second look (~0.1 s each), nearest first
 # Texts alike reports made from the same template share single band keys by thousands; a
 # pair at the threshold 0.8 shares fewer than two of the 25 keys once in 1 600 (B5).
 MIN_BANDS = 2
@@ -197,9 +198,8 @@ def check_media(
     is_video = attachment.kind == VIDEO
     second_look = _SecondLook(attachment)
     found = []
-    for other_id, group in sorted(
-        grouped.items(), key=lambda item: (_nearest(item[1]), others[item[0]])
-    ):
+    nearest_first = sorted(grouped.items(), key=lambda item: (_nearest(item[1]), others[item[0]]))
+    for other_id, group in nearest_first[:MAX_LOOKS]:
         other = by_id[other_id]
         # Distinct stored frames of the other video met (dense probes may meet one often).
         frames = {hit.fingerprint_id for hit in group if hit.role == FRAME}
@@ -211,11 +211,10 @@ def check_media(
             same = second_look.score(other, best)
             if same is None:
                 continue  # alike layouts, not one picture
-        found.append((best.distance, others[other_id], other, best, len(frames), same))
+        found.append((other, best, len(frames), same))
         if len(found) == MAX_MATCHES:
             break
-    found.sort(key=lambda item: (item[0], item[1]))
-    for bits, _, other, best, frame_count, same in found:
+    for other, best, frame_count, same in found:
         same_unit = (
             other.submission.participant.organization_id
             == version.submission.participant.organization_id
@@ -228,9 +227,9 @@ def check_media(
             severity=Severity.MEDIUM if same_unit else Severity.HIGH,
             attachment=attachment,
             other_attachment=other,
-            score=bits,
+            score=best.distance,
             details={
-                "bits": bits,
+                "bits": best.distance,
                 "view": best.query.role,
                 "at": best.query.at,
                 "other_at": best.at,
