@@ -151,6 +151,7 @@ def test_the_city_office_over_both_counties_sees_both_sides_in_full(county, reus
     assert "临泽县" in theirs
     assert reuse.city_campaign.title in theirs
     assert reverse("reports:attachment_file", args=[reuse.flag.other_attachment_id]) in theirs
+    assert "逐像素比对相似度 0.9" in html  # the second look's score, a recompressed copy
 
 
 def test_the_liaison_sees_the_flag_on_their_report_and_others_do_not(county, reuse, login):
