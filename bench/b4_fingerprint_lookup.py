@@ -1,5 +1,6 @@
-"""B4 photo-fingerprint lookup: the app's multi-index lookup (integrity.index.nearby) on
-5 000 000 stored fingerprints in PostgreSQL, against brute force, and the hashing rate.
+"""B4 photo-fingerprint lookup: the app's multi-index lookup (integrity.index.nearby, posting
+lists in FingerprintBucket) on 5 000 000 stored fingerprints in PostgreSQL, against brute
+force and the layouts it replaced, and the hashing rate.
 
   .venv/bin/python bench/b4_fingerprint_lookup.py [--rows 5000000] [--queries 500] [--fresh]
   .venv/bin/python bench/b4_fingerprint_lookup.py --quick     # 200 000 rows, 100 queries
@@ -7,14 +8,17 @@
 Makes (once; `--fresh` to make again) the database anxuan_b4, migrated with the app's
 migrations, and loads `--rows` fingerprints with COPY: random 64-bit values, roles as real
 data has them (per photo one FULL and 9 VIEW rows, per video FRAME rows), arbitrary
-attachment ids (foreign keys are not checked during the load). Then for radii 4, 6, 8, 10
+attachment ids (foreign keys are not checked during the load), filed into the buckets by
+integrity.index.rebuild (new fingerprints are filed, then compacted: the same rows). Then
+for radii 4, 6, 8, 10
 it runs the same queries (half a stored value with k ≤ r random bits flipped, half random
 values; the query's role as a photo check asks: FULL, VIEW, PROBE) through:
 - numpy: xor and np.bitwise_count over every stored value in memory (the exact answer);
 - PostgreSQL sequential scan: the same filter with index scans off (fewer queries, slow);
 - index: anxuan.integrity.index.nearby through Django, the code under test;
-- index, prepared: the same statement prepared server-side (psycopg `prepare=True`);
-- 3 × 21-bit parts (`--three-parts`): the other layout, in a side table;
+- 4 × 16-bit B-tree parts (`--parts`): the layout before the buckets, each part a column
+  with an index on (part, value, role, id), one index-only-scan statement, in a side table;
+- 3 × 21-bit B-tree parts (`--parts`): the same with three parts;
 each query going through every method in turn, and prints p50/p95/p99 ms, the index's
 recall against numpy (must be 1.0) and the ratio of brute-force p99 to index p99. Then it
 times fingerprints.photo_facts on generated 12 MP and 1600 × 1200 JPEGs, one process per
@@ -41,12 +45,15 @@ RADII = (4, 6, 8, 10)
 ROLES = ("full", "view", "frame")  # stored, by code 0, 1, 2
 QUERY_ROLES = ("full",) + ("view",) * 9 + ("probe",) * 7  # the prints of one photo's check
 TABLE = "integrity_fingerprint"
+BUCKETS = "integrity_fingerprintbucket"
 
 
 def load(n: int) -> None:
     """`n` fingerprint rows by binary COPY, the part indexes made after the load."""
     import psycopg
     from django.db import connection
+
+    from anxuan.integrity import index
 
     rng = np.random.default_rng(4)
     values = rng.integers(-(2**63), 2**63 - 1, size=n, dtype=np.int64, endpoint=True)
@@ -65,13 +72,10 @@ def load(n: int) -> None:
             role[i] = 0
         attachment[i:end] = item
         i, item = end, item + 1
-    bits = values.view(np.uint64)
-    parts = [((bits >> np.uint64(16 * k)) & np.uint64(0xFFFF)).astype(np.int32) for k in range(4)]
-
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s"
-            " AND indexname LIKE 'fingerprint_p%%'",
+            " AND indexname = 'fingerprint_value'",
             [TABLE],
         )
         indexes = cursor.fetchall()
@@ -90,20 +94,14 @@ def load(n: int) -> None:
                 + [(f, [("len", ">i4"), ("v", ">i8")]) for f in ("id", "att")]
                 + [("role", [("len", ">i4"), ("v", f"S{width}")])]
                 + [("value", [("len", ">i4"), ("v", ">i8")])]
-                + [(f"p{k}", [("len", ">i4"), ("v", ">i4")]) for k in range(4)]
             )
             buf = np.zeros(len(rows), dtype=dtype)
-            buf["n"] = 8
+            buf["n"] = 4
             buf["id"]["len"], buf["id"]["v"] = 8, rows + 1
             buf["att"]["len"], buf["att"]["v"] = 8, attachment[rows]
             buf["role"]["len"], buf["role"]["v"] = width, word.encode()
             buf["value"]["len"], buf["value"]["v"] = 8, values[rows]
-            for k in range(4):
-                buf[f"p{k}"]["len"], buf[f"p{k}"]["v"] = 4, parts[k][rows]
-            copy_sql = (
-                f"COPY {TABLE} (id, attachment_id, role, value, p0, p1, p2, p3)"
-                " FROM STDIN (FORMAT binary)"
-            )
+            copy_sql = f"COPY {TABLE} (id, attachment_id, role, value) FROM STDIN (FORMAT binary)"
             with raw.cursor().copy(copy_sql) as copy:
                 copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0))
                 step = 1_000_000
@@ -118,6 +116,10 @@ def load(n: int) -> None:
         raw.execute(definition)
     raw.execute(f"VACUUM ANALYZE {TABLE}")
     print(f"indexed and vacuumed in {time.perf_counter() - t0:.1f} s", flush=True)
+    t0 = time.perf_counter()
+    index.rebuild()
+    raw.execute(f"VACUUM ANALYZE {BUCKETS}")
+    print(f"filed into {BUCKETS} in {time.perf_counter() - t0:.1f} s", flush=True)
     raw.close()
 
 
@@ -215,19 +217,6 @@ def lookups(args: argparse.Namespace) -> None:
         near = np.bitwise_count(values ^ np.uint64(value)) <= radius
         return set(ids[near & allowed[role]].tolist())
 
-    def prepared(role: str, value: int, radius: int) -> set[int]:
-        """The app's statement prepared server-side (psycopg's own cursor, `prepare=True`)."""
-        query = Print(role, signed(value))  # type: ignore[arg-type]
-        found = index.probes(query.value, radius)
-        params: list[object] = []
-        for _name, part_values in found:
-            params += [part_values, list(COMPARABLE[query.role]), query.value, radius]
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            sql = index._statement(tuple(name for name, _ in found))
-            cursor.execute(sql, params, prepare=True)
-            return {row[0] for row in cursor.fetchall()}
-
     methods = {
         "PG sequential scan": lambda role, value, radius: {
             row[0]
@@ -238,11 +227,10 @@ def lookups(args: argparse.Namespace) -> None:
         "index (nearby)": lambda role, value, radius: {
             hit.fingerprint_id for hit in index.nearby([Print(role, signed(value))], radius)
         },
-        "index, prepared": prepared,
     }
-    if args.three_parts:
-        three = ThreeParts()
-        methods["3 × 21-bit parts"] = three.lookup
+    layouts = [PartsTable((16, 16, 16, 16)), PartsTable((21, 21, 22))] if args.parts else []
+    for layout in layouts:
+        methods[layout.name] = layout.lookup
     connection.ensure_connection()
     print(f"load average before the lookups: {os.getloadavg()}")
     header = f"{'radius':>6} {'method':<20} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
@@ -286,11 +274,12 @@ def lookups(args: argparse.Namespace) -> None:
             recall = found / (found + missed) if found + missed else 1.0
             assert extra == 0, f"{name} returned {extra} rows beyond the radius"
             p99[name] = pct(subset, 0.99)
+            layout = next((t for t in layouts if t.name == name), None)
             probes = (
-                sum(len(v) for _, v in index.probes(0, radius))
+                len(index.probes(0, radius))
                 if name.startswith("index")
-                else three.probes(radius)
-                if name.startswith("3 ×")
+                else layout.probes(radius)
+                if layout
                 else ""
             )
             print(
@@ -320,42 +309,45 @@ def split(radius: int, m: int) -> list[int]:
     return [base + 1 if i < extra else base for i in range(m)]
 
 
-class ThreeParts:
-    """The other layout measured: three parts of 21, 21 and 22 bits, in a side table made
-    from the app's rows (q_i, value, role, id indexed like the app's parts), looked up by
-    the same kind of prepared statement with the generalised pigeonhole thresholds."""
+class PartsTable:
+    """A layout measured against the buckets: parts of the given widths as columns of a side
+    table made from the app's rows, each indexed on (q_i, value, role, id), looked up by one
+    prepared statement of index-only scans that check role and distance on the index entry,
+    with the generalised pigeonhole thresholds (4 × 16 is the app's layout before buckets)."""
 
-    WIDTHS = (21, 21, 22)
-    SIDE = "b4_three_parts"
-
-    def __init__(self) -> None:
+    def __init__(self, widths: tuple[int, ...]) -> None:
         import psycopg
 
+        self.widths = widths
+        self.name = f"{len(widths)} × {widths[0]}-bit B-tree"
+        self.side = f"b4_parts_{len(widths)}"
         self.conn = psycopg.connect(os.environ["DATABASE_URL"], autocommit=True)
         count = self.conn.execute(
-            "SELECT count(*) FROM pg_class WHERE relname = %s", [self.SIDE]
+            "SELECT count(*) FROM pg_class WHERE relname = %s", [self.side]
         ).fetchone()
         rows = self.conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()  # noqa: S608
         side = (
-            self.conn.execute(f"SELECT count(*) FROM {self.SIDE}").fetchone()  # noqa: S608
+            self.conn.execute(f"SELECT count(*) FROM {self.side}").fetchone()  # noqa: S608
             if count and count[0]
             else None
         )
         if side != rows:
-            t0 = time.perf_counter()
-            self.conn.execute(f"DROP TABLE IF EXISTS {self.SIDE}")
+            t0, shift, columns = time.perf_counter(), 0, []
+            for i, width in enumerate(widths):
+                columns.append(f"((value >> {shift}) & {(1 << width) - 1})::int AS q{i}")
+                shift += width
+            self.conn.execute(f"DROP TABLE IF EXISTS {self.side}")
             self.conn.execute(
-                f"CREATE TABLE {self.SIDE} AS SELECT id, value, role,"  # noqa: S608
-                " (value & 2097151)::int AS q0, ((value >> 21) & 2097151)::int AS q1,"
-                f" ((value >> 42) & 4194303)::int AS q2 FROM {TABLE}"
+                f"CREATE TABLE {self.side} AS SELECT id, value, role, "  # noqa: S608
+                f"{', '.join(columns)} FROM {TABLE}"
             )
             self.conn.execute("SET maintenance_work_mem = '512MB'")
-            for i in range(3):
+            for i in range(len(widths)):
                 self.conn.execute(
-                    f"CREATE INDEX {self.SIDE}_q{i} ON {self.SIDE} (q{i}, value, role, id)"
+                    f"CREATE INDEX {self.side}_q{i} ON {self.side} (q{i}, value, role, id)"
                 )
-            self.conn.execute(f"VACUUM ANALYZE {self.SIDE}")
-            print(f"made {self.SIDE} in {time.perf_counter() - t0:.1f} s", flush=True)
+            self.conn.execute(f"VACUUM ANALYZE {self.side}")
+            print(f"made {self.side} in {time.perf_counter() - t0:.1f} s", flush=True)
         self.flips: dict[tuple[int, int], list[int]] = {}
 
     def masks(self, width: int, tau: int) -> list[int]:
@@ -372,7 +364,7 @@ class ThreeParts:
     def probes(self, radius: int) -> int:
         return sum(
             len(self.masks(w, t))
-            for w, t in zip(self.WIDTHS, split(radius, 3), strict=True)
+            for w, t in zip(self.widths, split(radius, len(self.widths)), strict=True)
             if t >= 0
         )
 
@@ -380,13 +372,14 @@ class ThreeParts:
         from anxuan.integrity.fingerprints import COMPARABLE
 
         branches, params, shift = [], [], 0
-        for i, (width, tau) in enumerate(zip(self.WIDTHS, split(radius, 3), strict=True)):
+        thresholds = split(radius, len(self.widths))
+        for i, (width, tau) in enumerate(zip(self.widths, thresholds, strict=True)):
             part = (value >> shift) & ((1 << width) - 1)
             shift += width
             if tau < 0:
                 continue
             branches.append(
-                f"SELECT id FROM {self.SIDE} WHERE q{i} = ANY(%s::integer[])"  # noqa: S608
+                f"SELECT id FROM {self.side} WHERE q{i} = ANY(%s::integer[])"  # noqa: S608
                 " AND role = ANY(%s::text[])"
                 " AND bit_count((value # %s::bigint)::bit(64)) <= %s::integer"
             )
@@ -401,26 +394,24 @@ class ThreeParts:
 
 
 def explain(radius: int) -> None:
-    """The plan of one lookup at `radius`: index-only scans, heap fetches, buffers."""
+    """The plan of one lookup's bucket read at `radius`: index scans, buffers, time."""
     from django.db import connection
 
     from anxuan.integrity import index
-    from anxuan.integrity.fingerprints import COMPARABLE
 
-    value = signed(random.Random(1).getrandbits(64))
-    found = index.probes(value, radius)
-    params: list[object] = []
-    for _name, part_values in found:
-        params += [part_values, list(COMPARABLE["full"]), value, radius]
+    keys = index.probes(signed(random.Random(1).getrandbits(64)), radius)
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + index._statement(tuple(n for n, _ in found)),
-            params,
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT string_agg(entries, ''::bytea)"  # noqa: S608
+            f" FROM {BUCKETS} WHERE key = ANY(%s)",
+            [keys],
         )
         plan = [line for (line,) in cursor.fetchall()]
-    print(f"plan of one lookup at r={radius} (the lines that say where time goes):")
+        cursor.execute(f"SELECT pg_size_pretty(pg_total_relation_size('{BUCKETS}'))")
+        size = cursor.fetchone()[0]
+    print(f"plan of one bucket read at r={radius} ({len(keys)} keys; {BUCKETS} {size}):")
     for line in plan:
-        if any(w in line for w in ("Scan", "Heap Fetches", "Buffers", "Execution", "Planning")):
+        if any(w in line for w in ("Scan", "Buffers", "Execution", "Planning")):
             print("   ", line.strip()[:150])
 
 
@@ -521,7 +512,7 @@ def main() -> None:
     parser.add_argument("--no-lookups", action="store_true")
     parser.add_argument("--no-hashing", action="store_true")
     parser.add_argument(
-        "--three-parts", action="store_true", help="also a 3 × 21-bit layout (a side table)"
+        "--parts", action="store_true", help="also 4 × 16 and 3 × 21-bit B-tree layouts"
     )
     args = parser.parse_args()
     if args.quick:

@@ -362,7 +362,6 @@ def store(items: dict[int, list[PrintTuple]]) -> int:
 
     from anxuan.integrity import index
     from anxuan.integrity.fingerprints import STORED_ROLES, Print
-    from anxuan.integrity.models import Fingerprint
 
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA foreign_keys = OFF")  # attachment ids without attachments
@@ -372,7 +371,7 @@ def store(items: dict[int, list[PrintTuple]]) -> int:
         for role, value, at in prints
         if role in STORED_ROLES
     ]
-    Fingerprint.objects.bulk_create(rows, batch_size=5000)
+    index.store(rows)
     return len(rows)
 
 

@@ -24,13 +24,13 @@ office logins) is printed and written to var/national.json.
 (reused photos) and B5 (copied text) run at national size: for every photo an EvidenceCheck
 (checked, no EXIF facts) and its stored fingerprints, 1 FULL and 9 VIEW as
 fingerprints.photo_facts stores them (random 64-bit values, the views a few bits from the
-full one, with their parts from integrity.index.parts in the columns the Fingerprint model
-has), and for every version the TextPrint and TextBand rows of its report text and activity
-descriptions: the real MinHash signatures of the generated texts, the campaign's theme and
-titles removed as check_texts removes them (texts too short to judge get none, as in the
-app). It is off by default because it is slow: the signatures take ~0.2 ms a text in one
-process (~1.5 million texts at scale 1.0, ~1.1 million long enough to sign: ~5 minutes) and
-the fingerprints are ~11 million rows (scale 0.05 took 20 s for the texts, 4 s for the
+full one, filed in the lookup's buckets by integrity.index.rebuild), and for every version
+the TextPrint and TextBand rows of its report text and activity descriptions: the real
+MinHash signatures of the generated texts, the campaign's theme and titles removed as
+check_texts removes them (texts too short to judge get none, as in the app). It is off by
+default because it is slow: the signatures take ~0.2 ms a text in one process (~1.5
+million texts at scale 1.0, ~1.1 million long enough to sign: ~5 minutes) and the
+fingerprints are ~11 million rows (scale 0.05 took 20 s for the texts, 4 s for the
 fingerprints).
 
 --check compares the app's own board and roll-ups (anxuan.rollup.board/rollup) for the
@@ -1062,18 +1062,12 @@ class IntegrityTables:
 
     def load_fingerprints(self) -> None:
         """1 FULL and VIEWS VIEW prints per photo; a view is 1 to 10 bits from the full
-        print, as a 90 % crop's pHash mostly is. The part columns are the model's (p0, p1,
-        …), filled from integrity.index.parts, whatever their number."""
+        print, as a 90 % crop's pHash mostly is; then filed in the buckets of the lookup."""
+        from anxuan.integrity import index
         from anxuan.integrity.fingerprints import FULL, VIEW, signed
-        from anxuan.integrity.index import parts
-        from anxuan.integrity.models import Fingerprint
+        from anxuan.integrity.models import Fingerprint, FingerprintBucket
 
         table, cols = Fingerprint._meta.db_table, self.columns(Fingerprint)
-        part_cols = sorted(
-            (c for c in cols if c[0] == "p" and c[1:].isdigit()), key=lambda c: int(c[1:])
-        )
-        if len(parts(0)) != len(part_cols):
-            raise SystemExit(f"index.parts gives {len(parts(0))} parts, the model {part_cols}")
         rng = random.Random(self.tables.seed << 8 | 11)
 
         def row(attachment: int, role: str, bits: int) -> tuple:
@@ -1085,7 +1079,6 @@ class IntegrityTables:
                 "role": role,
                 "value": value,
                 "at": None,
-                **dict(zip(part_cols, parts(value), strict=True)),
             }
             return tuple(values[c] for c in cols)
 
@@ -1099,6 +1092,12 @@ class IntegrityTables:
                         yield row(pk, VIEW, full ^ flips)
 
         self.loader.copy(table, " ".join(cols), rows())
+        started = time.perf_counter()
+        index.rebuild()
+        buckets = FingerprintBucket._meta.db_table
+        print(
+            f"  {buckets:<40} {'':>10} (filed) {time.perf_counter() - started:5.1f} s", flush=True
+        )
 
     def load_texts(self) -> None:
         """The report text's and the activity descriptions' signatures of every version,

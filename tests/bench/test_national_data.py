@@ -127,7 +127,7 @@ def test_board_and_rollups_count_as_sql_does(national, summary):
 
 
 def test_integrity_rows_are_what_the_worker_stores(national):
-    """--integrity: 1 FULL and 9 VIEW prints per photo with the parts index.parts gives, a
+    """--integrity: 1 FULL and 9 VIEW prints per photo filed in the lookup's buckets, a
     check per photo, and the signatures check_texts would store, found by similar_texts."""
     national.build(0.01, seed=3, integrity=True)
     photos = Attachment.objects.count()
@@ -136,11 +136,8 @@ def test_integrity_rows_are_what_the_worker_stores(national):
     roles = Counter(Fingerprint.objects.values_list("attachment_id", "role"))
     assert set(roles.values()) == {1, 9}
     assert Counter(role for _attachment, role in roles) == {FULL: photos, VIEW: photos}
-    part_names = [
-        f.name for f in Fingerprint._meta.fields if f.name[0] == "p" and f.name[1:].isdigit()
-    ]
-    for value, *stored in Fingerprint.objects.values_list("value", *part_names):
-        assert tuple(stored) == index.parts(value)
+    for value in Fingerprint.objects.values_list("value", flat=True)[:50]:  # filed: found
+        assert value in index.within(value, 0)
 
     expected, shared_of = {}, {}
     versions = SubmissionVersion.objects.select_related(

@@ -1,5 +1,6 @@
 """The fingerprint lookup finds exactly what a scan of every stored fingerprint finds, on the
-test database (SQLite, or PostgreSQL's one-statement path when DATABASE_URL says so)."""
+test database (SQLite, or PostgreSQL's binary read when DATABASE_URL says so), before and
+after its buckets are compacted or rebuilt."""
 
 import io
 import random
@@ -7,9 +8,9 @@ import random
 import pytest
 from PIL import Image, ImageOps
 
-from anxuan.integrity import fingerprints, index
+from anxuan.integrity import fingerprints, index, tasks
 from anxuan.integrity.fingerprints import COMPARABLE, FRAME, FULL, PROBE, VIEW, Print
-from anxuan.integrity.models import Fingerprint, SharedMaterial
+from anxuan.integrity.models import Fingerprint, FingerprintBucket, SharedMaterial
 from anxuan.orgs.enums import OrgKind, Role
 from tests import factories
 from tests.integrity.conftest import photo_file, scene
@@ -44,7 +45,7 @@ def spread(r: random.Random, counts: tuple[int, ...]) -> list[int]:
 
 
 def store(material, prints: list[Print]) -> list[Fingerprint]:
-    return Fingerprint.objects.bulk_create(index.row(p, material=material) for p in prints)
+    return index.store(index.row(p, material=material) for p in prints)
 
 
 def brute_force(query: Print, radius: int) -> set[tuple[int, int]]:
@@ -161,13 +162,45 @@ def test_hits_come_nearest_first_with_the_print_that_found_them(material):
     assert [(hit.query.value, hit.distance) for hit in hits] == [(b, 1), (a, 2)]
 
 
+def test_answers_stay_exact_when_buckets_filed_in_many_batches_are_compacted(material):
+    r = random.Random(8)
+    originals = [fingerprints.signed(r.getrandbits(64)) for _ in range(6)]
+    for value in originals:  # one check's worth at a time, as the worker files them
+        store(material, [Print(FULL, flipped(value, r.sample(range(64), d))) for d in range(11)])
+    store(material, [Print(FULL, o) for o in originals])  # the same values again
+    queries = [Print(VIEW, value) for value in originals]
+    before = found(queries, 10)
+    rows = FingerprintBucket.objects.count()
+
+    tasks.compact_index.call_local()  # the worker's periodic task
+
+    assert found(queries, 10) == before == set().union(*(brute_force(q, 10) for q in queries))
+    assert len(before) == 6 * 12
+    keys = set(FingerprintBucket.objects.values_list("key", flat=True))
+    assert FingerprintBucket.objects.count() == len(keys) < rows
+    assert index.compact() == 0  # nothing left to merge
+
+
+def test_a_deleted_fingerprint_is_not_found_and_rebuild_drops_its_value(material):
+    kept, gone = store(material, [Print(FULL, 0x0F0F_0F0F), Print(FULL, 0x0F0F_0F0E)])
+    gone.delete()
+
+    assert [hit.fingerprint_id for hit in index.nearby([Print(FULL, 0x0F0F_0F0F)], 3)] == [kept.id]
+    assert index.rebuild() == 1
+    buckets = FingerprintBucket.objects.values_list("entries", flat=True)
+    entries = b"".join(bytes(e) for e in buckets)
+    assert len(entries) == 8 * index.PARTS  # one value, filed under its four parts
+    assert index.within(0x0F0F_0F0F, 3) == [0x0F0F_0F0F]
+
+
 def test_thresholds_probe_fewer_part_values_than_radius_over_four():
     for radius in range(0, 17):
         taus = index.thresholds(radius)
         assert sum(taus) == radius - index.PARTS + 1
         assert min(taus) >= -1
-    assert sum(len(v) for _, v in index.probes(0, 8)) == 188  # against 548 for (2, 2, 2, 2)
-    assert sum(len(v) for _, v in index.probes(0, 6)) == 52
+    assert len(index.probes(0, 8)) == 188  # against 548 for (2, 2, 2, 2)
+    assert len(index.probes(0, 6)) == 52
+    assert len(index.probes(0, 10)) == 428
 
 
 def test_a_large_photo_and_its_recompressed_copy_keep_their_prints():

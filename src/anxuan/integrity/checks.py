@@ -28,7 +28,6 @@ from anxuan.integrity.enums import CheckState, FlagKind, Severity, TextSource
 from anxuan.integrity.fingerprints import FRAME, Print, Unreadable
 from anxuan.integrity.models import (
     EvidenceCheck,
-    Fingerprint,
     Flag,
     Rules,
     SharedMaterial,
@@ -111,7 +110,7 @@ def _save_check(
     try:
         with transaction.atomic():
             check = EvidenceCheck.objects.create(state=state, **facts, **owner)
-            Fingerprint.objects.bulk_create(
+            index.store(
                 index.row(p, **owner) for p in prints if p.role in fingerprints.STORED_ROLES
             )
     except IntegrityError:  # another worker checked the same file first

@@ -170,8 +170,9 @@ class EvidenceCheck(models.Model):
 
 
 class Fingerprint(models.Model):
-    """A 64-bit perceptual hash of one view of a photo or one frame of a video, stored with
-    its four 16-bit parts for the multi-index lookup (integrity.index, decision 0020)."""
+    """A 64-bit perceptual hash of one view of a photo or one frame of a video. The lookup
+    finds values through FingerprintBucket and then these rows by value (integrity.index,
+    decision 0020)."""
 
     attachment = models.ForeignKey(
         Attachment, on_delete=models.CASCADE, null=True, related_name="+"
@@ -182,19 +183,9 @@ class Fingerprint(models.Model):
     role = models.CharField(max_length=5)  # fingerprints.STORED_ROLES
     value = models.BigIntegerField()
     at = models.FloatField(null=True)  # a frame's time in seconds
-    p0 = models.IntegerField()
-    p1 = models.IntegerField()
-    p2 = models.IntegerField()
-    p3 = models.IntegerField()
 
     class Meta:
-        # id ends each part's index so that the lookup's scans are index-only (index.py).
-        indexes = [
-            models.Index(fields=["p0", "value", "role", "id"], name="fingerprint_p0"),
-            models.Index(fields=["p1", "value", "role", "id"], name="fingerprint_p1"),
-            models.Index(fields=["p2", "value", "role", "id"], name="fingerprint_p2"),
-            models.Index(fields=["p3", "value", "role", "id"], name="fingerprint_p3"),
-        ]
+        indexes = [models.Index(fields=["value", "role"], name="fingerprint_value")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(attachment__isnull=True) ^ Q(material__isnull=True),
@@ -204,6 +195,20 @@ class Fingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.value:#x}"
+
+
+class FingerprintBucket(models.Model):
+    """One posting list of the multi-index lookup: the values of the fingerprints whose
+    16-bit part `key >> 16` is `key & 0xFFFF`, 8 bytes each (big-endian, signed). A key has
+    one row per batch of fingerprints stored until index.compact merges them into one;
+    a value whose fingerprints were deleted stays until index.rebuild (the lookup fetches
+    rows by value, so it finds nothing). Decision 0020."""
+
+    key = models.IntegerField(db_index=True)
+    entries = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"part {self.key >> 16} = {self.key & 0xFFFF:#06x}: {len(self.entries) // 8}"
 
 
 class TextPrint(models.Model):
