@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "anxuan.reports",
     "anxuan.rollup",
     "anxuan.integrity",
+    "anxuan.assessment",
     "anxuan.dashboards",
     "anxuan.exports",
     "anxuan.api",

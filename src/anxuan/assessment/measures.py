@@ -1,0 +1,183 @@
+"""The measures the assessment offers from the reporting loop (campaigns.measures): through
+the figures selector (rollup.figures) where the figure is one of its, from the reports'
+server receipt times where it is not (how late, which evidence a report held)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from anxuan.assessment.scoring import days_late
+from anxuan.campaigns.enums import EvidenceKind
+from anxuan.campaigns.measures import Measure, Param, Query, Values, register
+from anxuan.reports.models import Submission
+from anxuan.rollup.figures import ACTIVITIES, CampaignFigures, campaign_figures
+
+REQUIREMENT = Param("requirement", _("requirement"), "requirement")
+
+
+def connect() -> None:
+    register(
+        Measure(
+            "reports.days_late",
+            _("Days late of a requirement"),
+            _("days"),
+            (REQUIREMENT,),
+            days_late_of,
+            _(
+                "Server receipt time of the first submit against each period's due time "
+                "(Asia/Shanghai), a started day counting; the worst period due so far; no "
+                "data when a period due is not reported."
+            ),
+        )
+    )
+    register(
+        Measure(
+            "reports.missed_periods",
+            _("Periods without a report"),
+            _("periods"),
+            (REQUIREMENT,),
+            missed_periods,
+            _("Periods of the requirement due so far without a report, as on the board."),
+        )
+    )
+    register(
+        Measure(
+            "reports.activities",
+            _("Activities reported"),
+            _("activities"),
+            (
+                Param("activity_type", _("activity type"), "activity_type", required=False),
+                Param("domain", _("domain"), "domain", required=False),
+            ),
+            activities,
+            _("Activity records in the latest version of the weekly and once-only reports."),
+        )
+    )
+    register(
+        Measure(
+            "reports.photos_and_video_on_time",
+            _("Photos and video sent on time"),
+            _("reports"),
+            (REQUIREMENT,),
+            photos_and_video_on_time,
+            _("1 when the first submit was on time and held photos and a video, else 0."),
+        )
+    )
+    register(
+        Measure(
+            "rollup.indicator",
+            _("Statistics figure"),
+            "",
+            (Param("indicator", _("indicator"), "indicator"),),
+            indicator,
+            _("The unit's figure in the statistics table; no data when it sent none."),
+        )
+    )
+
+
+def figures(query: Query) -> CampaignFigures:
+    """The campaign's figures, read once per run (every submitted report counts)."""
+    if "figures" not in query.shared:
+        query.shared["figures"] = campaign_figures(query.campaign, basis="submitted", now=query.now)
+    found: CampaignFigures = query.shared["figures"]
+    return found
+
+
+@dataclass(frozen=True)
+class Report:
+    """What assessment items ask of a unit's report for one period of a requirement."""
+
+    participant_id: int
+    days_late: int
+    no_document: bool
+    photos_and_video: bool
+
+
+def reports(query: Query) -> dict[int, list[Report] | None]:
+    """Per participant its reports of the requirement's periods due by `query.now` (and any
+    sent early); None when a period due is not reported."""
+    requirement = int(query.params["requirement"])
+    key = f"reports:{requirement}"
+    if key in query.shared:
+        cached: dict[int, list[Report] | None] = query.shared[key]
+        return cached
+    submissions = (
+        Submission.objects.filter(
+            requirement_id=requirement,
+            requirement__campaign=query.campaign,
+            participant_id__in=query.participant_ids,
+            first_submitted_at__isnull=False,
+            period__isnull=False,
+        )
+        .select_related("period")
+        .prefetch_related("versions__attachments")
+    )
+    found: dict[int, list[Report]] = defaultdict(list)
+    sent: dict[int, set[int]] = defaultdict(set)
+    for s in submissions:
+        if s.period is None or s.first_submitted_at is None:  # filtered out above
+            continue
+        versions = list(s.versions.all())  # in number order
+        first = {a.kind for a in versions[0].attachments.all()} if versions else set()
+        latest = {a.kind for a in versions[-1].attachments.all()} if versions else set()
+        found[s.participant_id].append(
+            Report(
+                s.participant_id,
+                days_late(s.first_submitted_at, s.period.due_at),
+                EvidenceKind.DOCUMENT not in latest,
+                {EvidenceKind.PHOTO, EvidenceKind.VIDEO} <= first,
+            )
+        )
+        sent[s.participant_id].add(s.period.pk)
+    due = set(
+        query.campaign.requirements.get(pk=requirement)
+        .periods.filter(due_at__lte=query.now)
+        .values_list("pk", flat=True)
+    )
+    answer: dict[int, list[Report] | None] = {
+        pid: found[pid] if found[pid] and due <= sent[pid] else None
+        for pid in query.participant_ids
+    }
+    query.shared[key] = answer
+    return answer
+
+
+def days_late_of(query: Query) -> Values:
+    return {
+        pid: None if got is None else Decimal(max(r.days_late for r in got))
+        for pid, got in reports(query).items()
+    }
+
+
+def photos_and_video_on_time(query: Query) -> Values:
+    return {
+        pid: None
+        if got is None
+        else Decimal(all(r.photos_and_video and r.days_late == 0 for r in got))
+        for pid, got in reports(query).items()
+    }
+
+
+def missed_periods(query: Query) -> Values:
+    requirement = int(query.params["requirement"])
+    found = figures(query)
+    mine = [i for i, p in enumerate(found.periods) if p.requirement_id == requirement]
+    return {
+        row.participant.pk: Decimal(sum(row.rates[i].missing for i in mine)) for row in found.rows
+    }
+
+
+def activities(query: Query) -> Values:
+    kind, domain = query.params.get("activity_type"), query.params.get("domain")
+    metric = f"t:{kind}" if kind else f"d:{domain}" if domain else ACTIVITIES
+    return {row.participant.pk: row.value(metric) for row in figures(query).rows}
+
+
+def indicator(query: Query) -> Values:
+    metric = f"i:{int(query.params['indicator'])}"
+    return {
+        row.participant.pk: row.value(metric) if row.reported_figures else None
+        for row in figures(query).rows
+    }
