@@ -37,7 +37,7 @@ def test_timeliness_loses_the_set_points_per_day_late_and_everything_when_missin
     assert score(rule, Decimal(0)).points == Decimal("3")
     assert score(rule, Decimal(1)).points == Decimal("2")
     late = score(rule, Decimal(2))
-    assert (late.points, late.why) == (Decimal("1"), "2 days late, 2 points lost")
+    assert (late.points, late.why) == (Decimal("1"), "迟报 2 天，扣 2 分")
     assert score(rule, Decimal(5)).points == Decimal("0")  # never below zero
     assert score(rule, None).points == Decimal("0")  # not submitted: everything lost
     another_office = item(Rule.TIMELINESS, "5", per_unit=Decimal("0.5"))
@@ -50,7 +50,7 @@ def test_points_per_counted_thing_stop_at_the_cap():
     assert score(rule, Decimal(3)).points == Decimal("6")  # the cap reached exactly
     capped = score(rule, Decimal(7))
     assert capped.points == Decimal("6")
-    assert "capped at 6" in capped.why
+    assert capped.why == "7 × 2 分，最高 6 分"
     no_cap = item(Rule.PER_COUNT, "12", per_unit=Decimal("0.5"))
     assert score(no_cap, Decimal(30)).points == Decimal("12")  # the item's points
     assert score(no_cap, Decimal(0)).points == Decimal("0")
