@@ -20,6 +20,8 @@ from django.urls import get_resolver, reverse
 
 from anxuan.api import services as api_services
 from anxuan.api.models import ApiToken
+from anxuan.assessment import services as assessment_services
+from anxuan.assessment.models import Item, Rubric, Section
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
@@ -180,6 +182,27 @@ def shared_poster(c) -> SharedMaterial:
 # Integrity: the review of flags (views_flags) --------------------------------------------
 
 
+def a_rubric(c) -> Rubric:
+    """The campaign's rubric, made from the template (once)."""
+    return Rubric.objects.filter(campaign=c.campaign).first() or assessment_services.from_template(
+        c.campaign
+    )
+
+
+def an_item(c) -> Item:
+    return Item.objects.filter(section__rubric=a_rubric(c)).order_by("pk").first()
+
+
+def manual_item(c) -> dict:
+    return {
+        "section": an_item(c).section_id,
+        "order": 9,
+        "title": "宣传阵地建设",
+        "max_points": "2",
+        "rule": "manual",
+    }
+
+
 def a_flag(c) -> Flag:
     """A flag on the town's submitted report, on its photo (made as the worker would)."""
     found = Flag.objects.first()
@@ -315,6 +338,14 @@ GET = {
         lambda c: [a_proof(c).pk],
         "200 200 200 404 200 404 404",  # whoever sees the flag
     ),
+    # assessment: the rubric and the scores (the organising office)
+    "assessment:rubric": (lambda c: [c.campaign.pk], "200 200 403 403 403 403 404"),
+    "assessment:item_add": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
+    "assessment:item_edit": (
+        lambda c: [c.campaign.pk, an_item(c).pk],
+        "200 200 403 403 403 403 404",
+    ),
+    "assessment:scores": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -518,6 +549,43 @@ POST = {
         "302 302 403 404 302 404 404",
         lambda c: Flag.objects.filter(state=FlagState.DISMISSED).exists(),
     ),
+    # assessment: the rubric (the organising office)
+    "assessment:rubric_create": (
+        lambda c: [c.campaign.pk],
+        {},
+        "302 302 403 403 403 403 404",
+        lambda c: Rubric.objects.exists(),
+    ),
+    "assessment:rubric": (
+        lambda c: [a_rubric(c).campaign_id],
+        {"title": "高台县考核评分表", "total_points": "100"},
+        "302 302 403 403 403 403 404",
+        lambda c: Rubric.objects.filter(title="高台县考核评分表").exists(),
+    ),
+    "assessment:section_add": (
+        lambda c: [a_rubric(c).campaign_id],
+        {"title": "五、其他", "order": "5"},
+        "302 302 403 403 403 403 404",
+        lambda c: Section.objects.filter(title="五、其他").exists(),
+    ),
+    "assessment:item_add": (
+        lambda c: [a_rubric(c).campaign_id],
+        manual_item,
+        "302 302 403 403 403 403 404",
+        lambda c: Item.objects.filter(title="宣传阵地建设").exists(),
+    ),
+    "assessment:item_edit": (
+        lambda c: [c.campaign.pk, an_item(c).pk],
+        lambda c: {**manual_item(c), "order": 0},
+        "302 302 403 403 403 403 404",
+        lambda c: Item.objects.filter(title="宣传阵地建设").exists(),
+    ),
+    "assessment:item_remove": (
+        lambda c: [c.campaign.pk, an_item(c).pk],
+        {},
+        "302 302 403 403 403 403 404",
+        lambda c: Item.objects.filter(section__rubric__campaign=c.campaign).count() == 22,
+    ),
 }
 
 
@@ -642,6 +710,7 @@ def test_every_url_is_in_the_matrix():
         "anxuan.exports.urls",
         "anxuan.api.urls",
         "anxuan.integrity.urls",
+        "anxuan.assessment.urls",
     ):
         names |= {f"{module.split('.')[1]}:{p.name}" for p in get_resolver(module).url_patterns}
 

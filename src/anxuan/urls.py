@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("anxuan.reports.urls")),
     path("", include("anxuan.rollup.urls")),
     path("", include("anxuan.integrity.urls")),
+    path("", include("anxuan.assessment.urls")),
     path("", include("anxuan.dashboards.urls")),
     path("", include("anxuan.exports.urls")),
 ]

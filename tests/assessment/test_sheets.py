@@ -115,7 +115,7 @@ def test_another_offices_numbers_and_what_does_not_add_up(county):
 
     found = services.problems(rubric)
 
-    assert found[0] == "各考核项目分值合计 102.0 分，与总分 100.0 分不一致。"
+    assert found[0] == "各考核项目分值合计 102 分，与总分 100 分不一致。"
     assert "二、活动开展 · 应急演练: 需填写每项/每天/每期分值" in found
     assert "四、安全生产 · 生产安全事故: 后一档扣分少于前一档" in found
     assert "四、安全生产 · 生产安全事故: 请选择数据来源，或改为由考核人员评分" in found

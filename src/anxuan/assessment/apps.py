@@ -6,6 +6,10 @@ class AssessmentConfig(AppConfig):
     label = "assessment"
 
     def ready(self) -> None:
-        from anxuan.assessment import measures
+        from anxuan.assessment import measures, rules
+        from anxuan.assessment.actions import campaign_setup_actions
+        from anxuan.core import actions
 
+        del rules  # registers the permissions
         measures.connect()
+        actions.register("campaign", campaign_setup_actions)

@@ -41,7 +41,7 @@ class Rubric(models.Model):
 
 class Section(models.Model):
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="sections")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("section"), max_length=100)
 
     class Meta:
@@ -63,7 +63,7 @@ class Item(models.Model):
     - done, veto, manual: none."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("item"), max_length=100)
     criterion = models.TextField(_("criterion"), blank=True)
     max_points = models.DecimalField(

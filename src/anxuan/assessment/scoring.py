@@ -46,7 +46,7 @@ def score(
         return Outcome(None, _("Scored by the assessor"))
     if item.rule == Rule.VETO:
         if value is not None and value > 0:
-            return Outcome(ZERO, _("Veto: %(n)s occurrences") % {"n": _count(value)}, True)
+            return Outcome(ZERO, _("Veto: %(n)s occurrences") % {"n": plain(value)}, True)
         return Outcome(ZERO, _("No veto"))
     if item.zero_if_late and late:
         return Outcome(ZERO, _("Submitted late: 0"))
@@ -68,9 +68,9 @@ def _by_rule(item: Item, value: Decimal, top: Decimal) -> Outcome:
     if item.rule == Rule.PER_COUNT:
         cap = top if item.cap is None else item.cap
         earned = min(cap, per * value)
-        why = _("%(n)s × %(per)s points") % {"n": _count(value), "per": per}
+        why = _("%(n)s × %(per)s points") % {"n": plain(value), "per": plain(per)}
         if per * value > cap:
-            why += _(", capped at %(cap)s") % {"cap": cap}
+            why += _(", capped at %(cap)s") % {"cap": plain(cap)}
         return Outcome(points(earned), why)
     if item.rule == Rule.TIMELINESS:
         if value <= 0:
@@ -78,7 +78,7 @@ def _by_rule(item: Item, value: Decimal, top: Decimal) -> Outcome:
         lost = per * value
         return Outcome(
             points(max(ZERO, top - lost)),
-            _("%(n)s days late, %(lost)s points lost") % {"n": _count(value), "lost": lost},
+            _("%(n)s days late, %(lost)s points lost") % {"n": plain(value), "lost": plain(lost)},
         )
     if item.rule == Rule.REGULARITY:
         if value <= 0:
@@ -87,7 +87,7 @@ def _by_rule(item: Item, value: Decimal, top: Decimal) -> Outcome:
         return Outcome(
             points(max(ZERO, top - lost)),
             _("%(n)s periods without a report, %(lost)s points lost")
-            % {"n": _count(value), "lost": lost},
+            % {"n": plain(value), "lost": plain(lost)},
         )
     # Rule.TIERED
     n = int(value)
@@ -96,9 +96,10 @@ def _by_rule(item: Item, value: Decimal, top: Decimal) -> Outcome:
     lost = Decimal(str(item.tiers[min(n, len(item.tiers)) - 1]))
     return Outcome(
         points(max(ZERO, top - lost)),
-        _("%(n)s occurrences, %(lost)s points lost") % {"n": n, "lost": lost},
+        _("%(n)s occurrences, %(lost)s points lost") % {"n": n, "lost": plain(lost)},
     )
 
 
-def _count(value: Decimal) -> str:
-    return str(int(value)) if value == value.to_integral_value() else str(value)
+def plain(value: Decimal) -> str:
+    """A number of points or things as a scoring table writes it: 4, 1.5, 0."""
+    return f"{value.normalize():f}"

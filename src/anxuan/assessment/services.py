@@ -19,7 +19,7 @@ from anxuan.assessment import template
 from anxuan.assessment.enums import Rule
 from anxuan.assessment.measures import reports
 from anxuan.assessment.models import Item, Rubric, Section
-from anxuan.assessment.scoring import ZERO, Outcome, score
+from anxuan.assessment.scoring import ZERO, Outcome, plain, score
 from anxuan.campaigns import measures
 from anxuan.campaigns.models import Campaign
 from anxuan.campaigns.selectors import participants_of
@@ -103,7 +103,7 @@ def problems(rubric: Rubric) -> list[str]:
     if counted != rubric.total_points:
         found.append(
             _("The items' points add up to %(sum)s, not the rubric's %(total)s.")
-            % {"sum": counted, "total": rubric.total_points}
+            % {"sum": plain(counted), "total": plain(rubric.total_points)}
         )
     requirements = set(rubric.campaign.requirements.values_list("pk", flat=True))
     for item in items:
@@ -167,21 +167,24 @@ def from_template(campaign: Campaign) -> Rubric:
                     measure = ""
                 else:
                     params["requirement"] = by_kind[kind]
+            computed = bool(measure)  # else the assessor scores it, by its criterion
             Item.objects.create(
                 section=section,
                 order=order,
                 title=str(row["title"]),
                 criterion=str(row.get("criterion", "")),
                 max_points=Decimal(str(row["points"])),
-                rule=str(row["rule"]) if measure or row["rule"] == Rule.MANUAL else Rule.MANUAL,
-                per_unit=Decimal(str(row["per_unit"])) if row.get("per_unit") else None,
-                cap=Decimal(str(row["cap"])) if row.get("cap") else None,
-                tiers=list(row.get("tiers", [])),
+                rule=str(row["rule"]) if computed else Rule.MANUAL,
+                per_unit=Decimal(str(row["per_unit"]))
+                if computed and row.get("per_unit")
+                else None,
+                cap=Decimal(str(row["cap"])) if computed and row.get("cap") else None,
+                tiers=list(row.get("tiers", [])) if computed else [],
                 evidence=str(row.get("evidence", "")),
                 measure=measure,
-                measure_params=params,
-                zero_if_no_data=bool(row.get("zero_if_no_data")),
-                zero_if_late=bool(row.get("zero_if_late")),
+                measure_params=params if computed else {},
+                zero_if_no_data=computed and bool(row.get("zero_if_no_data")),
+                zero_if_late=computed and bool(row.get("zero_if_late")),
             )
     rubric.total_points = sum((i.max_points for i in items_of(rubric) if i.rule != Rule.VETO), ZERO)
     rubric.save(update_fields=["total_points"])

@@ -1,0 +1,125 @@
+"""Forms of the rubric pages. Every number of an office's rubric (points, deductions per day
+or period, caps, tiers) and what an item is computed from is set here, never in code."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from anxuan.assessment.models import Item, Rubric, Section
+from anxuan.assessment.services import TIERS, item_problems
+from anxuan.campaigns import measures
+from anxuan.campaigns.models import Campaign
+
+# The measure parameter each kind is chosen with, and where its choices come from.
+PARAM_FIELDS = ("requirement", "activity_type", "domain", "indicator")
+
+
+class RubricForm(forms.ModelForm):  # type: ignore[type-arg]  # no stubs_ext at run time
+    class Meta:
+        model = Rubric
+        fields = ["title", "total_points"]
+
+
+class SectionForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Section
+        fields = ["title", "order"]
+
+
+class ItemForm(forms.ModelForm):  # type: ignore[type-arg]
+    """One row of the scoring table with its rule's parameters; what the rule needs is
+    checked here (services.item_problems), so that no half-set item is saved."""
+
+    measure = forms.ChoiceField(label=_("computed from"), required=False)
+    requirement = forms.TypedChoiceField(
+        label=_("requirement"), required=False, coerce=int, empty_value=None
+    )
+    activity_type = forms.ChoiceField(label=_("activity type"), required=False)
+    domain = forms.ChoiceField(label=_("domain"), required=False)
+    indicator = forms.TypedChoiceField(
+        label=_("indicator"), required=False, coerce=int, empty_value=None
+    )
+    tier_1 = forms.DecimalField(label=_("lost at 1"), required=False, min_value=0, decimal_places=1)
+    tier_2 = forms.DecimalField(label=_("lost at 2"), required=False, min_value=0, decimal_places=1)
+    tier_3 = forms.DecimalField(label=_("lost at 3"), required=False, min_value=0, decimal_places=1)
+    tier_4 = forms.DecimalField(
+        label=_("lost at 4 or more"), required=False, min_value=0, decimal_places=1
+    )
+
+    class Meta:
+        model = Item
+        fields = [
+            "section",
+            "order",
+            "title",
+            "criterion",
+            "max_points",
+            "rule",
+            "per_unit",
+            "cap",
+            "evidence",
+            "zero_if_no_data",
+            "zero_if_no_document",
+            "zero_if_late",
+        ]
+        widgets = {
+            "criterion": forms.Textarea(attrs={"rows": 2}),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["section"].queryset = Section.objects.filter(rubric__campaign=campaign)  # type: ignore[attr-defined]
+        blank = [("", "—")]
+        self.fields["measure"].choices = blank + [  # type: ignore[attr-defined]
+            (m.key, m.label) for m in measures.registered()
+        ]
+        self.fields["requirement"].choices = blank + [  # type: ignore[attr-defined]
+            (r.pk, r.title) for r in campaign.requirements.order_by("order", "pk")
+        ]
+        self.fields["activity_type"].choices = blank + [  # type: ignore[attr-defined]
+            (t, t) for t in campaign.activity_types.values_list("name", flat=True)
+        ]
+        self.fields["domain"].choices = blank + [  # type: ignore[attr-defined]
+            (d, d) for d in campaign.domains.values_list("name", flat=True)
+        ]
+        self.fields["indicator"].choices = blank + [  # type: ignore[attr-defined]
+            (i.pk, i.name) for i in campaign.indicators.order_by("campaignindicator__order")
+        ]
+        item: Item = self.instance
+        if item.pk:
+            self.initial["measure"] = item.measure
+            for name in PARAM_FIELDS:
+                self.initial[name] = item.measure_params.get(name)
+            for n, lost in enumerate(item.tiers or [], start=1):
+                self.initial[f"tier_{n}"] = lost
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        item: Item = self.instance
+        item.measure = data.get("measure") or ""
+        measure = measures.get(item.measure)
+        wanted = {p.name for p in measure.params} if measure else set()
+        item.measure_params = {
+            name: data[name] for name in PARAM_FIELDS if name in wanted and data.get(name)
+        }
+        tiers = [data.get(f"tier_{n}") for n in range(1, TIERS + 1)]
+        item.tiers = (
+            [float(t) for t in tiers if t is not None] if any(t is not None for t in tiers) else []
+        )
+        for name in ("max_points", "per_unit", "cap", "rule"):
+            if name in data:
+                setattr(item, name, data[name])
+        for name in ("zero_if_late", "zero_if_no_document", "zero_if_no_data"):
+            setattr(item, name, bool(data.get(name)))
+        if item.cap is not None and item.max_points is not None and item.cap > item.max_points:
+            self.add_error("cap", _("“At most” may not be above the item's points."))
+        if not self.errors:
+            requirements = set(self.campaign.requirements.values_list("pk", flat=True))
+            found = item_problems(item, requirements)
+            if found:
+                raise ValidationError(found)
+        return data

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from anxuan.assessment import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("campaigns/<int:pk>/assessment/", views.rubric, name="rubric"),
+    path("campaigns/<int:pk>/assessment/create/", views.rubric_create, name="rubric_create"),
+    path("campaigns/<int:pk>/assessment/sections/", views.section_add, name="section_add"),
+    path("campaigns/<int:pk>/assessment/items/new/", views.item_add, name="item_add"),
+    path("campaigns/<int:pk>/assessment/items/<int:item>/", views.item_edit, name="item_edit"),
+    path(
+        "campaigns/<int:pk>/assessment/items/<int:item>/remove/",
+        views.item_remove,
+        name="item_remove",
+    ),
+    path("campaigns/<int:pk>/assessment/scores/", views.scores, name="scores"),
+]
