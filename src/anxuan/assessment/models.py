@@ -4,13 +4,15 @@ it is computed from (campaigns.measures). Decision 0021."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.assessment.enums import RubricState, Rule
-from anxuan.campaigns.models import Campaign
+from anxuan.campaigns.models import Campaign, Participant
+from anxuan.reports.models import Submission
 
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
 
@@ -27,6 +29,20 @@ class Rubric(models.Model):
     )
     state = models.CharField(
         _("state"), max_length=8, choices=RubricState.choices, default=RubricState.DRAFT
+    )
+    self_scores_until = models.DateTimeField(
+        _("self-scores accepted until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: while the assessment is open."),
+    )
+    disagreement = models.DecimalField(
+        _("assessors disagree beyond"),
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal(2),
+        validators=NOT_NEGATIVE,
+        help_text=_("Points between the highest and lowest assessor's score of an item."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -101,3 +117,71 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SelfScore(models.Model):
+    """A unit's own score of one item (自评分), with its evidence: words, and its own
+    reports cited."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="self_scores")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    points = models.DecimalField(
+        _("self-score"), max_digits=6, decimal_places=1, validators=NOT_NEGATIVE
+    )
+    note = models.TextField(_("evidence"), blank=True)
+    reports = models.ManyToManyField(Submission, blank=True, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "participant"], name="self_score_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.item}: {self.points}"
+
+
+class AssessedScore(models.Model):
+    """One assessor's score of one item for one unit (考核得分), with the reason."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assessed_scores")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    points = models.DecimalField(
+        _("assessed score"), max_digits=6, decimal_places=1, validators=NOT_NEGATIVE
+    )
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "participant", "assessor"], name="assessed_score_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.item}: {self.points}"
+
+
+class FrozenScore(models.Model):
+    """What an item gave a unit when the assessment was closed: written once, never
+    changed (later corrections are amendments)."""
+
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    points = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    why = models.CharField(max_length=200, blank=True)
+    vetoed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "participant"], name="frozen_score_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} · {self.item}: {self.points}"

@@ -11,18 +11,32 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anxuan.assessment import template
-from anxuan.assessment.enums import Rule
+from anxuan.assessment.enums import RubricState, Rule
 from anxuan.assessment.measures import reports
-from anxuan.assessment.models import Item, Rubric, Section
+from anxuan.assessment.models import (
+    AssessedScore,
+    FrozenScore,
+    Item,
+    Rubric,
+    Section,
+    SelfScore,
+)
 from anxuan.assessment.scoring import ZERO, Outcome, plain, score
+from anxuan.assessment.scoring import points as scoring_points
 from anxuan.campaigns import measures
-from anxuan.campaigns.models import Campaign
+from anxuan.campaigns.models import Campaign, Participant
 from anxuan.campaigns.selectors import participants_of
+from anxuan.core import audit
+from anxuan.orgs.enums import OFFICE_ROLES, Role
+from anxuan.orgs.models import Person
+from anxuan.orgs.rules import has_role_over, own_org_ids
+from anxuan.reports.models import Submission
 
 RULES_WITH_PER_UNIT = (Rule.PER_COUNT, Rule.TIMELINESS, Rule.REGULARITY)
 TIERS = 4
@@ -30,11 +44,16 @@ TIERS = 4
 
 @dataclass
 class Sheet:
-    """One unit's scoring table: an outcome per item, subtotals per section, the total."""
+    """One unit's scoring table: per item what the data gives (`computed`), the unit's
+    self-score, the assessors' scores, and the item's points (`outcomes`): the assessors'
+    combined where they scored it, else the computed; subtotals per section, the total."""
 
     participant_id: int
     outcomes: dict[int, Outcome] = field(default_factory=dict)  # by item id
+    computed: dict[int, Outcome] = field(default_factory=dict)
     values: dict[int, Decimal | None] = field(default_factory=dict)  # the measure's, by item
+    self_scores: dict[int, SelfScore] = field(default_factory=dict)
+    assessed: dict[int, list[AssessedScore]] = field(default_factory=dict)
 
     def section_total(self, items: Sequence[Item]) -> Decimal:
         return sum((self.outcomes[i.pk].points or ZERO for i in items), ZERO)
@@ -52,6 +71,23 @@ class Sheet:
         """Items an assessor still has to score."""
         return sum(o.points is None for o in self.outcomes.values())
 
+    def spread(self, item_id: int) -> Decimal:
+        """How far apart the assessors' scores of the item are."""
+        found = [s.points for s in self.assessed.get(item_id, [])]
+        return max(found) - min(found) if found else ZERO
+
+
+def combine(points: Sequence[Decimal]) -> Decimal:
+    """Several assessors' scores as one: the mean of one or two, the median of three or
+    more (one assessor far off moves it least)."""
+    ordered = sorted(points)
+    if len(ordered) <= 2:
+        return scoring_points(sum(ordered, ZERO) / len(ordered))
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return scoring_points((ordered[middle - 1] + ordered[middle]) / 2)
+
 
 def items_of(rubric: Rubric) -> list[Item]:
     return list(
@@ -64,33 +100,71 @@ def items_of(rubric: Rubric) -> list[Item]:
 def sheets(
     rubric: Rubric, participant_ids: Sequence[int] | None = None, now: datetime | None = None
 ) -> dict[int, Sheet]:
-    """Every participant's sheet (or those of `participant_ids`), judged at `now`."""
-    now = now or timezone.now()
-    campaign = rubric.campaign
+    """Every participant's sheet (or those of `participant_ids`), judged at `now`; once the
+    assessment is closed, what was frozen at closing."""
     ids = list(
         participant_ids
         if participant_ids is not None
-        else participants_of(campaign).values_list("pk", flat=True)
+        else participants_of(rubric.campaign).values_list("pk", flat=True)
     )
-    shared: dict[str, object] = {}
     found = {pid: Sheet(pid) for pid in ids}
+    if rubric.state == RubricState.CLOSED:
+        for frozen in FrozenScore.objects.filter(
+            item__section__rubric=rubric, participant_id__in=ids
+        ):
+            outcome = Outcome(frozen.points, frozen.why, frozen.vetoed)
+            sheet = found[frozen.participant_id]
+            sheet.outcomes[frozen.item_id] = sheet.computed[frozen.item_id] = outcome
+            sheet.values[frozen.item_id] = frozen.value
+        _add_scores(rubric, found)
+        return found
+    _compute(rubric, found, now or timezone.now())
+    _add_scores(rubric, found)
+    for sheet in found.values():
+        for item_id, computed in sheet.computed.items():
+            scores = sheet.assessed.get(item_id)
+            sheet.outcomes[item_id] = (
+                Outcome(
+                    combine([s.points for s in scores]),
+                    _("Assessed (%(n)d assessors)") % {"n": len(scores)},
+                    computed.vetoed,
+                )
+                if scores
+                else computed
+            )
+    return found
+
+
+def _compute(rubric: Rubric, found: dict[int, Sheet], now: datetime) -> None:
+    ids = list(found)
+    shared: dict[str, object] = {}
     for item in items_of(rubric):
         measure = measures.get(item.measure) if item.measure else None
         params = {k: str(v) for k, v in item.measure_params.items() if v not in ("", None)}
-        query = measures.Query(campaign, ids, params, now, shared)
+        query = measures.Query(rubric.campaign, ids, params, now, shared)
         values = measure.compute(query) if measure else {}
         bound = reports(query) if "requirement" in params else {}
         for pid, sheet in found.items():
             value = values.get(pid) if measure else None
             sent = bound.get(pid)
             sheet.values[item.pk] = value
-            sheet.outcomes[item.pk] = score(
+            sheet.computed[item.pk] = score(
                 item,
                 value,
                 late=bool(sent) and any(r.days_late > 0 for r in sent or ()),
                 no_document=bool(sent) and all(r.no_document for r in sent or ()),
             )
-    return found
+
+
+def _add_scores(rubric: Rubric, found: dict[int, Sheet]) -> None:
+    ids = list(found)
+    for own in SelfScore.objects.filter(item__section__rubric=rubric, participant_id__in=ids):
+        found[own.participant_id].self_scores[own.item_id] = own
+    assessed = AssessedScore.objects.filter(
+        item__section__rubric=rubric, participant_id__in=ids
+    ).select_related("assessor")
+    for given in assessed.order_by("at", "pk"):
+        found[given.participant_id].assessed.setdefault(given.item_id, []).append(given)
 
 
 def problems(rubric: Rubric) -> list[str]:
@@ -197,3 +271,160 @@ def grouped(items: Sequence[Item]) -> dict[Section, list[Item]]:
     for item in items:
         out[item.section].append(item)
     return dict(out)
+
+
+# Opening, scoring, closing -------------------------------------------------------------
+
+
+@transaction.atomic
+def open_for_scoring(*, actor: Person, rubric: Rubric) -> Rubric:
+    """Open the assessment: units may self-score, assessors score. Refused while the rubric
+    does not add up or an item lacks what its rule needs (the reasons, naming the items)."""
+    locked = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    if locked.state == RubricState.CLOSED:
+        raise ValidationError(_("The assessment is closed."))
+    found = problems(locked)
+    if found:
+        raise ValidationError(found)
+    locked.state = RubricState.OPEN
+    locked.save(update_fields=["state", "updated_at"])
+    audit.record(actor=actor, action="assessment.open", target=locked, summary=str(locked))
+    return locked
+
+
+@transaction.atomic
+def close(*, actor: Person, rubric: Rubric, now: datetime | None = None) -> Rubric:
+    """Close the assessment: every unit's points per item as they stand are written into
+    FrozenScore, and from then on the sheets read those, whatever the data does."""
+    locked = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    if locked.state != RubricState.OPEN:
+        raise ValidationError(_("Only an open assessment can be closed."))
+    found = sheets(locked, now=now)
+    FrozenScore.objects.bulk_create(
+        FrozenScore(
+            item_id=item_id,
+            participant_id=sheet.participant_id,
+            value=sheet.values.get(item_id),
+            points=outcome.points,
+            why=outcome.why[:200],
+            vetoed=outcome.vetoed,
+        )
+        for sheet in found.values()
+        for item_id, outcome in sheet.outcomes.items()
+    )
+    locked.state = RubricState.CLOSED
+    locked.save(update_fields=["state", "updated_at"])
+    audit.record(actor=actor, action="assessment.close", target=locked, summary=str(locked))
+    return locked
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item's score as a unit or an assessor enters it."""
+
+    item: Item
+    points: Decimal | None  # None: left empty (nothing saved, an earlier one removed)
+    words: str = ""  # the self-score's evidence, or the assessor's reason
+    reports: tuple[int, ...] = ()  # a self-score's own reports cited
+
+
+def _check_points(entries: Sequence[Entry]) -> None:
+    errors = []
+    for entry in entries:
+        if entry.points is None:
+            continue
+        if entry.points < 0:
+            errors.append(_("%(item)s: a score may not be negative.") % {"item": entry.item})
+        elif entry.points > entry.item.max_points:
+            errors.append(
+                _("%(item)s: at most %(max)s points.")
+                % {"item": entry.item, "max": plain(entry.item.max_points)}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _open(rubric: Rubric) -> Rubric:
+    locked = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    if locked.state != RubricState.OPEN:
+        raise ValidationError(_("The assessment is not open for scoring."))
+    return locked
+
+
+@transaction.atomic
+def self_score(
+    *,
+    actor: Person,
+    participant: Participant,
+    entries: Sequence[Entry],
+    now: datetime | None = None,
+) -> int:
+    """Save a unit's self-scores (all or nothing); returns how many are saved."""
+    rubric = _open(participant.campaign.rubric)
+    now = now or timezone.now()
+    if rubric.self_scores_until and now > rubric.self_scores_until:
+        raise ValidationError(
+            _("Self-scores were accepted until %(when)s.")
+            % {"when": timezone.localtime(rubric.self_scores_until).strftime("%Y-%m-%d %H:%M")}
+        )
+    _check_points(entries)
+    own = set(Submission.objects.filter(participant=participant).values_list("pk", flat=True))
+    saved = 0
+    for entry in entries:
+        if entry.item.section.rubric_id != rubric.pk:
+            raise ValidationError(_("The item is not one of this assessment's."))
+        if entry.points is None:
+            SelfScore.objects.filter(item=entry.item, participant=participant).delete()
+            continue
+        found, _created = SelfScore.objects.update_or_create(
+            item=entry.item,
+            participant=participant,
+            defaults={"points": entry.points, "note": entry.words.strip(), "by": actor},
+        )
+        found.reports.set([pk for pk in entry.reports if pk in own])
+        saved += 1
+    audit.record(
+        actor=actor, action="assessment.self_score", target=participant, summary=str(participant)
+    )
+    return saved
+
+
+def may_assess(person: Person, participant: Participant) -> bool:
+    """Office staff of the organiser, never for an organisation they belong to."""
+    if participant.organization_id in own_org_ids(person, list(Role)):
+        return False
+    return has_role_over(person, participant.campaign.owner, OFFICE_ROLES)
+
+
+@transaction.atomic
+def assess(*, actor: Person, participant: Participant, entries: Sequence[Entry]) -> int:
+    """Save one assessor's scores of a unit (all or nothing), each with its reason."""
+    rubric = _open(participant.campaign.rubric)
+    if not may_assess(actor, participant):
+        raise ValidationError(_("You may not assess your own organisation."))
+    _check_points(entries)
+    missing = [e.item for e in entries if e.points is not None and not e.words.strip()]
+    if missing:
+        raise ValidationError(
+            [_("%(item)s: give the reason for the score.") % {"item": i} for i in missing]
+        )
+    saved = 0
+    for entry in entries:
+        if entry.item.section.rubric_id != rubric.pk:
+            raise ValidationError(_("The item is not one of this assessment's."))
+        if entry.points is None:
+            AssessedScore.objects.filter(
+                item=entry.item, participant=participant, assessor=actor
+            ).delete()
+            continue
+        AssessedScore.objects.update_or_create(
+            item=entry.item,
+            participant=participant,
+            assessor=actor,
+            defaults={"points": entry.points, "reason": entry.words.strip()},
+        )
+        saved += 1
+    audit.record(
+        actor=actor, action="assessment.assess", target=participant, summary=str(participant)
+    )
+    return saved
