@@ -21,7 +21,7 @@ from django.urls import get_resolver, reverse
 from anxuan.api import services as api_services
 from anxuan.api.models import ApiToken
 from anxuan.assessment import services as assessment_services
-from anxuan.assessment.models import Item, Rubric, Section
+from anxuan.assessment.models import AssessedScore, Item, Rubric, Section, SelfScore
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
@@ -189,6 +189,19 @@ def a_rubric(c) -> Rubric:
     )
 
 
+def opened(c) -> Rubric:
+    """The campaign's rubric, open for scoring."""
+    rubric = a_rubric(c)
+    if rubric.state == "draft":
+        rubric = assessment_services.open_for_scoring(actor=c.office_admin, rubric=rubric)
+    return rubric
+
+
+def score_form(c) -> dict:
+    item = an_item(c)
+    return {f"points-{item.pk}": "1", f"words-{item.pk}": "县委发文成立组委会"}
+
+
 def an_item(c) -> Item:
     return Item.objects.filter(section__rubric=a_rubric(c)).order_by("pk").first()
 
@@ -346,6 +359,14 @@ GET = {
         "200 200 403 403 403 403 404",
     ),
     "assessment:scores": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
+    "assessment:self_score": (  # the unit's liaison, and the office over it
+        lambda c: [opened(c).campaign_id, c.participant.pk],
+        "200 200 200 404 404 404 404",
+    ),
+    "assessment:assess": (  # the organising office
+        lambda c: [opened(c).campaign_id, c.participant.pk],
+        "200 200 403 403 403 403 404",
+    ),
 }
 
 # Extra GET rows on other objects of the same views.
@@ -558,7 +579,7 @@ POST = {
     ),
     "assessment:rubric": (
         lambda c: [a_rubric(c).campaign_id],
-        {"title": "高台县考核评分表", "total_points": "100"},
+        {"title": "高台县考核评分表", "total_points": "100", "disagreement": "2"},
         "302 302 403 403 403 403 404",
         lambda c: Rubric.objects.filter(title="高台县考核评分表").exists(),
     ),
@@ -585,6 +606,24 @@ POST = {
         {},
         "302 302 403 403 403 403 404",
         lambda c: Item.objects.filter(section__rubric__campaign=c.campaign).count() == 22,
+    ),
+    "assessment:rubric_state": (
+        lambda c: [a_rubric(c).campaign_id],
+        {"to": "open"},
+        "302 302 403 403 403 403 404",
+        lambda c: Rubric.objects.filter(state="open").exists(),
+    ),
+    "assessment:self_score": (
+        lambda c: [opened(c).campaign_id, c.participant.pk],
+        score_form,
+        "302 302 302 404 404 404 404",
+        lambda c: SelfScore.objects.exists(),
+    ),
+    "assessment:assess": (
+        lambda c: [opened(c).campaign_id, c.participant.pk],
+        score_form,
+        "302 302 403 403 403 403 404",
+        lambda c: AssessedScore.objects.exists(),
     ),
 }
 

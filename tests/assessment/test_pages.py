@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from anxuan.assessment.models import Item, Rubric
+from anxuan.assessment.models import Item, Rubric, SelfScore
 from anxuan.campaigns.enums import RequirementKind
 from tests.assessment.test_sheets import period_of, send, when
 from tests.reports.evidence import pdf
@@ -73,7 +73,9 @@ def test_another_offices_numbers_from_the_pages_alone_score_its_reports(county, 
     assert "各考核项目分值合计 102 分，与总分 100 分不一致。" in page
     rubric_url = reverse("assessment:rubric", args=[county.campaign.pk])
     assert (
-        client.post(rubric_url, {"title": "高台县考核评分表", "total_points": "102"}).status_code
+        client.post(
+            rubric_url, {"title": "高台县考核评分表", "total_points": "102", "disagreement": "2"}
+        ).status_code
         == 302
     )
     page = client.get(rubric_url).content.decode()
@@ -117,3 +119,44 @@ def test_the_scores_page_takes_the_same_queries_for_one_unit_and_three(county, l
 
     assert page.count("data-unit=") == 1
     assert len(one.captured_queries) == len(three.captured_queries)
+
+
+def test_a_liaison_self_scores_and_an_assessor_sees_it_beside_the_data(county, login):
+    from anxuan.assessment import services
+
+    rubric = services.open_for_scoring(
+        actor=county.office_admin, rubric=services.from_template(county.campaign)
+    )
+    organisation = Item.objects.get(section__rubric=rubric, title="成立专门活动组织机构")
+    funding = Item.objects.get(section__rubric=rubric, title="经费保障")
+    liaison = login(county.town_liaison)
+    campaign_page = liaison.get(reverse("campaigns:campaign_detail", args=[county.campaign.pk]))
+    own = reverse("assessment:self_score", args=[county.campaign.pk, county.participant.pk])
+    assert own in campaign_page.content.decode()  # 自评（城关镇）
+
+    too_many = liaison.post(own, {f"points-{funding.pk}": "4", f"points-{organisation.pk}": "4"})
+    not_a_number = liaison.post(own, {f"points-{funding.pk}": "三"})
+    assert too_many.status_code == not_a_number.status_code == 400
+    assert "经费保障: 最多 3 分。" in too_many.content.decode()
+    assert "经费保障: 请填写数字。" in not_a_number.content.decode()
+    assert not SelfScore.objects.exists()  # nothing saved half
+    saved = liaison.post(
+        own, {f"points-{organisation.pk}": "4", f"words-{organisation.pk}": "县委发文成立组委会"}
+    )
+    assert saved.status_code == 302
+
+    office = login(county.office_admin)
+    url = reverse("assessment:assess", args=[county.campaign.pk, county.participant.pk])
+    assert (
+        office.post(
+            url, {f"points-{organisation.pk}": "3", f"words-{organisation.pk}": "缺少分工"}
+        ).status_code
+        == 302
+    )
+    page = office.get(url).content.decode()
+    card = page.split('data-item="成立专门活动组织机构"')[1].split("</section>")[0]
+    assert "县委发文成立组委会" in card
+    assert "与考核得分不同" in card
+    scores = office.get(reverse("assessment:scores", args=[county.campaign.pk])).content.decode()
+    town = scores.split('data-unit="城关镇"')[1].split("</tr>")[0]
+    assert '<td title="考核得分（1 位考核人员）">3</td>' in town

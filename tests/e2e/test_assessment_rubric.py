@@ -41,3 +41,42 @@ def test_the_office_makes_a_rubric_sets_its_numbers_and_reads_the_scores(
     expect(phone.locator('tr[data-item="按时报送方案"]')).to_contain_text("迟报每天扣分")
     shot(phone, "assessment-rubric-phone", full_page=True)
     assert page_width(phone) <= 390
+
+
+def test_a_liaison_self_scores_on_a_phone_and_the_assessor_scores_beside_it(
+    live_server, county, browser
+):
+    from anxuan.assessment import services
+
+    services.from_template(county.campaign)
+    office = open_page(browser, DESKTOP)
+    log_in(office, live_server.url, "office")
+    office.goto(f"{live_server.url}/campaigns/{county.campaign.pk}/assessment/")
+    office.get_by_role("button", name="开始评分").click()
+    expect(office.locator("#state")).to_contain_text("评分中")
+
+    phone = open_page(browser, PHONE)
+    log_in(phone, live_server.url, "liaison")
+    phone.goto(f"{live_server.url}/campaigns/{county.campaign.pk}/")
+    phone.get_by_role("link", name="自评（城关镇）").click()
+    card = phone.locator('section[data-item="成立专门活动组织机构"]')
+    card.get_by_label("自评分").fill("4")
+    card.get_by_label("佐证材料").fill("县委发文成立组委会，明确分工")
+    phone.locator('section[data-item="经费保障"]').get_by_label("自评分").fill("5")
+    phone.get_by_role("button", name="保存自评分").click()
+    expect(phone.locator("#score-errors")).to_contain_text("经费保障: 最多 3 分。")
+    phone.locator('section[data-item="经费保障"]').get_by_label("自评分").fill("3")
+    phone.get_by_role("button", name="保存自评分").click()
+    expect(phone.locator("ul.messages")).to_contain_text("已保存 2 项自评分")
+    shot(phone, "assessment-self-score-phone", full_page=False)
+    assert page_width(phone) <= 390
+
+    office.get_by_role("link", name="按当前数据的得分").click()
+    office.get_by_role("link", name="城关镇").click()
+    item = office.locator('section[data-item="成立专门活动组织机构"]')
+    expect(item.locator(".self")).to_contain_text("县委发文成立组委会")
+    item.get_by_label("考核得分").fill("3")
+    item.get_by_label("原因").fill("分工不够具体")
+    office.get_by_role("button", name="保存考核得分").click()
+    expect(item).to_contain_text("与考核得分不同")
+    shot(office, "assessment-assess", full_page=False)

@@ -19,7 +19,8 @@ PARAM_FIELDS = ("requirement", "activity_type", "domain", "indicator")
 class RubricForm(forms.ModelForm):  # type: ignore[type-arg]  # no stubs_ext at run time
     class Meta:
         model = Rubric
-        fields = ["title", "total_points"]
+        fields = ["title", "total_points", "self_scores_until", "disagreement"]
+        widgets = {"self_scores_until": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
 
 class SectionForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -16,4 +16,15 @@ urlpatterns = [
         name="item_remove",
     ),
     path("campaigns/<int:pk>/assessment/scores/", views.scores, name="scores"),
+    path("campaigns/<int:pk>/assessment/state/", views.rubric_state, name="rubric_state"),
+    path(
+        "campaigns/<int:pk>/assessment/units/<int:participant>/self/",
+        views.self_score,
+        name="self_score",
+    ),
+    path(
+        "campaigns/<int:pk>/assessment/units/<int:participant>/assess/",
+        views.assess,
+        name="assess",
+    ),
 ]

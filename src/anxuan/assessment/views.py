@@ -1,21 +1,28 @@
 """The office's assessment pages: the campaign's rubric (made from the template, then edited
 item by item) and the scores it gives every unit, computed from the data as of now."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anxuan.assessment import services
+from anxuan.assessment.enums import RubricState
 from anxuan.assessment.forms import ItemForm, RubricForm, SectionForm
 from anxuan.assessment.models import Item, Rubric
+from anxuan.assessment.scoring import plain
+from anxuan.assessment.services import Entry
 from anxuan.campaigns import measures
-from anxuan.campaigns.models import Campaign
-from anxuan.campaigns.selectors import get_campaign_for, participants_of
+from anxuan.campaigns.models import Campaign, Participant
+from anxuan.campaigns.selectors import get_campaign_for, get_participant_for, participants_of
 from anxuan.core.http import AuthenticatedHttpRequest
+from anxuan.reports.models import Submission
 
 PERM = "assessment.manage"
 
@@ -185,3 +192,169 @@ def scores(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "assessment/scores.html",
         {"campaign": campaign, "rubric": rubric, "sections": sections, "rows": rows},
     )
+
+
+@login_required
+@require_POST
+def rubric_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Open the assessment for scoring, or close it (freezing every unit's points)."""
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    change = services.close if request.POST.get("to") == "closed" else services.open_for_scoring
+    try:
+        change(actor=request.user, rubric=rubric)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        done = _("The assessment is closed; its points are frozen.")
+        if change is services.open_for_scoring:
+            done = _("The assessment is open: units may self-score, assessors score.")
+        messages.success(request, done)
+    return redirect("assessment:rubric", pk=campaign.pk)
+
+
+def _entries(request: AuthenticatedHttpRequest, items: list[Item]) -> tuple[list[Entry], list[str]]:
+    """The items' scores as the form sent them (`points-<id>`, `words-<id>`, `reports-<id>`),
+    and what could not be read."""
+    entries, errors = [], []
+    for item in items:
+        raw = request.POST.get(f"points-{item.pk}", "").strip()
+        try:
+            points = Decimal(raw) if raw else None
+        except InvalidOperation:
+            errors.append(_("%(item)s: write the points as a number.") % {"item": item})
+            continue
+        if points is not None and not points.is_finite():
+            errors.append(_("%(item)s: write the points as a number.") % {"item": item})
+            continue
+        cited = tuple(int(v) for v in request.POST.getlist(f"reports-{item.pk}") if v.isdigit())
+        entries.append(Entry(item, points, request.POST.get(f"words-{item.pk}", ""), cited))
+    return entries, errors
+
+
+def _score_page(
+    request: AuthenticatedHttpRequest,
+    template: str,
+    participant: Participant,
+    rubric: Rubric,
+    *,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    items = services.items_of(rubric)
+    sheet = services.sheets(rubric, [participant.pk])[participant.pk]
+    reports = list(
+        Submission.objects.filter(participant=participant, first_submitted_at__isnull=False)
+        .select_related("requirement", "period__requirement")
+        .order_by("period__due_at", "pk")
+    )
+    posted = request.POST if request.method == "POST" else None
+    rows = [ScoreRow(item, sheet, request.user.pk, rubric, posted) for item in items]
+    return render(
+        request,
+        template,
+        {
+            "campaign": rubric.campaign,
+            "rubric": rubric,
+            "participant": participant,
+            "sheet": sheet,
+            "sections": [
+                (section, [r for r in rows if r.item.section_id == section.pk])
+                for section in services.grouped(items)
+            ],
+            "reports": reports,
+            "errors": errors or [],
+            "is_open": rubric.state == RubricState.OPEN,
+        },
+        status=status,
+    )
+
+
+class ScoreRow:
+    """One item of a unit's sheet as the self-score and assessment pages show it."""
+
+    def __init__(
+        self,
+        item: Item,
+        sheet: services.Sheet,
+        person_id: int,
+        rubric: Rubric,
+        posted: QueryDict | None,
+    ):
+        self.item = item
+        self.outcome = sheet.outcomes[item.pk]
+        self.computed = sheet.computed[item.pk]
+        self.own = sheet.self_scores.get(item.pk)
+        self.assessed = sheet.assessed.get(item.pk, [])
+        self.mine = next((s for s in self.assessed if s.assessor_id == person_id), None)
+        points = self.outcome.points
+        self.differs = self.own is not None and points is not None and self.own.points != points
+        self.disagree = sheet.spread(item.pk) > rubric.disagreement
+        # What the form shows: what was just sent when it was refused (nothing typed is
+        # lost), else the score saved (the unit's own on its page, the assessor's on theirs).
+        self.posted = posted
+
+    def shown(self, saved: Decimal | None, words: str) -> tuple[str, str]:
+        if self.posted is not None:
+            pk = self.item.pk
+            return self.posted.get(f"points-{pk}", ""), self.posted.get(f"words-{pk}", "")
+        return ("" if saved is None else plain(saved)), words
+
+    @property
+    def own_input(self) -> tuple[str, str]:
+        return self.shown(self.own.points, self.own.note) if self.own else self.shown(None, "")
+
+    @property
+    def assessor_input(self) -> tuple[str, str]:
+        return self.shown(self.mine.points, self.mine.reason) if self.mine else self.shown(None, "")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_score(request: AuthenticatedHttpRequest, pk: int, participant: int) -> HttpResponse:
+    """The unit's self-score (自评分), item by item, with its evidence: for its liaison (and
+    the office over it). Works on a phone."""
+    campaign = get_campaign_for(request.user, pk)
+    unit = get_participant_for(
+        request.user, campaign, participant, perm="campaigns.register_liaison"
+    )
+    rubric = _rubric_of(campaign)
+    template = "assessment/self_score.html"
+    if request.method != "POST":
+        return _score_page(request, template, unit, rubric)
+    entries, errors = _entries(request, services.items_of(rubric))
+    if not errors:
+        try:
+            saved = services.self_score(actor=request.user, participant=unit, entries=entries)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Self-scores saved: %(n)d items.") % {"n": saved})
+            return redirect("assessment:self_score", pk=campaign.pk, participant=unit.pk)
+    return _score_page(request, template, unit, rubric, errors=errors, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assess(request: AuthenticatedHttpRequest, pk: int, participant: int) -> HttpResponse:
+    """An assessor scores one unit (考核得分), seeing its self-score, what the data gives
+    and the evidence; never a unit of the assessor's own organisation."""
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    unit = get_participant_for(request.user, campaign, participant)
+    if not services.may_assess(request.user, unit):
+        raise PermissionDenied
+    rubric = _rubric_of(campaign)
+    template = "assessment/assess.html"
+    if request.method != "POST":
+        return _score_page(request, template, unit, rubric)
+    entries, errors = _entries(request, services.items_of(rubric))
+    if not errors:
+        try:
+            saved = services.assess(actor=request.user, participant=unit, entries=entries)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Scores saved: %(n)d items.") % {"n": saved})
+            return redirect("assessment:assess", pk=campaign.pk, participant=unit.pk)
+    return _score_page(request, template, unit, rubric, errors=errors, status=400)
