@@ -21,7 +21,16 @@ from django.urls import get_resolver, reverse
 from anxuan.api import services as api_services
 from anxuan.api.models import ApiToken
 from anxuan.assessment import services as assessment_services
-from anxuan.assessment.models import AssessedScore, Item, Rubric, Section, SelfScore
+from anxuan.assessment.models import (
+    AssessedScore,
+    Award,
+    Item,
+    Named,
+    RankGroup,
+    Rubric,
+    Section,
+    SelfScore,
+)
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
@@ -202,6 +211,15 @@ def score_form(c) -> dict:
     return {f"points-{item.pk}": "1", f"words-{item.pk}": "县委发文成立组委会"}
 
 
+def an_award(c) -> Award:
+    group = RankGroup.objects.filter(rubric=a_rubric(c)).first() or RankGroup.objects.create(
+        rubric=a_rubric(c), name="乡镇组", kinds=["town"]
+    )
+    return Award.objects.filter(group=group).first() or Award.objects.create(
+        group=group, title="先进单位", quota=2
+    )
+
+
 def an_item(c) -> Item:
     return Item.objects.filter(section__rubric=a_rubric(c)).order_by("pk").first()
 
@@ -359,6 +377,7 @@ GET = {
         "200 200 403 403 403 403 404",
     ),
     "assessment:scores": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
+    "assessment:ranking": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
     "assessment:self_score": (  # the unit's liaison, and the office over it
         lambda c: [opened(c).campaign_id, c.participant.pk],
         "200 200 200 404 404 404 404",
@@ -606,6 +625,24 @@ POST = {
         {},
         "302 302 403 403 403 403 404",
         lambda c: Item.objects.filter(section__rubric__campaign=c.campaign).count() == 22,
+    ),
+    "assessment:group_add": (
+        lambda c: [a_rubric(c).campaign_id],
+        {"name": "部门组", "kinds": "department", "order": "1"},
+        "302 302 403 403 403 403 404",
+        lambda c: RankGroup.objects.filter(name="部门组").exists(),
+    ),
+    "assessment:award_add": (
+        lambda c: [a_rubric(c).campaign_id],
+        lambda c: {"group": an_award(c).group_id, "title": "优秀组织单位", "quota": "1"},
+        "302 302 403 403 403 403 404",
+        lambda c: Award.objects.filter(title="优秀组织单位").exists(),
+    ),
+    "assessment:award_confirm": (
+        lambda c: [c.campaign.pk, an_award(c).pk],
+        lambda c: {"unit": [c.participant.pk]},
+        "302 302 403 403 403 403 404",
+        lambda c: Named.objects.exists(),
     ),
     "assessment:rubric_state": (
         lambda c: [a_rubric(c).campaign_id],

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from anxuan.assessment.models import Item, Rubric, SelfScore
+from anxuan.assessment.models import Award, Item, Named, RankGroup, Rubric, SelfScore
 from anxuan.campaigns.enums import RequirementKind
 from tests.assessment.test_sheets import period_of, send, when
 from tests.reports.evidence import pdf
@@ -160,3 +160,35 @@ def test_a_liaison_self_scores_and_an_assessor_sees_it_beside_the_data(county, l
     scores = office.get(reverse("assessment:scores", args=[county.campaign.pk])).content.decode()
     town = scores.split('data-unit="城关镇"')[1].split("</tr>")[0]
     assert '<td title="考核得分（1 位考核人员）">3</td>' in town
+
+
+def test_the_office_ranks_towns_confirms_an_award_and_the_queries_do_not_grow(county, login):
+    client = login(county.office_admin)
+    make_rubric(client, county.campaign)
+    url = reverse("assessment:ranking", args=[county.campaign.pk])
+    groups = reverse("assessment:group_add", args=[county.campaign.pk])
+    assert (
+        client.post(groups, {"name": "乡镇组", "kinds": ["town"], "order": "0"}).status_code == 302
+    )
+    group = RankGroup.objects.get()
+    awards = reverse("assessment:award_add", args=[county.campaign.pk])
+    client.post(awards, {"group": group.pk, "title": "先进单位", "quota": "1"})
+    award = Award.objects.get()
+
+    page = client.get(url).content.decode()
+    ranked = page.split('data-group="乡镇组"')[1].split("</table>")[0]
+    assert ranked.count("data-unit=") == 2  # the two towns, not the department
+    assert "名额外的下一个单位与最后一个拟推荐单位得分相同" in page  # both towns score alike
+    confirm = reverse("assessment:award_confirm", args=[county.campaign.pk, award.pk])
+    assert client.post(confirm, {"unit": [county.participant.pk]}).status_code == 302
+    assert [n.participant for n in Named.objects.all()] == [county.participant]
+    too_many = client.post(confirm, {"unit": [county.participant.pk, county.other_participant.pk]})
+    assert too_many.status_code == 302
+    assert Named.objects.count() == 1  # refused: the quota is 1
+
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+    county.campaign.participants.exclude(pk=county.participant.pk).delete()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).content.decode().count("data-unit=") == 1
+    assert len(one.captured_queries) == len(three.captured_queries)

@@ -7,20 +7,44 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from anxuan.assessment.models import Item, Rubric, Section
+from anxuan.assessment.models import Award, Item, RankGroup, Rubric, Section
 from anxuan.assessment.services import TIERS, item_problems
 from anxuan.campaigns import measures
 from anxuan.campaigns.models import Campaign
+from anxuan.orgs.enums import OrgKind
 
 # The measure parameter each kind is chosen with, and where its choices come from.
 PARAM_FIELDS = ("requirement", "activity_type", "domain", "indicator")
 
 
 class RubricForm(forms.ModelForm):  # type: ignore[type-arg]  # no stubs_ext at run time
+    tie_breaker = forms.TypedChoiceField(
+        label=_("equal totals are ranked by the subtotal of"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
     class Meta:
         model = Rubric
         fields = ["title", "total_points", "self_scores_until", "disagreement"]
         widgets = {"self_scores_until": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rubric: Rubric = self.instance
+        self.fields["tie_breaker"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (s.pk, s.title) for s in rubric.sections.all()
+        ]
+        self.initial["tie_breaker"] = (rubric.tie_breakers or [None])[0]
+
+    def save(self, commit: bool = True) -> Rubric:
+        rubric: Rubric = super().save(commit=False)
+        chosen = self.cleaned_data.get("tie_breaker")
+        rubric.tie_breakers = [chosen] if chosen else []
+        if commit:
+            rubric.save()
+        return rubric
 
 
 class SectionForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -124,3 +148,27 @@ class ItemForm(forms.ModelForm):  # type: ignore[type-arg]
             if found:
                 raise ValidationError(found)
         return data
+
+
+class GroupForm(forms.ModelForm):  # type: ignore[type-arg]
+    kinds = forms.MultipleChoiceField(
+        label=_("kinds of unit"),
+        choices=OrgKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = RankGroup
+        fields = ["name", "kinds", "order"]
+
+
+class AwardForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Award
+        fields = ["group", "title", "quota", "section"]
+
+    def __init__(self, *args: Any, rubric: Rubric, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = rubric.groups.all()  # type: ignore[attr-defined]
+        self.fields["section"].queryset = rubric.sections.all()  # type: ignore[attr-defined]

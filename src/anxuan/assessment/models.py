@@ -44,6 +44,8 @@ class Rubric(models.Model):
         validators=NOT_NEGATIVE,
         help_text=_("Points between the highest and lowest assessor's score of an item."),
     )
+    # Section ids whose subtotals break a tie of totals, in order; then the first section.
+    tie_breakers = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,3 +187,66 @@ class FrozenScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} · {self.item}: {self.points}"
+
+
+class RankGroup(models.Model):
+    """Units ranked with each other (towns with towns, departments with departments): the
+    participants of the organisation kinds listed, or those picked by hand (enterprises of
+    one size, say) when any are."""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("group"), max_length=50)
+    kinds = models.JSONField(_("kinds of unit"), default=list, blank=True)
+    members = models.ManyToManyField(
+        Participant, blank=True, related_name="+", verbose_name=_("units picked by hand")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Award(models.Model):
+    """An honour named within a group (先进单位, 优秀组织单位): the best `quota` units by the
+    total, or by one section's subtotal, vetoed units skipped."""
+
+    group = models.ForeignKey(
+        RankGroup, on_delete=models.CASCADE, related_name="awards", verbose_name=_("group")
+    )
+    title = models.CharField(_("title"), max_length=30)
+    quota = models.PositiveSmallIntegerField(_("quota"))
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by the subtotal of"),
+        help_text=_("Empty: by the total."),
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.title}"
+
+
+class Named(models.Model):
+    """A unit the office confirmed for an award."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="named")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["award", "participant"], name="named_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.award}: {self.participant}"

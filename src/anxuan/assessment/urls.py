@@ -17,6 +17,14 @@ urlpatterns = [
     ),
     path("campaigns/<int:pk>/assessment/scores/", views.scores, name="scores"),
     path("campaigns/<int:pk>/assessment/state/", views.rubric_state, name="rubric_state"),
+    path("campaigns/<int:pk>/assessment/ranking/", views.ranking_page, name="ranking"),
+    path("campaigns/<int:pk>/assessment/groups/", views.group_add, name="group_add"),
+    path("campaigns/<int:pk>/assessment/awards/", views.award_add, name="award_add"),
+    path(
+        "campaigns/<int:pk>/assessment/awards/<int:award>/confirm/",
+        views.award_confirm,
+        name="award_confirm",
+    ),
     path(
         "campaigns/<int:pk>/assessment/units/<int:participant>/self/",
         views.self_score,

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anxuan.assessment import services
+from anxuan.assessment import ranking, services
 from anxuan.assessment.enums import RubricState
-from anxuan.assessment.forms import ItemForm, RubricForm, SectionForm
-from anxuan.assessment.models import Item, Rubric
+from anxuan.assessment.forms import AwardForm, GroupForm, ItemForm, RubricForm, SectionForm
+from anxuan.assessment.models import Award, Item, RankGroup, Rubric
 from anxuan.assessment.scoring import plain
 from anxuan.assessment.services import Entry
 from anxuan.campaigns import measures
@@ -358,3 +358,93 @@ def assess(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Http
             messages.success(request, _("Scores saved: %(n)d items.") % {"n": saved})
             return redirect("assessment:assess", pk=campaign.pk, participant=unit.pk)
     return _score_page(request, template, unit, rubric, errors=errors, status=400)
+
+
+@login_required
+@require_POST
+def group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    form = GroupForm(request.POST)
+    if form.is_valid():
+        group = form.save(commit=False)
+        group.rubric = rubric
+        group.save()
+        messages.success(request, _("Group “%(name)s” added.") % {"name": group.name})
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect("assessment:ranking", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def award_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    form = AwardForm(request.POST, rubric=rubric)
+    if form.is_valid():
+        award = form.save()
+        messages.success(request, _("Award “%(title)s” added.") % {"title": award.title})
+    else:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+    return redirect("assessment:ranking", pk=campaign.pk)
+
+
+def _ranked(rubric: Rubric) -> list[tuple[RankGroup, list[ranking.Place], list[ranking.Proposal]]]:
+    items = services.items_of(rubric)
+    sections = services.grouped(items)
+    participants = list(participants_of(rubric.campaign).select_related("organization"))
+    sheets = services.sheets(rubric, [p.pk for p in participants])
+    out = []
+    for group in rubric.groups.prefetch_related("members", "awards__section", "awards__named"):
+        places = ranking.rank(rubric, group, participants, sheets, sections)
+        proposals = [ranking.propose(a, places, list(sections)) for a in group.awards.all()]
+        out.append((group, places, proposals))
+    return out
+
+
+@login_required
+@require_GET
+def ranking_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The ranking within each group, the points behind every rank, and each award's
+    proposal (vetoed units skipped) for the office to confirm."""
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    return render(
+        request,
+        "assessment/ranking.html",
+        {
+            "campaign": campaign,
+            "rubric": rubric,
+            "sections": list(rubric.sections.all()),
+            "groups": _ranked(rubric),
+            "group_form": GroupForm(),
+            "award_form": AwardForm(rubric=rubric),
+        },
+    )
+
+
+@login_required
+@require_POST
+def award_confirm(request: AuthenticatedHttpRequest, pk: int, award: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    found = get_object_or_404(Award.objects.select_related("group"), pk=award, group__rubric=rubric)
+    places = next(p for g, p, _ in _ranked(rubric) if g.pk == found.group_id)
+    wanted = {int(v) for v in request.POST.getlist("unit") if v.isdigit()}
+    chosen = [p.participant for p in places if p.participant.pk in wanted]
+    if len(chosen) != len(wanted):
+        messages.error(request, _("A unit chosen is not in this group."))
+        return redirect("assessment:ranking", pk=campaign.pk)
+    try:
+        ranking.confirm(actor=request.user, award=found, chosen=chosen, places=places)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(title)s confirmed.") % {"title": found.title})
+    return redirect("assessment:ranking", pk=campaign.pk)
