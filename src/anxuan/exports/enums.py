@@ -7,6 +7,7 @@ class ExportKind(models.TextChoices):
     BOARD = "board", _("Reporting board (.xlsx)")
     SUMMARY = "summary", _("Summary (.docx)")
     EVIDENCE = "evidence", _("Evidence package (.zip)")
+    ASSESSMENT = "assessment", _("Scoring tables (.xlsx)")
 
 
 class JobState(models.TextChoices):

@@ -9,6 +9,7 @@ from anxuan.campaigns.models import Campaign
 from anxuan.core.http import query_id
 from anxuan.core.views import XLSX
 from anxuan.dashboards.dashboard import build_dashboard
+from anxuan.exports.assessment import scoring_xlsx
 from anxuan.exports.enums import ExportKind
 from anxuan.exports.evidence import evidence_zip
 from anxuan.exports.summary import summary_docx
@@ -25,6 +26,7 @@ class Exporter:
     suffix: str  # the download name is the campaign's title followed by this
     write: Callable[[Campaign, dict, BinaryIO, Progress], None]
     options: Callable[[Campaign, Any], dict] = lambda campaign, data: {}
+    perm: str = "campaigns.oversee"  # who may start it, besides overseeing the campaign
 
 
 def _statistics_options(campaign: Campaign, data: Any) -> dict:
@@ -72,5 +74,11 @@ EXPORTERS: dict[str, Exporter] = {
         "application/zip",
         "-佐证材料.zip",
         lambda campaign, options, out, progress: evidence_zip(campaign, out, progress),
+    ),
+    ExportKind.ASSESSMENT: Exporter(
+        XLSX,
+        "-考核评分表.xlsx",
+        lambda campaign, options, out, progress: scoring_xlsx(campaign, out, progress),
+        perm="assessment.manage",
     ),
 }

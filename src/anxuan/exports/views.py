@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -29,6 +30,8 @@ def export_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if exporter is None:
         messages.error(request, _("There is no such export."))
         return redirect("campaigns:campaign_detail", pk=campaign.pk)
+    if not request.user.has_perm(exporter.perm, campaign):
+        raise PermissionDenied
     job = services.start_export(
         actor=request.user,
         campaign=campaign,

@@ -1,0 +1,131 @@
+"""The assessment's scoring tables as the office prints them: a summary sheet (every unit's
+total, subtotals and items left to score) and, per unit, the 考核评分表 in the office's
+layout: 考核项目 | 考核标准 | 分值 | 评分方式 | 落实情况(提供数据) | 自评分 | 考核得分, with
+the evidence column filled from the data and the unit's own words, subtotals per section
+and the total. The numbers are the scores page's (assessment.services.sheets)."""
+
+import re
+from decimal import Decimal
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from anxuan.assessment import services
+from anxuan.assessment.models import Item, Rubric
+from anxuan.assessment.scoring import plain
+from anxuan.assessment.services import Sheet
+from anxuan.campaigns.models import Campaign, Participant
+from anxuan.campaigns.selectors import participants_of
+from anxuan.core.sheets import sheet_row
+from anxuan.exports.xlsx import BOX, Progress, _rows, _style_header
+
+LAYOUT = ["考核项目", "考核标准", "分值", "评分方式", "落实情况(提供数据)", "自评分", "考核得分"]
+FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _number(value: Decimal | None) -> float | str:
+    return "" if value is None else float(value)
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique."""
+    base = FORBIDDEN.sub("", name)[:28] or "单位"
+    title, n = base, 2
+    while title in taken:
+        title, n = f"{base}{n}", n + 1
+    taken.add(title)
+    return title
+
+
+def _heading(ws: Worksheet, title: str, width: int) -> None:
+    ws.append(sheet_row([title]))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws["A1"].font = Font(size=14, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _rule_text(item: Item) -> str:
+    parts = [item.get_rule_display()]
+    if item.per_unit:
+        parts.append(f"{plain(item.per_unit)}")
+    if item.cap is not None:
+        parts.append(f"最高 {plain(item.cap)}")
+    if item.rule == "tiered" and item.tiers:
+        parts.append(" / ".join(str(t) for t in item.tiers))
+    return " · ".join(parts)
+
+
+def _unit_sheet(
+    ws: Worksheet, rubric: Rubric, participant: Participant, sheet: Sheet, sections: dict
+) -> None:
+    _heading(ws, f"{rubric.title}（{participant.organization.name}）", len(LAYOUT))
+    ws.append(sheet_row(LAYOUT))
+    _style_header(ws, 2, len(LAYOUT))
+    for section, items in sections.items():
+        ws.append(sheet_row([section.title]))
+        ws.merge_cells(
+            start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(LAYOUT)
+        )
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        for item in items:
+            own = sheet.self_scores.get(item.pk)
+            facts = [sheet.computed[item.pk].why]
+            if own is not None and own.note:
+                facts.append(f"自评：{own.note}")
+            ws.append(
+                sheet_row(
+                    [
+                        item.title,
+                        item.criterion,
+                        float(item.max_points),
+                        _rule_text(item),
+                        "；".join(f for f in facts if f),
+                        _number(own.points if own else None),
+                        _number(sheet.outcomes[item.pk].points),
+                    ]
+                )
+            )
+        ws.append(sheet_row(["小计", "", "", "", "", "", float(sheet.section_total(items))]))
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+    ws.append(sheet_row(["合计", "", float(rubric.total_points), "", "", "", float(sheet.total)]))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.border = BOX
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["E"].width = 36
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def scoring_xlsx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda *_: None) -> None:
+    rubric = Rubric.objects.get(campaign=campaign)
+    items = services.items_of(rubric)
+    sections = services.grouped(items)
+    participants = list(participants_of(campaign).order_by("organization__path"))
+    sheets = services.sheets(rubric, [p.pk for p in participants])
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    head = ["单位", "合计", *[s.title for s in sections], "待评项目"]
+    _heading(summary, f"{campaign.title}　{rubric.title}", len(head))
+    summary.append(sheet_row(head))
+    _style_header(summary, 2, len(head))
+    taken = {"汇总"}
+    for participant in _rows(participants, progress):
+        sheet = sheets[participant.pk]
+        subtotals = [float(sheet.section_total(rows)) for rows in sections.values()]
+        name = participant.organization.name
+        summary.append(sheet_row([name, float(sheet.total), *subtotals, sheet.pending]))
+        _unit_sheet(
+            wb.create_sheet(_sheet_title(name, taken)), rubric, participant, sheet, sections
+        )
+    wb.save(out)
