@@ -14,18 +14,25 @@ Policy (read it from the tables below):
 - everyone changes their own password.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from anxuan.api import services as api_services
 from anxuan.api.models import ApiToken
+from anxuan.assessment import publication
 from anxuan.assessment import services as assessment_services
 from anxuan.assessment.models import (
+    Amendment,
     AssessedScore,
     Award,
     Item,
     Named,
+    Objection,
+    Publication,
     RankGroup,
     Rubric,
     Section,
@@ -211,6 +218,32 @@ def score_form(c) -> dict:
     return {f"points-{item.pk}": "1", f"words-{item.pk}": "县委发文成立组委会"}
 
 
+def closed_rubric(c) -> Rubric:
+    rubric = opened(c)
+    if rubric.state == "open":
+        rubric = assessment_services.close(actor=c.office_admin, rubric=rubric)
+    return rubric
+
+
+def published_rubric(c) -> Rubric:
+    rubric = closed_rubric(c)
+    if not Publication.objects.filter(rubric=rubric).exists():
+        publication.publish(
+            actor=c.office_admin,
+            rubric=rubric,
+            objections_until=timezone.now() + timedelta(days=5),
+            others_totals=False,
+        )
+    return rubric
+
+
+def an_objection(c) -> Objection:
+    published_rubric(c)
+    return Objection.objects.first() or publication.object_to(
+        actor=c.town_liaison, participant=c.participant, item=None, reason="周报已按时报送"
+    )
+
+
 def an_award(c) -> Award:
     group = RankGroup.objects.filter(rubric=a_rubric(c)).first() or RankGroup.objects.create(
         rubric=a_rubric(c), name="乡镇组", kinds=["town"]
@@ -378,6 +411,10 @@ GET = {
     ),
     "assessment:scores": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
     "assessment:ranking": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
+    "assessment:result": (  # the unit and the office over it, once published
+        lambda c: [published_rubric(c).campaign_id, c.participant.pk],
+        "200 200 200 404 404 404 404",
+    ),
     "assessment:self_score": (  # the unit's liaison, and the office over it
         lambda c: [opened(c).campaign_id, c.participant.pk],
         "200 200 200 404 404 404 404",
@@ -643,6 +680,30 @@ POST = {
         lambda c: {"unit": [c.participant.pk]},
         "302 302 403 403 403 403 404",
         lambda c: Named.objects.exists(),
+    ),
+    "assessment:rubric_publish": (
+        lambda c: [closed_rubric(c).campaign_id],
+        {"objections_until": "2099-07-10T18:00", "others_totals": "on"},
+        "302 302 403 403 403 403 404",
+        lambda c: Publication.objects.exists(),
+    ),
+    "assessment:result": (  # an objection
+        lambda c: [published_rubric(c).campaign_id, c.participant.pk],
+        {"item": "", "reason": "周报已按时报送"},
+        "302 302 302 404 404 404 404",
+        lambda c: Objection.objects.exists(),
+    ),
+    "assessment:objection_answer": (
+        lambda c: [c.campaign.pk, an_objection(c).pk],
+        {"answer": "经核实，第2周未报送"},
+        "302 302 403 403 403 403 404",
+        lambda c: Objection.objects.exclude(answer="").exists(),
+    ),
+    "assessment:amend": (
+        lambda c: [closed_rubric(c).campaign_id, c.participant.pk, an_item(c).pk],
+        {"points": "1", "reason": "更正"},
+        "302 302 403 403 403 403 404",
+        lambda c: Amendment.objects.exists(),
     ),
     "assessment:rubric_state": (
         lambda c: [a_rubric(c).campaign_id],

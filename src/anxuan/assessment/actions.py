@@ -22,22 +22,30 @@ def campaign_setup_actions(
     return [Action(_("Assessment"), reverse("assessment:rubric", args=[campaign.pk]), order=47)]
 
 
-def self_score_actions(person: Any, campaign: Campaign, context: dict[str, Any]) -> list[Action]:
-    """For a unit's liaison while the assessment is open: its self-score."""
-    if not person.is_authenticated or getattr(campaign, "rubric", None) is None:
+def unit_actions(person: Any, campaign: Campaign, context: dict[str, Any]) -> list[Action]:
+    """For a unit's liaison: its self-score while the assessment is open, its result once
+    the results are published."""
+    rubric = getattr(campaign, "rubric", None) if person.is_authenticated else None
+    if rubric is None:
         return []
-    if campaign.rubric.state != RubricState.OPEN:
+    published = rubric.state == RubricState.CLOSED and hasattr(rubric, "publication")
+    if rubric.state != RubricState.OPEN and not published:
         return []
     units = participants_of(campaign).filter(
         organization_id__in=own_org_ids(person, [Role.LIAISON])
     )
+    label, view = (
+        (_("Assessment result (%(unit)s)"), "assessment:result")
+        if published
+        else (_("Self-score (%(unit)s)"), "assessment:self_score")
+    )
     return [
         Action(
-            _("Self-score (%(unit)s)") % {"unit": unit.organization.name},
-            reverse("assessment:self_score", args=[campaign.pk, unit.pk]),
+            label % {"unit": unit.organization.name},
+            reverse(view, args=[campaign.pk, unit.pk]),
             style="primary",
             order=20,
-            id=f"self-score-{unit.pk}",
+            id=f"assessment-{unit.pk}",
         )
         for unit in units.select_related("organization")
     ]

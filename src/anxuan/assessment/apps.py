@@ -7,10 +7,10 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from anxuan.assessment import measures, rules
-        from anxuan.assessment.actions import campaign_setup_actions, self_score_actions
+        from anxuan.assessment.actions import campaign_setup_actions, unit_actions
         from anxuan.core import actions
 
         del rules  # registers the permissions
         measures.connect()
         actions.register("campaign", campaign_setup_actions)
-        actions.register("campaign", self_score_actions)
+        actions.register("campaign", unit_actions)

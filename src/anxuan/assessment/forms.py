@@ -172,3 +172,11 @@ class AwardForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = rubric.groups.all()  # type: ignore[attr-defined]
         self.fields["section"].queryset = rubric.sections.all()  # type: ignore[attr-defined]
+
+
+class PublishForm(forms.Form):
+    objections_until = forms.DateTimeField(
+        label=_("objections until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    others_totals = forms.BooleanField(label=_("units see the others' totals"), required=False)

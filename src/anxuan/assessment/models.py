@@ -250,3 +250,62 @@ class Named(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award}: {self.participant}"
+
+
+class Publication(models.Model):
+    """The results made known to the units (公示): until `objections_until` a unit may
+    object; `others_totals` lets every unit see the other units' totals, not only its own."""
+
+    rubric = models.OneToOneField(Rubric, on_delete=models.CASCADE, related_name="publication")
+    published_at = models.DateTimeField(auto_now_add=True)
+    objections_until = models.DateTimeField(_("objections until"))
+    others_totals = models.BooleanField(_("units see the others' totals"), default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return str(self.rubric)
+
+
+class Objection(models.Model):
+    """A unit's objection to its published result, and the office's answer."""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="objections")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.reason[:20]}"
+
+
+class Amendment(models.Model):
+    """A correction of a unit's item after closing: the frozen score stays as it was; the
+    sheet shows this row's points, and who changed them, when and why."""
+
+    frozen = models.ForeignKey(FrozenScore, on_delete=models.PROTECT, related_name="amendments")
+    before = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    after = models.DecimalField(max_digits=6, decimal_places=1, validators=NOT_NEGATIVE)
+    reason = models.TextField(_("reason"))
+    objection = models.ForeignKey(
+        Objection, on_delete=models.PROTECT, null=True, blank=True, related_name="amendments"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.frozen}: {self.before} → {self.after}"

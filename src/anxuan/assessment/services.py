@@ -109,12 +109,22 @@ def sheets(
     )
     found = {pid: Sheet(pid) for pid in ids}
     if rubric.state == RubricState.CLOSED:
-        for frozen in FrozenScore.objects.filter(
+        frozen_rows = FrozenScore.objects.filter(
             item__section__rubric=rubric, participant_id__in=ids
-        ):
-            outcome = Outcome(frozen.points, frozen.why, frozen.vetoed)
+        ).prefetch_related("amendments")
+        for frozen in frozen_rows:
             sheet = found[frozen.participant_id]
-            sheet.outcomes[frozen.item_id] = sheet.computed[frozen.item_id] = outcome
+            sheet.computed[frozen.item_id] = Outcome(frozen.points, frozen.why, frozen.vetoed)
+            amendments = list(frozen.amendments.all())  # in time order
+            sheet.outcomes[frozen.item_id] = (
+                Outcome(
+                    amendments[-1].after,
+                    _("Corrected: %(reason)s") % {"reason": amendments[-1].reason},
+                    frozen.vetoed,
+                )
+                if amendments
+                else sheet.computed[frozen.item_id]
+            )
             sheet.values[frozen.item_id] = frozen.value
         _add_scores(rubric, found)
         return found

@@ -18,6 +18,22 @@ urlpatterns = [
     path("campaigns/<int:pk>/assessment/scores/", views.scores, name="scores"),
     path("campaigns/<int:pk>/assessment/state/", views.rubric_state, name="rubric_state"),
     path("campaigns/<int:pk>/assessment/ranking/", views.ranking_page, name="ranking"),
+    path("campaigns/<int:pk>/assessment/publish/", views.rubric_publish, name="rubric_publish"),
+    path(
+        "campaigns/<int:pk>/assessment/units/<int:participant>/result/",
+        views.result,
+        name="result",
+    ),
+    path(
+        "campaigns/<int:pk>/assessment/objections/<int:objection>/answer/",
+        views.objection_answer,
+        name="objection_answer",
+    ),
+    path(
+        "campaigns/<int:pk>/assessment/units/<int:participant>/items/<int:item>/amend/",
+        views.amend,
+        name="amend",
+    ),
     path("campaigns/<int:pk>/assessment/groups/", views.group_add, name="group_add"),
     path("campaigns/<int:pk>/assessment/awards/", views.award_add, name="award_add"),
     path(

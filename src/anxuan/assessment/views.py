@@ -9,13 +9,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anxuan.assessment import ranking, services
+from anxuan.assessment import publication, ranking, services
 from anxuan.assessment.enums import RubricState
-from anxuan.assessment.forms import AwardForm, GroupForm, ItemForm, RubricForm, SectionForm
-from anxuan.assessment.models import Award, Item, RankGroup, Rubric
+from anxuan.assessment.forms import (
+    AwardForm,
+    GroupForm,
+    ItemForm,
+    PublishForm,
+    RubricForm,
+    SectionForm,
+)
+from anxuan.assessment.models import Award, Item, Objection, RankGroup, Rubric
 from anxuan.assessment.scoring import plain
 from anxuan.assessment.services import Entry
 from anxuan.campaigns import measures
@@ -55,6 +63,7 @@ def _rubric_page(
             "empty_sections": rubric.sections.exclude(items__isnull=False),
             "problems": services.problems(rubric),
             "rubric_form": rubric_form or RubricForm(instance=rubric),
+            "publish_form": PublishForm(),
             "section_form": section_form or SectionForm(),
         }
     return render(request, "assessment/rubric.html", context, status=status)
@@ -448,3 +457,139 @@ def award_confirm(request: AuthenticatedHttpRequest, pk: int, award: int) -> Htt
     else:
         messages.success(request, _("%(title)s confirmed.") % {"title": found.title})
     return redirect("assessment:ranking", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def rubric_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Publish a closed assessment's results (公示), with the objection period."""
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("assessment:rubric", pk=campaign.pk)
+    try:
+        publication.publish(actor=request.user, rubric=rubric, **form.cleaned_data)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The results are published to the units."))
+    return redirect("assessment:rubric", pk=campaign.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def result(request: AuthenticatedHttpRequest, pk: int, participant: int) -> HttpResponse:
+    """A unit's published result: its points item by item and its rank (the others'
+    totals when the office shows them), and its objections; for the office, corrections."""
+    campaign = get_campaign_for(request.user, pk)
+    unit = get_participant_for(
+        request.user, campaign, participant, perm="campaigns.register_liaison"
+    )
+    rubric = _rubric_of(campaign)
+    office = request.user.has_perm(PERM, campaign)
+    made_public = publication.published(rubric)
+    if rubric.state != RubricState.CLOSED or (made_public is None and not office):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        item_id = request.POST.get("item", "")
+        item = (
+            Item.objects.filter(pk=int(item_id), section__rubric=rubric).first()
+            if item_id.isdigit()
+            else None
+        )
+        try:
+            publication.object_to(
+                actor=request.user,
+                participant=unit,
+                item=item,
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The objection is sent to the office."))
+            return redirect("assessment:result", pk=campaign.pk, participant=unit.pk)
+    items = services.items_of(rubric)
+    sections = services.grouped(items)
+    participants = list(participants_of(campaign).select_related("organization"))
+    sheets = services.sheets(rubric, [p.pk for p in participants])
+    places = [
+        (group, next(p for p in ranked if p.participant.pk == unit.pk), ranked)
+        for group in rubric.groups.prefetch_related("members")
+        for ranked in [ranking.rank(rubric, group, participants, sheets, sections)]
+        if any(p.participant.pk == unit.pk for p in ranked)
+    ]
+    return render(
+        request,
+        "assessment/result.html",
+        {
+            "campaign": campaign,
+            "rubric": rubric,
+            "participant": unit,
+            "sheet": sheets[unit.pk],
+            "sections": [
+                (s, [(i, sheets[unit.pk].outcomes[i.pk]) for i in rows])
+                for s, rows in sections.items()
+            ],
+            "places": places,
+            "publication": made_public,
+            "others": office or bool(made_public and made_public.others_totals),
+            "objections": Objection.objects.filter(rubric=rubric, participant=unit).select_related(
+                "item"
+            ),
+            "office": office,
+            "error": error,
+            "open_for_objections": made_public is not None
+            and timezone.now() <= made_public.objections_until,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def objection_answer(request: AuthenticatedHttpRequest, pk: int, objection: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    found = get_object_or_404(Objection, pk=objection, rubric__campaign=campaign)
+    try:
+        publication.answer(actor=request.user, objection=found, text=request.POST.get("answer", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The answer is sent to the unit."))
+    return redirect("assessment:result", pk=campaign.pk, participant=found.participant_id)
+
+
+@login_required
+@require_POST
+def amend(request: AuthenticatedHttpRequest, pk: int, participant: int, item: int) -> HttpResponse:
+    """Correct a unit's item after closing (an audited amendment, never a silent edit)."""
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    unit = get_participant_for(request.user, campaign, participant)
+    found = get_object_or_404(Item, pk=item, section__rubric__campaign=campaign)
+    raw = request.POST.get("points", "").strip()
+    try:
+        points = Decimal(raw)
+        if not points.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        messages.error(request, _("%(item)s: write the points as a number.") % {"item": found})
+        return redirect("assessment:result", pk=campaign.pk, participant=unit.pk)
+    try:
+        publication.amend(
+            actor=request.user,
+            participant=unit,
+            item=found,
+            points=points,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(item)s corrected.") % {"item": found})
+    return redirect("assessment:result", pk=campaign.pk, participant=unit.pk)
