@@ -94,3 +94,17 @@ def test_a_liaison_self_scores_on_a_phone_and_the_assessor_scores_beside_it(
     office.get_by_role("button", name="保存考核得分").click()
     expect(item).to_contain_text("与考核得分不同")
     shot(office, "assessment-assess", full_page=False)
+    office.goto(f"{live_server.url}/campaigns/{county.campaign.pk}/assessment/")
+    office.get_by_role("button", name="结束考核（固定得分）").click()
+    expect(office.locator("#state")).to_contain_text("已结束")
+    office.fill("#id_objections_until", "2099-07-10T18:00")
+    office.get_by_role("button", name="公布", exact=True).click()
+    expect(office.locator("ul.messages")).to_contain_text("结果已向各单位公布")
+
+    phone.goto(f"{live_server.url}/campaigns/{county.campaign.pk}/")
+    phone.get_by_role("link", name="考核结果（城关镇）").click()
+    result = phone.locator('section[data-item="成立专门活动组织机构"]')
+    expect(result.locator(".points")).to_have_text("3")
+    expect(phone.locator("#published")).to_contain_text("2099-07-10 18:00")
+    shot(phone, "assessment-result-phone", full_page=False)
+    assert page_width(phone) <= 390
