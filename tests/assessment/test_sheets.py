@@ -147,3 +147,31 @@ def test_a_confirmed_copied_text_costs_points_through_the_integrity_measure(coun
     assert points() == Decimal(4)  # an open flag is no deduction
     integrity_services.confirm(actor=county.office_admin, flag=flag, reason="照抄城关镇材料")
     assert points() == Decimal(3)  # 1 confirmed: 1 point lost
+
+
+def test_next_years_campaign_takes_the_rubric_along_bound_to_its_own_reports(county):
+    from anxuan.assessment.models import Award, RankGroup, Rubric
+    from anxuan.campaigns import services as campaign_services
+
+    rubric = services.from_template(county.campaign)
+    plan = item_titled(rubric, "按时报送方案")
+    plan.per_unit = Decimal("1.5")
+    plan.save()
+    group = RankGroup.objects.create(rubric=rubric, name="乡镇组", kinds=["town"])
+    Award.objects.create(group=group, title="先进单位", quota=2)
+
+    copy = campaign_services.copy_campaign(
+        actor=county.office_admin, source=county.campaign, year=2027
+    )
+
+    again = Rubric.objects.get(campaign=copy)
+    copied = item_titled(again, "按时报送方案")
+    assert copied.per_unit == Decimal("1.5")
+    assert copied.measure_params == {
+        "requirement": copy.requirements.get(kind=RequirementKind.PLAN).pk
+    }
+    assert services.problems(again) == []
+    assert again.state == "draft"
+    assert [
+        (a.group.name, a.title, a.quota) for a in Award.objects.filter(group__rubric=again)
+    ] == [("乡镇组", "先进单位", 2)]

@@ -26,7 +26,7 @@ from anxuan.campaigns.models import (
     evidence_count_text,
 )
 from anxuan.campaigns.rules import can_manage_campaign, can_register_liaison
-from anxuan.campaigns.signals import expectations_changed
+from anxuan.campaigns.signals import campaign_copied, expectations_changed
 from anxuan.core.audit import changes, name_extras, names, record, removal, snapshot
 from anxuan.core.services import UNCHANGED, Unchanged, assign_and_save
 from anxuan.orgs.enums import OFFICE_ROLES
@@ -641,6 +641,7 @@ def copy_campaign(*, actor: Person, source: Campaign, year: int) -> Campaign:
         )
     )
     _expectations_changed(campaign.pk)
+    campaign_copied.send(sender=Campaign, source=source, copy=campaign)
     record(
         actor=actor,
         action="campaign.copy",

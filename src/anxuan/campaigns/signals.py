@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # campaigns: participants added or removed, periods moved, a linked campaign set up under
 # one (its office stops reporting itself) or archived. Roll-up tallies recount them.
 expectations_changed = Signal()
+
+# Sent with `source` and `copy` when a campaign is repeated in another year (copy_campaign),
+# inside its transaction: the apps above copy what they keep of it (the assessment rubric).
+campaign_copied = Signal()
