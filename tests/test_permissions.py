@@ -14,12 +14,15 @@ Policy (read it from the tables below):
 - everyone changes their own password.
 """
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver, reverse
 from django.utils import timezone
+from openpyxl import Workbook
 
 from anxuan.api import services as api_services
 from anxuan.api.models import ApiToken
@@ -38,6 +41,7 @@ from anxuan.assessment.models import (
     Section,
     SelfScore,
 )
+from anxuan.assessment.sheets import COLUMNS as RUBRIC_COLUMNS
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Indicator, Participant, Phase, Requirement
 from anxuan.core.files import inspect_upload
@@ -244,6 +248,19 @@ def an_objection(c) -> Objection:
     )
 
 
+def one_item_rubric() -> bytes:
+    wb = Workbook()
+    for row in (
+        RUBRIC_COLUMNS,
+        ["一、组织领导"],
+        ["经费保障", "落实经费", 100, "由考核人员评分", ""],
+    ):
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def an_award(c) -> Award:
     group = RankGroup.objects.filter(rubric=a_rubric(c)).first() or RankGroup.objects.create(
         rubric=a_rubric(c), name="乡镇组", kinds=["town"]
@@ -411,6 +428,10 @@ GET = {
     ),
     "assessment:scores": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
     "assessment:ranking": (lambda c: [a_rubric(c).campaign_id], "200 200 403 403 403 403 404"),
+    "assessment:rubric_download": (
+        lambda c: [a_rubric(c).campaign_id],
+        "200 200 403 403 403 403 404",
+    ),
     "assessment:result": (  # the unit and the office over it, once published
         lambda c: [published_rubric(c).campaign_id, c.participant.pk],
         "200 200 200 404 404 404 404",
@@ -680,6 +701,12 @@ POST = {
         lambda c: {"unit": [c.participant.pk]},
         "302 302 403 403 403 403 404",
         lambda c: Named.objects.exists(),
+    ),
+    "assessment:rubric_upload": (  # the office's own table of one item
+        lambda c: [a_rubric(c).campaign_id],
+        lambda c: {"file": SimpleUploadedFile("评分表.xlsx", one_item_rubric())},
+        "302 302 403 403 403 403 404",
+        lambda c: Item.objects.filter(section__rubric__campaign=c.campaign).count() == 1,
     ),
     "assessment:rubric_publish": (
         lambda c: [closed_rubric(c).campaign_id],

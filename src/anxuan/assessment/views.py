@@ -3,6 +3,7 @@ item by item) and the scores it gives every unit, computed from the data as of n
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anxuan.assessment import publication, ranking, services
+from anxuan.assessment import publication, ranking, services, sheets
 from anxuan.assessment.enums import RubricState
 from anxuan.assessment.forms import (
     AwardForm,
@@ -30,6 +31,7 @@ from anxuan.campaigns import measures
 from anxuan.campaigns.models import Campaign, Participant
 from anxuan.campaigns.selectors import get_campaign_for, get_participant_for, participants_of
 from anxuan.core.http import AuthenticatedHttpRequest
+from anxuan.core.views import xlsx_response
 from anxuan.reports.models import Submission
 
 PERM = "assessment.manage"
@@ -593,3 +595,35 @@ def amend(request: AuthenticatedHttpRequest, pk: int, participant: int, item: in
     else:
         messages.success(request, _("%(item)s corrected.") % {"item": found})
     return redirect("assessment:result", pk=campaign.pk, participant=unit.pk)
+
+
+@login_required
+@require_GET
+def rubric_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The rubric as an .xlsx in the office's table layout (to edit and upload again)."""
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    return xlsx_response(sheets.rubric_xlsx(rubric), f"{campaign.title}-考核评分标准.xlsx")
+
+
+@login_required
+@require_POST
+def rubric_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Replace a draft rubric's rows with an .xlsx in the office's layout: every row checked
+    first, nothing replaced unless all are right."""
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose the .xlsx file to upload."))
+    elif (upload.size or 0) > settings.IMPORT_MAX_BYTES:
+        messages.error(request, _("The file is too large for a rubric."))
+    else:
+        try:
+            count = sheets.import_rubric(rubric, upload)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The rubric is replaced: %(n)d items.") % {"n": count})
+    return redirect("assessment:rubric", pk=campaign.pk)
