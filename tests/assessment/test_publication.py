@@ -116,3 +116,39 @@ def test_a_correction_is_an_audited_amendment_over_the_frozen_points(county, clo
         county.office_admin,
     )
     assert AuditEntry.objects.filter(action="assessment.amend").count() == 1
+
+
+def test_the_city_scores_its_counties_and_a_county_office_sees_how_it_is_scored(
+    county, city, county_campaign, login
+):
+    """A county taking part in the city's campaign (its towns report in its own linked
+    campaign below): its activities are its towns', and its office reads its own result."""
+    from anxuan.campaigns.enums import RequirementKind
+    from tests.assessment.test_sheets import period_of, send, when
+
+    city_office = city.owner.memberships.get().person
+    week1 = period_of(county_campaign, RequirementKind.WEEKLY)
+    drill = {"held_on": "2026-06-03", "activity_type": "应急演练", "people_reached": 40}
+    town = county_campaign.participants.get(organization=county.town)
+    send(county.town_liaison, town, week1, when(6, 4, 10), activities=[drill])
+    rubric = services.open_for_scoring(actor=city_office, rubric=services.from_template(city))
+    drills = Item.objects.get(section__rubric=rubric, title="应急演练")
+    county_unit = city.participants.get(organization=county.county)
+
+    sheet = services.sheets(rubric, [county_unit.pk], now=when(7, 2, 9))[county_unit.pk]
+    assert sheet.outcomes[drills.pk].points == Decimal(2)  # its town's drill
+
+    services.close(actor=city_office, rubric=rubric, now=when(7, 2, 9))
+    rubric.refresh_from_db()
+    publication.publish(
+        actor=city_office,
+        rubric=rubric,
+        objections_until=timezone.now() + timedelta(days=5),
+        others_totals=False,
+    )
+    office = login(county.office_admin)
+    page = office.get(reverse("campaigns:campaign_detail", args=[city.pk])).content.decode()
+    url = reverse("assessment:result", args=[city.pk, county_unit.pk])
+    assert url in page  # 考核结果（高台县）
+    result = office.get(url).content.decode()
+    assert "考核结果 · 高台县" in result

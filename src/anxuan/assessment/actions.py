@@ -9,7 +9,7 @@ from anxuan.assessment.enums import RubricState
 from anxuan.campaigns.models import Campaign
 from anxuan.campaigns.selectors import participants_of
 from anxuan.core.actions import Action
-from anxuan.orgs.enums import Role
+from anxuan.orgs.enums import OFFICE_ROLES, Role
 from anxuan.orgs.rules import own_org_ids
 
 
@@ -23,8 +23,8 @@ def campaign_setup_actions(
 
 
 def unit_actions(person: Any, campaign: Campaign, context: dict[str, Any]) -> list[Action]:
-    """For a unit's liaison: its self-score while the assessment is open, its result once
-    the results are published."""
+    """For a unit's liaison or its own office (a county assessed in the city's campaign):
+    its self-score while the assessment is open, its result once published."""
     rubric = getattr(campaign, "rubric", None) if person.is_authenticated else None
     if rubric is None:
         return []
@@ -32,7 +32,7 @@ def unit_actions(person: Any, campaign: Campaign, context: dict[str, Any]) -> li
     if rubric.state != RubricState.OPEN and not published:
         return []
     units = participants_of(campaign).filter(
-        organization_id__in=own_org_ids(person, [Role.LIAISON])
+        organization_id__in=own_org_ids(person, [Role.LIAISON, *OFFICE_ROLES])
     )
     label, view = (
         (_("Assessment result (%(unit)s)"), "assessment:result")
