@@ -71,3 +71,47 @@ def test_a_reviewer_may_not_export_the_scores(county, login):
         reverse("exports:export_start", args=[county.campaign.pk]), {"kind": "assessment"}
     )
     assert response.status_code == 403
+
+
+def test_the_results_notice_names_the_awards_and_the_ranking(county, login):
+    from docx import Document
+
+    from anxuan.assessment import ranking
+    from anxuan.assessment.models import Award, RankGroup
+    from anxuan.orgs.enums import OrgKind
+
+    rubric = services.open_for_scoring(
+        actor=county.office_admin, rubric=services.from_template(county.campaign)
+    )
+    group = RankGroup.objects.create(rubric=rubric, name="乡镇组", kinds=[OrgKind.TOWN])
+    award = Award.objects.create(group=group, title="先进单位", quota=1)
+    funding = Item.objects.get(section__rubric=rubric, title="经费保障")
+    services.assess(
+        actor=county.office_admin,
+        participant=county.other_participant,
+        entries=[Entry(funding, Decimal(3), "落实")],
+    )
+    rubric = services.close(actor=county.office_admin, rubric=rubric)
+    places = ranking.rank(
+        rubric,
+        group,
+        list(county.campaign.participants.select_related("organization")),
+        services.sheets(rubric),
+        services.grouped(services.items_of(rubric)),
+    )
+    ranking.confirm(
+        actor=county.office_admin,
+        award=award,
+        chosen=[county.other_participant],
+        places=places,
+    )
+
+    _job, content = export(login(county.office_admin), county.campaign, "results")
+
+    document = Document(io.BytesIO(content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "关于2026年“安全生产月”活动考核结果的通报" in text
+    assert "先进单位：宣化镇。" in text
+    table = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert table[0] == ["名次", "单位", "得分"]
+    assert [row[:2] for row in table[1:]] == [["1", "宣化镇"], ["2", "城关镇"]]

@@ -1,23 +1,26 @@
-"""The assessment's scoring tables as the office prints them: a summary sheet (every unit's
-total, subtotals and items left to score) and, per unit, the 考核评分表 in the office's
-layout: 考核项目 | 考核标准 | 分值 | 评分方式 | 落实情况(提供数据) | 自评分 | 考核得分, with
-the evidence column filled from the data and the unit's own words, subtotals per section
-and the total. The numbers are the scores page's (assessment.services.sheets)."""
+"""The assessment's exports. The scoring tables as the office prints them: a summary
+sheet (every unit's total, subtotals and items left to score) and, per unit, the 考核评分表
+in the office's layout: 考核项目 | 考核标准 | 分值 | 评分方式 | 落实情况(提供数据) | 自评分 |
+考核得分, with the evidence column filled from the data and the unit's own words, subtotals
+per section and the total; and the results notice (.docx, 公文). The numbers are the scores
+page's (assessment.services.sheets) and the ranking page's (assessment.ranking)."""
 
 import re
 from decimal import Decimal
 from typing import BinaryIO
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from anxuan.assessment import services
+from anxuan.assessment import ranking, services
 from anxuan.assessment.models import Item, Rubric
 from anxuan.assessment.scoring import plain
 from anxuan.assessment.services import Sheet
 from anxuan.campaigns.models import Campaign, Participant
 from anxuan.campaigns.selectors import participants_of
+from anxuan.core import gongwen
 from anxuan.core.sheets import sheet_row
 from anxuan.exports.xlsx import BOX, Progress, _rows, _style_header
 
@@ -129,3 +132,49 @@ def scoring_xlsx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
             wb.create_sheet(_sheet_title(name, taken)), rubric, participant, sheet, sections
         )
     wb.save(out)
+
+
+def results_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda *_: None) -> None:
+    """The results notice (考核结果通报) in the 公文 layout: how the assessment was done, the
+    units named for each award per group, and each group's ranking with the totals."""
+    rubric = Rubric.objects.get(campaign=campaign)
+    items = services.items_of(rubric)
+    sections = services.grouped(items)
+    participants = list(participants_of(campaign).select_related("organization"))
+    sheets = services.sheets(rubric, [p.pk for p in participants])
+    office = campaign.office_name or campaign.owner.name
+    document = gongwen.new_document(author=office)
+    gongwen.title(document, f"关于{campaign.title}考核结果的通报")
+    gongwen.paragraph(
+        document,
+        f"按照《{rubric.title}》（满分 {plain(rubric.total_points)} 分），对参加{campaign.title}"
+        f"的 {len(participants)} 个单位进行了考核。考核结合各单位报送的材料、自评情况和"
+        "考核人员评分进行，现将结果通报如下。",
+    )
+    groups = list(
+        rubric.groups.prefetch_related("members", "awards__named__participant__organization")
+    )
+    progress(0, len(groups) + 1)
+    numerals = "一二三四五六七八九十"
+    for n, group in enumerate(groups):
+        places = ranking.rank(rubric, group, participants, sheets, sections)
+        gongwen.heading1(document, f"{numerals[n % 10]}、{group.name}")
+        for award in group.awards.all():
+            named = "、".join(x.participant.organization.name for x in award.named.all())
+            gongwen.paragraph(document, f"{award.title}：{named or '（待确认）'}。")
+        gongwen.table(
+            document,
+            ["名次", "单位", "得分"],
+            [
+                [
+                    p.rank,
+                    p.participant.organization.name + ("（一票否决）" if p.sheet.vetoed else ""),
+                    plain(p.sheet.total),
+                ]
+                for p in places
+            ],
+            widths=[1, 4, 1],
+        )
+        progress(n + 1, len(groups) + 1)
+    gongwen.signature(document, office, timezone.localdate())
+    document.save(out)

@@ -8,6 +8,7 @@ class ExportKind(models.TextChoices):
     SUMMARY = "summary", _("Summary (.docx)")
     EVIDENCE = "evidence", _("Evidence package (.zip)")
     ASSESSMENT = "assessment", _("Scoring tables (.xlsx)")
+    RESULTS = "results", _("Assessment results notice (.docx)")
 
 
 class JobState(models.TextChoices):

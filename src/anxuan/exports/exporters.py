@@ -9,7 +9,7 @@ from anxuan.campaigns.models import Campaign
 from anxuan.core.http import query_id
 from anxuan.core.views import XLSX
 from anxuan.dashboards.dashboard import build_dashboard
-from anxuan.exports.assessment import scoring_xlsx
+from anxuan.exports.assessment import results_docx, scoring_xlsx
 from anxuan.exports.enums import ExportKind
 from anxuan.exports.evidence import evidence_zip
 from anxuan.exports.summary import summary_docx
@@ -79,6 +79,12 @@ EXPORTERS: dict[str, Exporter] = {
         XLSX,
         "-考核评分表.xlsx",
         lambda campaign, options, out, progress: scoring_xlsx(campaign, out, progress),
+        perm="assessment.manage",
+    ),
+    ExportKind.RESULTS: Exporter(
+        DOCX,
+        "考核结果通报.docx",
+        lambda campaign, options, out, progress: results_docx(campaign, out, progress),
         perm="assessment.manage",
     ),
 }
