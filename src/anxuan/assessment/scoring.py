@@ -73,21 +73,14 @@ def _by_rule(item: Item, value: Decimal, top: Decimal) -> Outcome:
             why += _(", capped at %(cap)s") % {"cap": plain(cap)}
         return Outcome(points(earned), why)
     if item.rule == Rule.TIMELINESS:
-        if value <= 0:
-            return Outcome(top, _("On time"))
-        lost = per * value
-        return Outcome(
-            points(max(ZERO, top - lost)),
-            _("%(n)s days late, %(lost)s points lost") % {"n": plain(value), "lost": plain(lost)},
-        )
+        return _deduct(top, per, value, _("On time"), _("%(n)s days late, %(lost)s points lost"))
     if item.rule == Rule.REGULARITY:
-        if value <= 0:
-            return Outcome(top, _("A report in every period"))
-        lost = per * value
-        return Outcome(
-            points(max(ZERO, top - lost)),
-            _("%(n)s periods without a report, %(lost)s points lost")
-            % {"n": plain(value), "lost": plain(lost)},
+        return _deduct(
+            top,
+            per,
+            value,
+            _("A report in every period"),
+            _("%(n)s periods without a report, %(lost)s points lost"),
         )
     # Rule.TIERED
     n = int(value)
@@ -97,6 +90,16 @@ def _by_rule(item: Item, value: Decimal, top: Decimal) -> Outcome:
     return Outcome(
         points(max(ZERO, top - lost)),
         _("%(n)s occurrences, %(lost)s points lost") % {"n": n, "lost": plain(lost)},
+    )
+
+
+def _deduct(top: Decimal, per: Decimal, value: Decimal, full: str, lost_words: str) -> Outcome:
+    """Full points with none counted, else `per` lost for each (days late, periods missed)."""
+    if value <= 0:
+        return Outcome(top, full)
+    lost = per * value
+    return Outcome(
+        points(max(ZERO, top - lost)), lost_words % {"n": plain(value), "lost": plain(lost)}
     )
 
 

@@ -1,6 +1,7 @@
 """The office's assessment pages: the campaign's rubric (made from the template, then edited
 item by item) and the scores it gives every unit, computed from the data as of now."""
 
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -330,20 +331,14 @@ def self_score(request: AuthenticatedHttpRequest, pk: int, participant: int) -> 
     unit = get_participant_for(
         request.user, campaign, participant, perm="campaigns.register_liaison"
     )
-    rubric = _rubric_of(campaign)
-    template = "assessment/self_score.html"
-    if request.method != "POST":
-        return _score_page(request, template, unit, rubric)
-    entries, errors = _entries(request, services.items_of(rubric))
-    if not errors:
-        try:
-            saved = services.self_score(actor=request.user, participant=unit, entries=entries)
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(request, _("Self-scores saved: %(n)d items.") % {"n": saved})
-            return redirect("assessment:self_score", pk=campaign.pk, participant=unit.pk)
-    return _score_page(request, template, unit, rubric, errors=errors, status=400)
+    return _score_form(
+        request,
+        "assessment/self_score.html",
+        unit,
+        lambda entries: services.self_score(actor=request.user, participant=unit, entries=entries),
+        _("Self-scores saved: %(n)d items."),
+        "assessment:self_score",
+    )
 
 
 @login_required
@@ -355,19 +350,37 @@ def assess(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Http
     unit = get_participant_for(request.user, campaign, participant)
     if not services.may_assess(request.user, unit):
         raise PermissionDenied
-    rubric = _rubric_of(campaign)
-    template = "assessment/assess.html"
+    return _score_form(
+        request,
+        "assessment/assess.html",
+        unit,
+        lambda entries: services.assess(actor=request.user, participant=unit, entries=entries),
+        _("Scores saved: %(n)d items."),
+        "assessment:assess",
+    )
+
+
+def _score_form(
+    request: AuthenticatedHttpRequest,
+    template: str,
+    unit: Participant,
+    save: Callable[[list[Entry]], int],
+    saved_message: str,
+    view: str,
+) -> HttpResponse:
+    """The self-score or assessment page, and its form saved all or nothing."""
+    rubric = _rubric_of(unit.campaign)
     if request.method != "POST":
         return _score_page(request, template, unit, rubric)
     entries, errors = _entries(request, services.items_of(rubric))
     if not errors:
         try:
-            saved = services.assess(actor=request.user, participant=unit, entries=entries)
+            saved = save(entries)
         except ValidationError as exc:
             errors = exc.messages
         else:
-            messages.success(request, _("Scores saved: %(n)d items.") % {"n": saved})
-            return redirect("assessment:assess", pk=campaign.pk, participant=unit.pk)
+            messages.success(request, saved_message % {"n": saved})
+            return redirect(view, pk=unit.campaign_id, participant=unit.pk)
     return _score_page(request, template, unit, rubric, errors=errors, status=400)
 
 
