@@ -115,3 +115,9 @@ def test_the_results_notice_names_the_awards_and_the_ranking(county, login):
     table = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert table[0] == ["名次", "单位", "得分"]
     assert [row[:2] for row in table[1:]] == [["1", "宣化镇"], ["2", "城关镇"]]
+
+    _job, workbook = export(login(county.office_admin), county.campaign, "assessment")
+    ranked = list(load_workbook(io.BytesIO(workbook))["排名"].iter_rows(values_only=True))
+    assert ranked[1][0] == "乡镇组"
+    assert [row[:2] for row in ranked[3:5]] == [(1, "宣化镇"), (2, "城关镇")]
+    assert ranked[3][-1] == "先进单位"

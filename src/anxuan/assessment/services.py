@@ -1,8 +1,10 @@
-"""Scoring a campaign's participants against its rubric, and checking a rubric adds up.
+"""Scoring a campaign's participants against its rubric: checking a rubric adds up, the
+template, opening, self-scores, assessors' scores and closing.
 
 `sheets` computes every automatic item for every participant: each measure once per set of
-parameters for all units (campaigns.measures), then the item's rule (scoring.score). While
-the rubric is open the points follow the data; nothing is stored here."""
+parameters for all units (campaigns.measures), then the item's rule (scoring.score), then
+the assessors' scores over it. While the assessment is open nothing computed is stored and
+the points follow the data; closing freezes them (FrozenScore)."""
 
 from collections import defaultdict
 from collections.abc import Sequence

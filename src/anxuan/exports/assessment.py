@@ -109,6 +109,41 @@ def _unit_sheet(
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def _ranking_sheet(
+    ws: Worksheet,
+    rubric: Rubric,
+    participants: list[Participant],
+    sheets: dict[int, Sheet],
+    sections: dict,
+) -> None:
+    """Each rank group: rank, unit, total, subtotals and the awards confirmed."""
+    head = ["名次", "单位", "合计", *[s.title for s in sections], "评先"]
+    _heading(ws, f"{rubric.title}　排名", len(head))
+    groups = rubric.groups.prefetch_related("members", "awards__named")
+    for group in groups:
+        ws.append(sheet_row([group.name]))
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append(sheet_row(head))
+        named: dict[int, list[str]] = {}
+        for award in group.awards.all():
+            for n in award.named.all():
+                named.setdefault(n.participant_id, []).append(award.title)
+        for place in ranking.rank(rubric, group, participants, sheets, sections):
+            unit = place.participant
+            ws.append(
+                sheet_row(
+                    [
+                        place.rank,
+                        unit.organization.name + ("（一票否决）" if place.sheet.vetoed else ""),
+                        float(place.sheet.total),
+                        *[float(v) for v in place.subtotals],
+                        "、".join(named.get(unit.pk, [])),
+                    ]
+                )
+            )
+    ws.column_dimensions["B"].width = 28
+
+
 def scoring_xlsx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda *_: None) -> None:
     rubric = Rubric.objects.get(campaign=campaign)
     items = services.items_of(rubric)
@@ -122,7 +157,8 @@ def scoring_xlsx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
     _heading(summary, f"{campaign.title}　{rubric.title}", len(head))
     summary.append(sheet_row(head))
     _style_header(summary, 2, len(head))
-    taken = {"汇总"}
+    taken = {"汇总", "排名"}
+    _ranking_sheet(wb.create_sheet("排名"), rubric, participants, sheets, sections)
     for participant in _rows(participants, progress):
         sheet = sheets[participant.pk]
         subtotals = [float(sheet.section_total(rows)) for rows in sections.values()]
