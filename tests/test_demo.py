@@ -74,11 +74,13 @@ def test_the_demo_command_says_what_it_is_doing(db, capsys):
         "Reports of 临泽县",
         "  临泽县",
         "Integrity checks",
+        "Assessment",
         "Roll-up tallies recounted",
-        lines[13],  # "Demo county loaded in N s."
+        lines[14],  # "Demo county loaded in N s."
         "Demo logins",
     ]
-    assert lines[13].startswith("Demo county loaded in ")
+    assert lines[14].startswith("Demo county loaded in ")
+    assert lines[12] == "Assessment: 23 items, open"
     assert lines[8].startswith(f"  高台县: {sent.count()} reports sent (")
     # The demo serves nothing, so it names no address (`anxuan serve` prints the real one).
     assert not [line for line in lines if "http://" in line]

@@ -4,6 +4,7 @@ import io
 import random
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -244,6 +245,7 @@ def build(*, seed: int = 2021, say: Callable[[str], None] = _quiet) -> None:
     _reports(month, liaisons, Person.objects.get(username="reviewer"), rng, say)
     _neighbour(neighbour, city_month, rng, shared_hash, say)
     _formalism(month, liaisons, say)
+    _assessment(month, office, liaisons, say)
     # The reports were back-dated to June behind the services' back (_backdate), so their
     # tallies are recounted once here rather than once per report.
     periods = tally.rebuild()
@@ -587,3 +589,29 @@ def _formalism(month: Campaign, liaisons: dict, say: Callable[[str], None]) -> N
         check_version(version_id)
     flags = Flag.objects.filter(campaign=month)
     say(f"Integrity checks: {flags.count()} flags for the office to confirm or dismiss")
+
+
+def _assessment(month: Campaign, office: Person, liaisons: dict, say: Callable[[str], None]):
+    """The Safety Month's rubric (issue 14), made from the template and open for scoring:
+    the towns ranked together with two 先进单位 places, and 城关镇's self-scores."""
+    from anxuan.assessment import services
+    from anxuan.assessment.models import Award, Item, RankGroup
+
+    rubric = services.open_for_scoring(actor=office, rubric=services.from_template(month))
+    towns = RankGroup.objects.create(rubric=rubric, name="乡镇组", kinds=[OrgKind.TOWN])
+    Award.objects.create(group=towns, title="先进单位", quota=2)
+    first = month.participants.select_related("organization").get(organization__name="城关镇")
+    claims = {
+        "成立专门活动组织机构": ("4", "镇党委发文成立安全生产月活动领导小组"),
+        "经费保障": ("3", "镇财政安排专项经费"),
+    }
+    items = {i.title: i for i in Item.objects.filter(section__rubric=rubric, title__in=claims)}
+    services.self_score(
+        actor=liaisons[first.organization_id],
+        participant=first,
+        entries=[
+            services.Entry(items[title], Decimal(points), words)
+            for title, (points, words) in claims.items()
+        ],
+    )
+    say(f"Assessment: {Item.objects.filter(section__rubric=rubric).count()} items, open")
