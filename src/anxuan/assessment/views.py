@@ -533,12 +533,12 @@ def result(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Http
     sections = services.grouped(items)
     participants = list(participants_of(campaign).select_related("organization"))
     sheets = services.sheets(rubric, [p.pk for p in participants])
-    places = [
-        (group, next(p for p in ranked if p.participant.pk == unit.pk), ranked)
-        for group in rubric.groups.prefetch_related("members")
-        for ranked in [ranking.rank(rubric, group, participants, sheets, sections)]
-        if any(p.participant.pk == unit.pk for p in ranked)
-    ]
+    places = []  # (group, the unit's place, the group's ranking) of the groups it is in
+    for group in rubric.groups.prefetch_related("members"):
+        ranked = ranking.rank(rubric, group, participants, sheets, sections)
+        mine = next((p for p in ranked if p.participant.pk == unit.pk), None)
+        if mine is not None:
+            places.append((group, mine, ranked))
     return render(
         request,
         "assessment/result.html",
