@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from anxuan.assessment import services as assessment_services
 from anxuan.core.files import inspect_upload
 from anxuan.exports import services as export_services
 from anxuan.orgs.enums import OrgKind
@@ -88,6 +89,9 @@ def world(county):
         campaign=county.campaign,
         kind="statistics",
         options={"basis": "accepted"},
+    )
+    assessment_services.open_for_scoring(  # the rubric, open for self-scores and scores
+        actor=county.office_admin, rubric=assessment_services.from_template(county.campaign)
     )
     town_photo = (town_report, town_report.attachments.get())
     other_photo = (other_report, other_report.attachments.get())

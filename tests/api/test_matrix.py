@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anxuan.api.api import api
+from anxuan.assessment.models import AssessedScore, SelfScore
 from anxuan.campaigns.models import Participant
 from anxuan.exports.models import ExportJob
 from anxuan.integrity.enums import FlagState
@@ -20,7 +21,17 @@ from tests.api import flags
 from tests.api.conftest import API, ApiClient, token_for
 from tests.conftest import close_response
 from tests.reports import evidence
-from tests.test_permissions import PERSONAS, attached, draft, office_export, submitted, week1
+from tests.test_permissions import (
+    PERSONAS,
+    a_rubric,
+    an_item,
+    attached,
+    draft,
+    office_export,
+    opened,
+    submitted,
+    week1,
+)
 
 
 def unit_list(c):
@@ -57,6 +68,10 @@ def draft_text(c) -> str:
 
 def state_of_week1(c) -> str:
     return Submission.objects.get(participant=c.participant, period=week1(c)).state
+
+
+def score_entry(c) -> dict:
+    return {"entries": [{"item_id": an_item(c).pk, "points": "1", "words": "县委发文"}]}
 
 
 def matched_flag(c) -> int:
@@ -193,6 +208,36 @@ MATRIX = {
         lambda c: ExportJob.objects.exists(),
     ),
     ("GET", "/exports"): (lambda c: {}, None, "200 200 200 200 200 200 200", None),
+    ("GET", "/campaigns/{campaign_id}/rubric"): (
+        lambda c: {"campaign_id": a_rubric(c).campaign_id},
+        None,
+        "200 200 200 200 200 200 404",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/scores"): (
+        lambda c: {"campaign_id": a_rubric(c).campaign_id},
+        None,
+        "200 200 403 403 403 403 404",
+        None,
+    ),
+    ("GET", "/campaigns/{campaign_id}/participants/{participant_id}/result"): (
+        lambda c: {"campaign_id": a_rubric(c).campaign_id, "participant_id": c.participant.pk},
+        None,
+        "200 200 200 404 404 404 404",
+        None,
+    ),
+    ("PUT", "/campaigns/{campaign_id}/participants/{participant_id}/self-scores"): (
+        lambda c: {"campaign_id": opened(c).campaign_id, "participant_id": c.participant.pk},
+        score_entry,
+        "200 200 200 404 404 404 404",
+        lambda c: SelfScore.objects.exists(),
+    ),
+    ("PUT", "/campaigns/{campaign_id}/participants/{participant_id}/assessed-scores"): (
+        lambda c: {"campaign_id": opened(c).campaign_id, "participant_id": c.participant.pk},
+        score_entry,
+        "200 200 403 403 403 403 404",
+        lambda c: AssessedScore.objects.exists(),
+    ),
     ("GET", "/exports/{export_id}"): (
         lambda c: {"export_id": office_export(c)},
         None,

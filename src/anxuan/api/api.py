@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from anxuan.api import errors
 from anxuan.api.auth import PageSession, TokenAuth, rate_limited, rate_limited_by_address
 from anxuan.api.routers import (
+    assessment,
     attachments,
     campaigns,
     exports,
@@ -74,5 +75,6 @@ for module in (
     attachments,
     uploads,
     integrity,
+    assessment,
 ):
     api.add_router("", module.router)
