@@ -170,7 +170,10 @@ def _compute(rubric: Rubric, found: dict[int, Sheet], now: datetime) -> None:
 
 def _add_scores(rubric: Rubric, found: dict[int, Sheet]) -> None:
     ids = list(found)
-    for own in SelfScore.objects.filter(item__section__rubric=rubric, participant_id__in=ids):
+    own_scores = SelfScore.objects.filter(
+        item__section__rubric=rubric, participant_id__in=ids
+    ).prefetch_related("reports__period__requirement", "reports__requirement")
+    for own in own_scores:
         found[own.participant_id].self_scores[own.item_id] = own
     assessed = AssessedScore.objects.filter(
         item__section__rubric=rubric, participant_id__in=ids

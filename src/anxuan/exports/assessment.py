@@ -15,9 +15,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from anxuan.assessment import ranking, services
-from anxuan.assessment.models import Item, Rubric
+from anxuan.assessment.models import Rubric
 from anxuan.assessment.scoring import plain
 from anxuan.assessment.services import Sheet
+from anxuan.assessment.sheets import rule_text
 from anxuan.campaigns.models import Campaign, Participant
 from anxuan.campaigns.selectors import participants_of
 from anxuan.core import gongwen
@@ -54,17 +55,6 @@ def _heading(ws: Worksheet, title: str, width: int) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _rule_text(item: Item) -> str:
-    parts = [item.get_rule_display()]
-    if item.per_unit:
-        parts.append(f"{plain(item.per_unit)}")
-    if item.cap is not None:
-        parts.append(f"最高 {plain(item.cap)}")
-    if item.rule == "tiered" and item.tiers:
-        parts.append(" / ".join(str(t) for t in item.tiers))
-    return " · ".join(parts)
-
-
 def _unit_sheet(
     ws: Worksheet, rubric: Rubric, participant: Participant, sheet: Sheet, sections: dict
 ) -> None:
@@ -88,7 +78,7 @@ def _unit_sheet(
                         item.title,
                         item.criterion,
                         float(item.max_points),
-                        _rule_text(item),
+                        rule_text(item),
                         "；".join(f for f in facts if f),
                         _number(own.points if own else None),
                         _number(sheet.outcomes[item.pk].points),
