@@ -73,6 +73,30 @@ def test_the_plan_at_the_due_time_a_day_and_a_second_late_and_missing(county):
     assert department.outcomes[item.pk].points == Decimal(0)  # not submitted
 
 
+def test_a_unit_that_joined_later_is_judged_on_the_weeks_it_was_expected_for(county):
+    """As on the board: a week due before the unit joined is not "no data" for it."""
+    rubric = services.from_template(county.campaign)
+    weekly = county.campaign.requirements.get(kind=RequirementKind.WEEKLY)
+    timely = Item.objects.create(
+        section=item_titled(rubric, "按时报送信息").section,
+        title="周报及时",
+        max_points=Decimal(0),
+        rule=Rule.TIMELINESS,
+        per_unit=Decimal(1),
+        measure="reports.days_late",
+        measure_params={"requirement": weekly.pk},
+        zero_if_no_data=True,
+    )
+    county.campaign.participants.filter(pk=county.participant.pk).update(
+        joined_on=period_of(county.campaign, RequirementKind.WEEKLY, 2).due_at.date()
+    )
+    week2 = period_of(county.campaign, RequirementKind.WEEKLY, 2)
+    send(county.town_liaison, county.participant, week2, when(6, 11, 11))
+
+    sheet = services.sheets(rubric, [county.participant.pk], now=when(6, 12, 9))
+    assert sheet[county.participant.pk].values[timely.pk] == Decimal(0)  # week 1 not expected
+
+
 def test_automatic_items_follow_the_data_while_open(county):
     rubric = services.from_template(county.campaign)
     weekly = [period_of(county.campaign, RequirementKind.WEEKLY, n) for n in (1, 2)]

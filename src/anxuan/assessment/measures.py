@@ -9,8 +9,10 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from anxuan.assessment.scoring import days_late
+from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import EvidenceKind
 from anxuan.campaigns.measures import Measure, Param, Query, Values, register
+from anxuan.campaigns.models import Participant
 from anxuan.reports.models import Submission
 from anxuan.rollup.figures import ACTIVITIES, CampaignFigures, campaign_figures
 
@@ -97,7 +99,7 @@ class Report:
 
 def reports(query: Query) -> dict[int, list[Report] | None]:
     """Per participant its reports of the requirement's periods due by `query.now` (and any
-    sent early); None when a period due is not reported."""
+    sent early); None when a period due that it had joined by is not reported."""
     requirement = int(query.params["requirement"])
     key = f"reports:{requirement}"
     if key in query.shared:
@@ -131,13 +133,21 @@ def reports(query: Query) -> dict[int, list[Report] | None]:
             )
         )
         sent[s.participant_id].add(s.period.pk)
-    due = set(
+    due = list(
         query.campaign.requirements.get(pk=requirement)
         .periods.filter(due_at__lte=query.now)
-        .values_list("pk", flat=True)
+        .values_list("pk", "due_at")
     )
+    joined = dict(
+        Participant.objects.filter(pk__in=query.participant_ids).values_list("pk", "joined_on")
+    )
+
+    def expected(pid: int) -> set[int]:
+        """The periods due that the unit had joined by (as on the board)."""
+        return {pk for pk, due_at in due if due_day(due_at) >= joined[pid]}
+
     answer: dict[int, list[Report] | None] = {
-        pid: found[pid] if found[pid] and due <= sent[pid] else None
+        pid: found[pid] if found[pid] and expected(pid) <= sent[pid] else None
         for pid in query.participant_ids
     }
     query.shared[key] = answer

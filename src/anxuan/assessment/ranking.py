@@ -5,15 +5,18 @@ section's subtotal), vetoed units skipped, and are named only when the office co
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from anxuan.assessment import services
 from anxuan.assessment.models import Award, Item, Named, RankGroup, Rubric, Section
 from anxuan.assessment.services import Sheet
 from anxuan.campaigns.models import Participant
+from anxuan.campaigns.selectors import participants_of
 from anxuan.core import audit
 from anxuan.orgs.models import Person
 
@@ -63,6 +66,32 @@ def rank(
         same = places and places[-1].key == key
         places.append(Place(participant, sheet, places[-1].rank if same else i + 1, subtotals, key))
     return places
+
+
+@dataclass(frozen=True)
+class Standings:
+    """A rubric's whole result as the data stands: every unit's sheet and each group's
+    ranking, the one reading the pages, exports, API and B12 share."""
+
+    sections: dict[Section, list[Item]]
+    participants: list[Participant]  # in the organisation tree's order
+    sheets: dict[int, Sheet]
+    groups: list[tuple[RankGroup, list[Place]]]
+
+
+def standings(rubric: Rubric, now: datetime | None = None) -> Standings:
+    sections = services.grouped(services.items_of(rubric))
+    participants = list(
+        participants_of(rubric.campaign)
+        .select_related("organization")
+        .order_by("organization__path")
+    )
+    sheets = services.sheets(rubric, [p.pk for p in participants], now=now)
+    groups = rubric.groups.prefetch_related(
+        "members", "awards__section", "awards__named__participant__organization"
+    )
+    ranked = [(g, rank(rubric, g, participants, sheets, sections)) for g in groups]
+    return Standings(sections, participants, sheets, ranked)
 
 
 @dataclass(frozen=True)

@@ -419,16 +419,15 @@ def award_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _ranked(rubric: Rubric) -> list[tuple[RankGroup, list[ranking.Place], list[ranking.Proposal]]]:
-    items = services.items_of(rubric)
-    sections = services.grouped(items)
-    participants = list(participants_of(rubric.campaign).select_related("organization"))
-    sheets = services.sheets(rubric, [p.pk for p in participants])
-    out = []
-    for group in rubric.groups.prefetch_related("members", "awards__section", "awards__named"):
-        places = ranking.rank(rubric, group, participants, sheets, sections)
-        proposals = [ranking.propose(a, places, list(sections)) for a in group.awards.all()]
-        out.append((group, places, proposals))
-    return out
+    found = ranking.standings(rubric)
+    return [
+        (
+            group,
+            places,
+            [ranking.propose(a, places, list(found.sections)) for a in group.awards.all()],
+        )
+        for group, places in found.groups
+    ]
 
 
 @login_required
@@ -529,13 +528,10 @@ def result(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Http
         else:
             messages.success(request, _("The objection is sent to the office."))
             return redirect("assessment:result", pk=campaign.pk, participant=unit.pk)
-    items = services.items_of(rubric)
-    sections = services.grouped(items)
-    participants = list(participants_of(campaign).select_related("organization"))
-    sheets = services.sheets(rubric, [p.pk for p in participants])
+    found = ranking.standings(rubric)
+    sections, sheets = found.sections, found.sheets
     places = []  # (group, the unit's place, the group's ranking) of the groups it is in
-    for group in rubric.groups.prefetch_related("members"):
-        ranked = ranking.rank(rubric, group, participants, sheets, sections)
+    for group, ranked in found.groups:
         mine = next((p for p in ranked if p.participant.pk == unit.pk), None)
         if mine is not None:
             places.append((group, mine, ranked))

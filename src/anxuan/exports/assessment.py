@@ -14,13 +14,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from anxuan.assessment import ranking, services
+from anxuan.assessment import ranking
 from anxuan.assessment.models import Rubric
 from anxuan.assessment.scoring import plain
 from anxuan.assessment.services import Sheet
 from anxuan.assessment.sheets import rule_text
 from anxuan.campaigns.models import Campaign, Participant
-from anxuan.campaigns.selectors import participants_of
 from anxuan.core import gongwen
 from anxuan.core.sheets import sheet_row
 from anxuan.exports.xlsx import BOX, Progress, _rows, _style_header
@@ -99,18 +98,11 @@ def _unit_sheet(
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _ranking_sheet(
-    ws: Worksheet,
-    rubric: Rubric,
-    participants: list[Participant],
-    sheets: dict[int, Sheet],
-    sections: dict,
-) -> None:
+def _ranking_sheet(ws: Worksheet, rubric: Rubric, found: ranking.Standings) -> None:
     """Each rank group: rank, unit, total, subtotals and the awards confirmed."""
-    head = ["名次", "单位", "合计", *[s.title for s in sections], "评先"]
+    head = ["名次", "单位", "合计", *[s.title for s in found.sections], "评先"]
     _heading(ws, f"{rubric.title}　排名", len(head))
-    groups = rubric.groups.prefetch_related("members", "awards__named")
-    for group in groups:
+    for group, places in found.groups:
         ws.append(sheet_row([group.name]))
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         ws.append(sheet_row(head))
@@ -118,7 +110,7 @@ def _ranking_sheet(
         for award in group.awards.all():
             for n in award.named.all():
                 named.setdefault(n.participant_id, []).append(award.title)
-        for place in ranking.rank(rubric, group, participants, sheets, sections):
+        for place in places:
             unit = place.participant
             ws.append(
                 sheet_row(
@@ -136,10 +128,8 @@ def _ranking_sheet(
 
 def scoring_xlsx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda *_: None) -> None:
     rubric = Rubric.objects.get(campaign=campaign)
-    items = services.items_of(rubric)
-    sections = services.grouped(items)
-    participants = list(participants_of(campaign).order_by("organization__path"))
-    sheets = services.sheets(rubric, [p.pk for p in participants])
+    found = ranking.standings(rubric)
+    sections = found.sections
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
@@ -148,9 +138,9 @@ def scoring_xlsx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
     summary.append(sheet_row(head))
     _style_header(summary, 2, len(head))
     taken = {"汇总", "排名"}
-    _ranking_sheet(wb.create_sheet("排名"), rubric, participants, sheets, sections)
-    for participant in _rows(participants, progress):
-        sheet = sheets[participant.pk]
+    _ranking_sheet(wb.create_sheet("排名"), rubric, found)
+    for participant in _rows(found.participants, progress):
+        sheet = found.sheets[participant.pk]
         subtotals = [float(sheet.section_total(rows)) for rows in sections.values()]
         name = participant.organization.name
         summary.append(sheet_row([name, float(sheet.total), *subtotals, sheet.pending]))
@@ -164,26 +154,19 @@ def results_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
     """The results notice (考核结果通报) in the 公文 layout: how the assessment was done, the
     units named for each award per group, and each group's ranking with the totals."""
     rubric = Rubric.objects.get(campaign=campaign)
-    items = services.items_of(rubric)
-    sections = services.grouped(items)
-    participants = list(participants_of(campaign).select_related("organization"))
-    sheets = services.sheets(rubric, [p.pk for p in participants])
+    found = ranking.standings(rubric)
     office = campaign.office_name or campaign.owner.name
     document = gongwen.new_document(author=office)
     gongwen.title(document, f"关于{campaign.title}考核结果的通报")
     gongwen.paragraph(
         document,
         f"按照《{rubric.title}》（满分 {plain(rubric.total_points)} 分），对参加{campaign.title}"
-        f"的 {len(participants)} 个单位进行了考核。考核结合各单位报送的材料、自评情况和"
+        f"的 {len(found.participants)} 个单位进行了考核。考核结合各单位报送的材料、自评情况和"
         "考核人员评分进行，现将结果通报如下。",
     )
-    groups = list(
-        rubric.groups.prefetch_related("members", "awards__named__participant__organization")
-    )
-    progress(0, len(groups) + 1)
+    progress(0, len(found.groups) + 1)
     numerals = "一二三四五六七八九十"
-    for n, group in enumerate(groups):
-        places = ranking.rank(rubric, group, participants, sheets, sections)
+    for n, (group, places) in enumerate(found.groups):
         gongwen.heading1(document, f"{numerals[n % 10]}、{group.name}")
         for award in group.awards.all():
             named = "、".join(x.participant.organization.name for x in award.named.all())
@@ -201,6 +184,6 @@ def results_docx(campaign: Campaign, out: BinaryIO, progress: Progress = lambda 
             ],
             widths=[1, 4, 1],
         )
-        progress(n + 1, len(groups) + 1)
+        progress(n + 1, len(found.groups) + 1)
     gongwen.signature(document, office, timezone.localdate())
     document.save(out)
