@@ -31,6 +31,7 @@ from anxuan.assessment import services as assessment_services
 from anxuan.assessment.models import (
     Amendment,
     AssessedScore,
+    Assessor,
     Award,
     Item,
     Named,
@@ -270,6 +271,22 @@ def an_award(c) -> Award:
     )
 
 
+def named_expert(c) -> Rubric:
+    """The open rubric with the county's expert named to assess every unit."""
+    rubric = opened(c)
+    assessment_services.name_assessor(
+        actor=c.office_admin, rubric=rubric, person=c.expert, units=[]
+    )
+    return rubric
+
+
+def an_assessor(c) -> Assessor:
+    rubric = opened(c)
+    return assessment_services.name_assessor(
+        actor=c.office_admin, rubric=rubric, person=c.other_liaison, units=[]
+    )
+
+
 def an_item(c) -> Item:
     return Item.objects.filter(section__rubric=a_rubric(c)).order_by("pk").first()
 
@@ -444,10 +461,24 @@ GET = {
         lambda c: [opened(c).campaign_id, c.participant.pk],
         "200 200 403 403 403 403 404",
     ),
+    "assessment:assessing": (  # the organising office, and assessors it named
+        lambda c: [opened(c).campaign_id],
+        "200 200 403 403 403 403 404",
+    ),
 }
 
 # Extra GET rows on other objects of the same views.
 GET_MORE = {
+    "units to assess, the expert named": (
+        "assessment:assessing",
+        lambda c: [named_expert(c).campaign_id],
+        "200 200 403 403 403 200 404",
+    ),
+    "a unit to assess, the expert named": (
+        "assessment:assess",
+        lambda c: [named_expert(c).campaign_id, c.participant.pk],
+        "200 200 403 403 403 200 404",
+    ),
     "liaison's own town": ("orgs:org_detail", lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
     "enterprise below the town": (
         "orgs:org_detail",
@@ -749,6 +780,18 @@ POST = {
         score_form,
         "302 302 403 403 403 403 404",
         lambda c: AssessedScore.objects.exists(),
+    ),
+    "assessment:assessor_add": (
+        lambda c: [opened(c).campaign_id],
+        lambda c: {"account": c.expert.username},
+        "302 302 403 403 403 403 404",
+        lambda c: Assessor.objects.filter(person=c.expert).exists(),
+    ),
+    "assessment:assessor_remove": (
+        lambda c: [c.campaign.pk, an_assessor(c).pk],
+        {},
+        "302 302 403 403 403 403 404",
+        lambda c: not Assessor.objects.exists(),
     ),
 }
 

@@ -59,3 +59,22 @@ def test_self_scores_assessed_scores_and_the_result(county, api_as):
     )
     line, _total = funding_line(liaison)
     assert (line["points"], line["assessed"]) == ("1.0", ["1.0"])
+
+
+def test_an_assessor_the_office_named_scores_through_the_api_only_their_units(county, api_as):
+    rubric = services.open_for_scoring(
+        actor=county.office_admin, rubric=services.from_template(county.campaign)
+    )
+    services.name_assessor(
+        actor=county.office_admin, rubric=rubric, person=county.expert, units=[county.participant]
+    )
+    funding = Item.objects.get(section__rubric=rubric, title="经费保障")
+    entry = {"entries": [{"item_id": funding.pk, "points": "2", "words": "凭证不全"}]}
+    base = f"{API}/campaigns/{county.campaign.pk}/participants"
+    expert = api_as(county.expert)
+
+    assert expert.put(f"{base}/{county.participant.pk}/assessed-scores", entry).json() == {
+        "saved": 1
+    }
+    other = expert.put(f"{base}/{county.other_participant.pk}/assessed-scores", entry)
+    assert other.status_code == 403

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anxuan.assessment.enums import RubricState
+from anxuan.assessment.models import Assessor
 from anxuan.campaigns.models import Campaign
 from anxuan.campaigns.selectors import participants_of
 from anxuan.core.actions import Action
@@ -48,4 +49,20 @@ def unit_actions(person: Any, campaign: Campaign, context: dict[str, Any]) -> li
             id=f"assessment-{unit.pk}",
         )
         for unit in units.select_related("organization")
+    ]
+
+
+def home_actions(person: Any, obj: Any, context: dict[str, Any]) -> list[Action]:
+    """For an assessor the office named: the units to assess in each open assessment."""
+    if not person.is_authenticated:
+        return []
+    named = Assessor.objects.filter(person=person, rubric__state=RubricState.OPEN)
+    return [
+        Action(
+            _("Assess: %(campaign)s") % {"campaign": a.rubric.campaign.title},
+            reverse("assessment:assessing", args=[a.rubric.campaign_id]),
+            style="primary",
+            id=f"assessing-{a.rubric.campaign_id}",
+        )
+        for a in named.select_related("rubric__campaign")
     ]

@@ -7,7 +7,7 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from anxuan.assessment import measures, rules
-        from anxuan.assessment.actions import campaign_setup_actions, unit_actions
+        from anxuan.assessment.actions import campaign_setup_actions, home_actions, unit_actions
         from anxuan.assessment.copying import copy_rubric
         from anxuan.campaigns.signals import campaign_copied
         from anxuan.core import actions
@@ -17,3 +17,4 @@ class AssessmentConfig(AppConfig):
         campaign_copied.connect(copy_rubric, dispatch_uid="assessment.copy_rubric")
         actions.register("campaign", campaign_setup_actions)
         actions.register("campaign", unit_actions)
+        actions.register("home", home_actions)

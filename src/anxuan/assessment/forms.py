@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from anxuan.assessment.models import Award, Item, RankGroup, Rubric, Section
 from anxuan.assessment.services import TIERS, item_problems
 from anxuan.campaigns import measures
-from anxuan.campaigns.models import Campaign
+from anxuan.campaigns.models import Campaign, Participant
+from anxuan.campaigns.selectors import participants_of
 from anxuan.orgs.enums import OrgKind
+from anxuan.orgs.models import Person
+from anxuan.orgs.selectors import people_visible_to
 
 # The measure parameter each kind is chosen with, and where its choices come from.
 PARAM_FIELDS = ("requirement", "activity_type", "domain", "indicator")
@@ -180,3 +183,36 @@ class PublishForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     others_totals = forms.BooleanField(label=_("units see the others' totals"), required=False)
+
+
+class AssessorForm(forms.Form):
+    """Name an assessor by the account they log in with, for every unit or some."""
+
+    account = forms.CharField(
+        label=_("assessor's username or mobile number"),
+        max_length=150,
+        help_text=_("Someone in an organisation of the office's."),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("units"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: every unit."),
+    )
+
+    def __init__(self, *args: Any, actor: Person, campaign: Campaign, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        units = participants_of(campaign).order_by("organization__path")
+        self.fields["units"].queryset = units  # type: ignore[attr-defined]
+        self.fields["units"].label_from_instance = lambda p: p.organization.name  # type: ignore[attr-defined]
+
+    def clean_account(self) -> Person:
+        name = self.cleaned_data["account"].strip()
+        person: Person | None = (
+            people_visible_to(self.actor).filter(login_name_rows__name=name, is_active=True).first()
+        )
+        if person is None:
+            raise ValidationError(_("No one with that account in the office's organisations."))
+        return person

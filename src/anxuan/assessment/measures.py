@@ -119,11 +119,13 @@ def reports(query: Query) -> dict[int, list[Report] | None]:
     for pk, pid, period, at, due_at in submissions.values_list(
         "pk", "participant_id", "period_id", "first_submitted_at", "period__due_at"
     ):
+        if at is None:  # filtered out above
+            continue
         first, latest = kinds.get(pk, (set(), set()))
         found[pid].append(
             Report(
                 pid,
-                days_late(at, due_at),  # first_submitted_at is set: filtered
+                days_late(at, due_at),
                 EvidenceKind.DOCUMENT not in latest,
                 {EvidenceKind.PHOTO, EvidenceKind.VIDEO} <= first,
             )
@@ -150,7 +152,9 @@ def reports(query: Query) -> dict[int, list[Report] | None]:
     return answer
 
 
-def _first_and_latest_kinds(submissions: QuerySet[Submission]) -> dict[int, tuple[set[str], set[str]]]:
+def _first_and_latest_kinds(
+    submissions: QuerySet[Submission],
+) -> dict[int, tuple[set[str], set[str]]]:
     """{submission id: (evidence kinds of its first version, of its latest)}, in two plain
     queries (no model instances: a county's reports are a few hundred)."""
     ends: dict[int, tuple[int, int]] = {}  # submission: (first version, latest version)

@@ -169,6 +169,40 @@ class AssessedScore(models.Model):
         return f"{self.participant} · {self.item}: {self.points}"
 
 
+class Assessor(models.Model):
+    """A person the office names to assess beside its own staff (考核组成员: a member
+    department's staff, an expert), for every unit or only those listed; never for their
+    own organisation."""
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="assessors")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("assessor"),
+    )
+    units = models.ManyToManyField(
+        Participant,
+        blank=True,
+        related_name="+",
+        verbose_name=_("units"),
+        help_text=_("None chosen: every unit."),
+    )
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "person"], name="assessor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
 class FrozenScore(models.Model):
     """What an item gave a unit when the assessment was closed: written once, never
     changed (later corrections are amendments)."""

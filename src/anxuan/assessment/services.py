@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from anxuan.assessment.enums import RubricState, Rule
 from anxuan.assessment.measures import reports
 from anxuan.assessment.models import (
     AssessedScore,
+    Assessor,
     FrozenScore,
     Item,
     Rubric,
@@ -405,10 +407,63 @@ def self_score(
 
 
 def may_assess(person: Person, participant: Participant) -> bool:
-    """Office staff of the organiser, never for an organisation they belong to."""
+    """Office staff of the organiser, or an assessor the office named for the unit; never
+    for an organisation they belong to."""
     if participant.organization_id in own_org_ids(person, list(Role)):
         return False
-    return has_role_over(person, participant.campaign.owner, OFFICE_ROLES)
+    if has_role_over(person, participant.campaign.owner, OFFICE_ROLES):
+        return True
+    return (
+        Assessor.objects.filter(rubric__campaign_id=participant.campaign_id, person=person)
+        .filter(Q(units__isnull=True) | Q(units=participant))
+        .exists()
+    )
+
+
+def to_assess(person: Person, rubric: Rubric) -> list[Participant]:
+    """The units a person may assess under the rubric (may_assess for all at once), in the
+    organisation tree's order."""
+    units = participants_of(rubric.campaign).order_by("organization__path")
+    own = set(own_org_ids(person, list(Role)))
+    if has_role_over(person, rubric.campaign.owner, OFFICE_ROLES):
+        return [u for u in units if u.organization_id not in own]
+    named = Assessor.objects.filter(rubric=rubric, person=person).first()
+    if named is None:
+        return []
+    listed = {u.pk for u in named.units.all()}
+    return [u for u in units if u.organization_id not in own and (not listed or u.pk in listed)]
+
+
+@transaction.atomic
+def name_assessor(
+    *, actor: Person, rubric: Rubric, person: Person, units: Sequence[Participant]
+) -> Assessor:
+    """Name (or re-name, with other units) an assessor; their scores so far stay."""
+    if any(u.campaign_id != rubric.campaign_id for u in units):
+        raise ValidationError(_("The unit does not take part in this campaign."))
+    found, _created = Assessor.objects.get_or_create(
+        rubric=rubric, person=person, defaults={"named_by": actor}
+    )
+    found.units.set(units)
+    audit.record(
+        actor=actor,
+        action="assessment.assessor",
+        target=rubric,
+        summary=f"{person}: " + ("、".join(str(u) for u in units) or _("every unit")),
+    )
+    return found
+
+
+@transaction.atomic
+def remove_assessor(*, actor: Person, assessor: Assessor) -> None:
+    """No longer an assessor: the scores they gave stay, as the record of who scored."""
+    audit.record(
+        actor=actor,
+        action="assessment.assessor_removed",
+        target=assessor.rubric,
+        summary=str(assessor.person),
+    )
+    assessor.delete()
 
 
 @transaction.atomic

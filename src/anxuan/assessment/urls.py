@@ -37,6 +37,13 @@ urlpatterns = [
         name="amend",
     ),
     path("campaigns/<int:pk>/assessment/groups/", views.group_add, name="group_add"),
+    path("campaigns/<int:pk>/assessment/assessing/", views.assessing, name="assessing"),
+    path("campaigns/<int:pk>/assessment/assessors/", views.assessor_add, name="assessor_add"),
+    path(
+        "campaigns/<int:pk>/assessment/assessors/<int:assessor>/remove/",
+        views.assessor_remove,
+        name="assessor_remove",
+    ),
     path("campaigns/<int:pk>/assessment/awards/", views.award_add, name="award_add"),
     path(
         "campaigns/<int:pk>/assessment/awards/<int:award>/confirm/",

@@ -9,15 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anxuan.assessment import publication, ranking, services, sheets
+from anxuan.assessment import publication, ranking, selectors, services, sheets
 from anxuan.assessment.enums import RubricState
 from anxuan.assessment.forms import (
+    AssessorForm,
     AwardForm,
     GroupForm,
     ItemForm,
@@ -25,7 +27,15 @@ from anxuan.assessment.forms import (
     RubricForm,
     SectionForm,
 )
-from anxuan.assessment.models import Award, Item, Objection, RankGroup, Rubric
+from anxuan.assessment.models import (
+    AssessedScore,
+    Assessor,
+    Award,
+    Item,
+    Objection,
+    RankGroup,
+    Rubric,
+)
 from anxuan.assessment.scoring import plain
 from anxuan.assessment.services import Entry
 from anxuan.campaigns import measures
@@ -35,7 +45,7 @@ from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.views import xlsx_response
 from anxuan.reports.models import Submission
 
-PERM = "assessment.manage"
+PERM = selectors.PERM
 
 
 def _rubric_of(campaign: Campaign) -> Rubric:
@@ -51,6 +61,7 @@ def _rubric_page(
     *,
     rubric_form: RubricForm | None = None,
     section_form: SectionForm | None = None,
+    assessor_form: AssessorForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     rubric = Rubric.objects.filter(campaign=campaign).first()
@@ -68,6 +79,10 @@ def _rubric_page(
             "rubric_form": rubric_form or RubricForm(instance=rubric),
             "publish_form": PublishForm(),
             "section_form": section_form or SectionForm(),
+            "assessors": rubric.assessors.select_related("person").prefetch_related(
+                "units__organization"
+            ),
+            "assessor_form": assessor_form or AssessorForm(actor=request.user, campaign=campaign),
         }
     return render(request, "assessment/rubric.html", context, status=status)
 
@@ -342,12 +357,65 @@ def self_score(request: AuthenticatedHttpRequest, pk: int, participant: int) -> 
 
 
 @login_required
+@require_GET
+def assessing(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The units the person may assess, with how many items they have scored of each."""
+    campaign = selectors.campaign_to_assess(request.user, pk)
+    rubric = _rubric_of(campaign)
+    units = services.to_assess(request.user, rubric)
+    scored = dict(
+        AssessedScore.objects.filter(item__section__rubric=rubric, assessor=request.user)
+        .values("participant_id")
+        .annotate(n=Count("pk"))
+        .values_list("participant_id", "n")
+    )
+    return render(
+        request,
+        "assessment/assessing.html",
+        {
+            "campaign": campaign,
+            "rubric": rubric,
+            "units": [(u, scored.get(u.pk, 0)) for u in units],
+            "items": Item.objects.filter(section__rubric=rubric).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessor_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    rubric = _rubric_of(campaign)
+    form = AssessorForm(request.POST, actor=request.user, campaign=campaign)
+    if not form.is_valid():
+        return _rubric_page(request, campaign, assessor_form=form, status=400)
+    named = services.name_assessor(
+        actor=request.user,
+        rubric=rubric,
+        person=form.cleaned_data["account"],
+        units=list(form.cleaned_data["units"]),
+    )
+    messages.success(request, _("%(person)s may assess.") % {"person": named.person})
+    return redirect("assessment:rubric", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def assessor_remove(request: AuthenticatedHttpRequest, pk: int, assessor: int) -> HttpResponse:
+    campaign = get_campaign_for(request.user, pk, perm=PERM)
+    found = get_object_or_404(Assessor, pk=assessor, rubric__campaign=campaign)
+    services.remove_assessor(actor=request.user, assessor=found)
+    messages.success(request, _("%(person)s no longer assesses.") % {"person": found.person})
+    return redirect("assessment:rubric", pk=campaign.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def assess(request: AuthenticatedHttpRequest, pk: int, participant: int) -> HttpResponse:
     """An assessor scores one unit (考核得分), seeing its self-score, what the data gives
     and the evidence; never a unit of the assessor's own organisation."""
-    campaign = get_campaign_for(request.user, pk, perm=PERM)
-    unit = get_participant_for(request.user, campaign, participant)
+    campaign = selectors.campaign_to_assess(request.user, pk)
+    unit = selectors.unit_to_assess(campaign, participant)
     if not services.may_assess(request.user, unit):
         raise PermissionDenied
     return _score_form(

@@ -5,11 +5,12 @@ The same rules, services and audit rows as the pages."""
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Field, Router, Schema
 
 from anxuan.api.schemas import ParticipantRef
-from anxuan.assessment import publication, services
+from anxuan.assessment import publication, selectors, services
 from anxuan.assessment.enums import RubricState
 from anxuan.assessment.models import Item, Rubric
 from anxuan.assessment.scoring import ZERO
@@ -175,9 +176,11 @@ def assessed_scores(
     request: AuthenticatedHttpRequest, campaign_id: int, participant_id: int, payload: EntriesIn
 ):
     """The caller's scores of a unit (考核得分), each with its reason, all or nothing: the
-    organising office's staff, never for their own organisation."""
-    campaign = get_campaign_for(request.user, campaign_id, perm="assessment.manage")
-    unit = get_participant_for(request.user, campaign, participant_id)
+    organising office's staff or an assessor it named, never for their own organisation."""
+    campaign = selectors.campaign_to_assess(request.user, campaign_id)
+    unit = selectors.unit_to_assess(campaign, participant_id)
+    if not services.may_assess(request.user, unit):
+        raise PermissionDenied
     entries = _entries(_rubric(campaign), payload)
     return {"saved": services.assess(actor=request.user, participant=unit, entries=entries)}
 
