@@ -92,9 +92,11 @@ def test_the_page_the_export_and_the_api_show_the_raw_sqls_points(county, login)
     services.open_for_scoring(actor=county.office_admin, rubric=rubric)
     drill = {"held_on": "2026-06-03", "activity_type": "应急演练", "people_reached": 40}
     weeks = [period_of(campaign, RequirementKind.WEEKLY, n) for n in (1, 2)]
-    send(county.town_liaison, county.participant, weeks[0], when(6, 4, 12), activities=[drill] * 3)
-    send(county.town_liaison, county.participant, weeks[1], when(6, 11, 12, 0, 1), activities=[drill] * 3)  # fmt: skip
-    send(county.other_liaison, county.other_participant, weeks[0], when(6, 4, 12, 0, 1), activities=[drill])  # fmt: skip
+    town = (county.town_liaison, county.participant)
+    other = (county.other_liaison, county.other_participant)
+    send(*town, weeks[0], when(6, 4, 12), activities=[drill] * 3)
+    send(*town, weeks[1], when(6, 11, 12, 0, 1), activities=[drill] * 3)
+    send(*other, weeks[0], when(6, 4, 12, 0, 1), activities=[drill])
 
     expected = raw_points(campaign, weekly)
     assert expected["城关镇"] == Decimal(23)  # a second late in week 2, 6 activities capped at 5
