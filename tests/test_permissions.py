@@ -15,7 +15,7 @@ Policy (read it from the tables below):
 """
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,6 +41,7 @@ from anxuan.assessment.models import (
     Rubric,
     Section,
     SelfScore,
+    Visit,
 )
 from anxuan.assessment.sheets import COLUMNS as RUBRIC_COLUMNS
 from anxuan.campaigns import services as campaign_services
@@ -287,6 +288,20 @@ def an_assessor(c) -> Assessor:
     )
 
 
+def a_visit(c) -> Visit:
+    """A supervision visit to the liaison's town, with a photo."""
+    opened(c)
+    photo = evidence.jpeg()
+    return Visit.objects.first() or assessment_services.record_visit(
+        actor=c.office_admin,
+        participant=c.participant,
+        visited_on=date(2026, 6, 10),
+        visitors="县安委办督导组",
+        findings="宣传阵地齐全",
+        uploads=[(photo, photo.name, inspect_upload(photo, photo.name))],
+    )
+
+
 def an_item(c) -> Item:
     return Item.objects.filter(section__rubric=a_rubric(c)).order_by("pk").first()
 
@@ -463,6 +478,14 @@ GET = {
     ),
     "assessment:assessing": (  # the organising office, and assessors it named
         lambda c: [opened(c).campaign_id],
+        "200 200 403 403 403 403 404",
+    ),
+    "assessment:visits": (  # those who may assess the unit
+        lambda c: [opened(c).campaign_id, c.participant.pk],
+        "200 200 403 403 403 403 404",
+    ),
+    "assessment:visit_photo": (
+        lambda c: [a_visit(c).photos.get().pk],
         "200 200 403 403 403 403 404",
     ),
 }
@@ -780,6 +803,12 @@ POST = {
         score_form,
         "302 302 403 403 403 403 404",
         lambda c: AssessedScore.objects.exists(),
+    ),
+    "assessment:visits": (
+        lambda c: [opened(c).campaign_id, c.participant.pk],
+        {"visited_on": "2026-06-10", "visitors": "县安委办督导组", "findings": "宣传阵地齐全"},
+        "302 302 403 403 403 403 404",
+        lambda c: Visit.objects.exists(),
     ),
     "assessment:assessor_add": (
         lambda c: [opened(c).campaign_id],

@@ -12,9 +12,11 @@ from anxuan.assessment.services import TIERS, item_problems
 from anxuan.campaigns import measures
 from anxuan.campaigns.models import Campaign, Participant
 from anxuan.campaigns.selectors import participants_of
+from anxuan.core.forms import DateInput
 from anxuan.orgs.enums import OrgKind
 from anxuan.orgs.models import Person
 from anxuan.orgs.selectors import people_visible_to
+from anxuan.reports.forms import EvidenceField, MultipleFileInput
 
 # The measure parameter each kind is chosen with, and where its choices come from.
 PARAM_FIELDS = ("requirement", "activity_type", "domain", "indicator")
@@ -216,3 +218,19 @@ class AssessorForm(forms.Form):
         if person is None:
             raise ValidationError(_("No one with that account in the office's organisations."))
         return person
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("day of the visit"), widget=DateInput())
+    visitors = forms.CharField(
+        label=_("who went"), max_length=200, help_text=_("e.g. 县安委办督导组 张明、李华")
+    )
+    findings = forms.CharField(
+        label=_("findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    # reports.forms has no type hints yet
+    photos = EvidenceField(  # type: ignore[no-untyped-call]
+        label=_("photos"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,.heic", "multiple": True}),
+    )

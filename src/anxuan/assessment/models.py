@@ -3,6 +3,7 @@ items, each with its points, scoring rule and rule parameters, and optionally th
 it is computed from (campaigns.measures). Decision 0021."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anxuan.assessment.enums import RubricState, Rule
 from anxuan.campaigns.models import Campaign, Participant
+from anxuan.core.models import StoredFile
 from anxuan.reports.models import Submission
 
 NOT_NEGATIVE = [MinValueValidator(Decimal(0))]
@@ -156,6 +158,9 @@ class AssessedScore(models.Model):
         _("assessed score"), max_digits=6, decimal_places=1, validators=NOT_NEGATIVE
     )
     reason = models.TextField(_("reason"))
+    visits: "models.ManyToManyField[Visit, Any]" = models.ManyToManyField(
+        "Visit", blank=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -201,6 +206,34 @@ class Assessor(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class Visit(models.Model):
+    """A supervision visit (督导) to a unit: the day, who went, what they found, with
+    photos; an assessor may cite it as the evidence of a score."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    visited_on = models.DateField(_("day of the visit"))
+    visitors = models.CharField(_("who went"), max_length=200)
+    findings = models.TextField(_("findings"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on:%Y-%m-%d} {self.visitors}"
+
+
+class VisitPhoto(StoredFile):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+
+    class Meta(StoredFile.Meta):
+        ordering = ["id"]
+        indexes = [StoredFile.unprocessed_index("assessment_visit_unprocessed")]
 
 
 class FrozenScore(models.Model):

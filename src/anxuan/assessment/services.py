@@ -9,11 +9,11 @@ the points follow the data; closing freezes them (FrozenScore)."""
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import pairwise
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,13 +30,16 @@ from anxuan.assessment.models import (
     Rubric,
     Section,
     SelfScore,
+    Visit,
+    VisitPhoto,
 )
 from anxuan.assessment.scoring import ZERO, Outcome, plain, score
 from anxuan.assessment.scoring import points as scoring_points
 from anxuan.campaigns import measures
 from anxuan.campaigns.models import Campaign, Participant
 from anxuan.campaigns.selectors import participants_of
-from anxuan.core import audit
+from anxuan.core import audit, files
+from anxuan.core import tasks as core_tasks
 from anxuan.orgs.enums import OFFICE_ROLES, Role
 from anxuan.orgs.models import Person
 from anxuan.orgs.rules import has_role_over, own_org_ids
@@ -177,9 +180,11 @@ def _add_scores(rubric: Rubric, found: dict[int, Sheet]) -> None:
     ).prefetch_related("reports__period__requirement", "reports__requirement")
     for own in own_scores:
         found[own.participant_id].self_scores[own.item_id] = own
-    assessed = AssessedScore.objects.filter(
-        item__section__rubric=rubric, participant_id__in=ids
-    ).select_related("assessor")
+    assessed = (
+        AssessedScore.objects.filter(item__section__rubric=rubric, participant_id__in=ids)
+        .select_related("assessor")
+        .prefetch_related("visits")
+    )
     for given in assessed.order_by("at", "pk"):
         found[given.participant_id].assessed.setdefault(given.item_id, []).append(given)
 
@@ -343,6 +348,7 @@ class Entry:
     points: Decimal | None  # None: left empty (nothing saved, an earlier one removed)
     words: str = ""  # the self-score's evidence, or the assessor's reason
     reports: tuple[int, ...] = ()  # a self-score's own reports cited
+    visits: tuple[int, ...] = ()  # an assessed score's supervision visits cited
 
 
 def _check_points(entries: Sequence[Entry]) -> None:
@@ -478,6 +484,7 @@ def assess(*, actor: Person, participant: Participant, entries: Sequence[Entry])
         raise ValidationError(
             [_("%(item)s: give the reason for the score.") % {"item": i} for i in missing]
         )
+    visits = set(Visit.objects.filter(participant=participant).values_list("pk", flat=True))
     saved = 0
     for entry in entries:
         if entry.item.section.rubric_id != rubric.pk:
@@ -487,14 +494,78 @@ def assess(*, actor: Person, participant: Participant, entries: Sequence[Entry])
                 item=entry.item, participant=participant, assessor=actor
             ).delete()
             continue
-        AssessedScore.objects.update_or_create(
+        given, _created = AssessedScore.objects.update_or_create(
             item=entry.item,
             participant=participant,
             assessor=actor,
             defaults={"points": entry.points, "reason": entry.words.strip()},
         )
+        given.visits.set([pk for pk in entry.visits if pk in visits])
         saved += 1
     audit.record(
         actor=actor, action="assessment.assess", target=participant, summary=str(participant)
     )
     return saved
+
+
+# Supervision visits --------------------------------------------------------------------
+
+MAX_VISIT_PHOTOS = 9
+
+
+@transaction.atomic
+def record_visit(
+    *,
+    actor: Person,
+    participant: Participant,
+    visited_on: date,
+    visitors: str,
+    findings: str,
+    uploads: Sequence[files.Upload],
+) -> Visit:
+    """Record a supervision visit (督导) to a unit, with its photos: by those who may
+    assess it. The same visit sent twice (a double click) is kept once."""
+    if not may_assess(actor, participant):
+        raise PermissionDenied
+    visitors, findings = visitors.strip(), findings.strip()
+    errors: dict[str, str] = {}
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = _("The visit cannot be in the future.")
+    if not visitors:
+        errors["visitors"] = _("Say who went.")
+    if not findings:
+        errors["findings"] = _("Say what the visit found.")
+    if any(u[2].kind != files.PHOTO for u in uploads):
+        errors["photos"] = _("A visit's files are photos.")
+    elif len(uploads) > MAX_VISIT_PHOTOS:
+        errors["photos"] = _("At most %(n)d photos with one visit.") % {"n": MAX_VISIT_PHOTOS}
+    if errors:
+        raise ValidationError(errors)
+    same = Visit.objects.filter(
+        participant=participant,
+        recorded_by=actor,
+        visited_on=visited_on,
+        visitors=visitors,
+        findings=findings,
+    ).first()
+    if same is not None:
+        return same
+    visit = Visit.objects.create(
+        participant=participant,
+        visited_on=visited_on,
+        visitors=visitors,
+        findings=findings,
+        recorded_by=actor,
+    )
+    photos = [VisitPhoto.objects.create(visit=visit, **files.stored_fields(u)) for u in uploads]
+    audit.record(
+        actor=actor,
+        action="assessment.visit",
+        target=participant,
+        summary=f"{visit}: {findings[:150]}",
+        files=[p.sha256 for p in photos],
+    )
+    label = VisitPhoto._meta.label
+    ids = [p.pk for p in photos]
+    transaction.on_commit(lambda: [core_tasks.process_stored_file(label, pk) for pk in ids])
+    return visit

@@ -56,6 +56,12 @@ urlpatterns = [
         name="self_score",
     ),
     path(
+        "campaigns/<int:pk>/assessment/units/<int:participant>/visits/",
+        views.visits,
+        name="visits",
+    ),
+    path("assessment/visit-photos/<int:pk>/", views.visit_photo, name="visit_photo"),
+    path(
         "campaigns/<int:pk>/assessment/units/<int:participant>/assess/",
         views.assess,
         name="assess",

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from anxuan.assessment.forms import (
     PublishForm,
     RubricForm,
     SectionForm,
+    VisitForm,
 )
 from anxuan.assessment.models import (
     AssessedScore,
@@ -35,6 +37,8 @@ from anxuan.assessment.models import (
     Objection,
     RankGroup,
     Rubric,
+    Visit,
+    VisitPhoto,
 )
 from anxuan.assessment.scoring import plain
 from anxuan.assessment.services import Entry
@@ -242,8 +246,8 @@ def rubric_state(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _entries(request: AuthenticatedHttpRequest, items: list[Item]) -> tuple[list[Entry], list[str]]:
-    """The items' scores as the form sent them (`points-<id>`, `words-<id>`, `reports-<id>`),
-    and what could not be read."""
+    """The items' scores as the form sent them (`points-<id>`, `words-<id>`, `reports-<id>`,
+    `visits-<id>`), and what could not be read."""
     entries, errors = [], []
     for item in items:
         raw = request.POST.get(f"points-{item.pk}", "").strip()
@@ -256,7 +260,9 @@ def _entries(request: AuthenticatedHttpRequest, items: list[Item]) -> tuple[list
             errors.append(_("%(item)s: write the points as a number.") % {"item": item})
             continue
         cited = tuple(int(v) for v in request.POST.getlist(f"reports-{item.pk}") if v.isdigit())
-        entries.append(Entry(item, points, request.POST.get(f"words-{item.pk}", ""), cited))
+        visits = tuple(int(v) for v in request.POST.getlist(f"visits-{item.pk}") if v.isdigit())
+        words = request.POST.get(f"words-{item.pk}", "")
+        entries.append(Entry(item, points, words, cited, visits))
     return entries, errors
 
 
@@ -291,6 +297,7 @@ def _score_page(
                 for section in services.grouped(items)
             ],
             "reports": reports,
+            "visits": Visit.objects.filter(participant=participant).prefetch_related("photos"),
             "errors": errors or [],
             "is_open": rubric.state == RubricState.OPEN,
         },
@@ -315,6 +322,13 @@ class ScoreRow:
         self.own = sheet.self_scores.get(item.pk)
         self.assessed = sheet.assessed.get(item.pk, [])
         self.mine = next((s for s in self.assessed if s.assessor_id == person_id), None)
+        self.cited = (
+            {int(v) for v in posted.getlist(f"visits-{item.pk}") if v.isdigit()}
+            if posted is not None
+            else {v.pk for v in self.mine.visits.all()}
+            if self.mine
+            else set()
+        )
         points = self.outcome.points
         self.differs = self.own is not None and points is not None and self.own.points != points
         self.disagree = sheet.spread(item.pk) > rubric.disagreement
@@ -704,3 +718,63 @@ def rubric_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The rubric is replaced: %(n)d items.") % {"n": count})
     return redirect("assessment:rubric", pk=campaign.pk)
+
+
+def _unit_to_assess(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Participant:
+    unit = selectors.unit_to_assess(selectors.campaign_to_assess(request.user, pk), participant)
+    if not services.may_assess(request.user, unit):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def visits(request: AuthenticatedHttpRequest, pk: int, participant: int) -> HttpResponse:
+    """A unit's supervision visits (督导), and the form to record one with its photos: for
+    those who may assess it. Works on a phone."""
+    unit = _unit_to_assess(request, pk, participant)
+    form = VisitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_visit(
+                actor=request.user,
+                participant=unit,
+                visited_on=form.cleaned_data["visited_on"],
+                visitors=form.cleaned_data["visitors"],
+                findings=form.cleaned_data["findings"],
+                uploads=form.cleaned_data["photos"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The visit is recorded."))
+            return redirect("assessment:visits", pk=unit.campaign_id, participant=unit.pk)
+    return render(
+        request,
+        "assessment/visits.html",
+        {
+            "campaign": unit.campaign,
+            "participant": unit,
+            "visits": Visit.objects.filter(participant=unit).prefetch_related("photos"),
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@require_GET
+def visit_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    """A visit's photo (its thumbnail with ?thumb=1), for those who may assess the unit."""
+    photo = get_object_or_404(VisitPhoto.objects.select_related("visit__participant"), pk=pk)
+    unit = photo.visit.participant
+    _unit_to_assess(request, unit.campaign_id, unit.pk)
+    thumb = request.GET.get("thumb") == "1" and bool(photo.thumbnail)
+    response = FileResponse(
+        default_storage.open(photo.thumbnail if thumb else photo.storage_name, "rb"),
+        content_type="image/jpeg" if thumb else photo.content_type,
+        filename=photo.original_name,
+    )
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

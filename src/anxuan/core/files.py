@@ -234,3 +234,22 @@ def store(fileobj: IO[bytes], inspected: Inspected) -> str:
         default_storage.delete(name)
         raise OSError(f"stored file {name} does not match its SHA-256")
     return name
+
+
+# A checked upload: the file, the name it came with, what inspect_upload found.
+Upload = tuple[IO[bytes], str, Inspected]
+
+
+def stored_fields(upload: Upload) -> dict[str, object]:
+    """Store an upload and return the StoredFile fields that describe it."""
+    fileobj, name, inspected = upload
+    return {
+        "kind": inspected.kind,
+        "content_type": inspected.content_type,
+        "original_name": clean_file_name(name),
+        "sha256": inspected.sha256,
+        "storage_name": store(fileobj, inspected),
+        "size": inspected.size,
+        "width": inspected.width,
+        "height": inspected.height,
+    }

@@ -38,20 +38,6 @@ def _locked(flag: Flag) -> Flag:
     )
 
 
-def _stored(upload: Upload) -> dict[str, object]:
-    fileobj, name, inspected = upload
-    return {
-        "kind": inspected.kind,
-        "content_type": inspected.content_type,
-        "original_name": files.clean_file_name(name),
-        "sha256": inspected.sha256,
-        "storage_name": files.store(fileobj, inspected),
-        "size": inspected.size,
-        "width": inspected.width,
-        "height": inspected.height,
-    }
-
-
 def _queue_processing(model: type[SharedMaterial] | type[ExplanationFile], ids: list[int]) -> None:
     label = model._meta.label
     transaction.on_commit(lambda: [core_tasks.process_stored_file(label, pk) for pk in ids])
@@ -80,7 +66,7 @@ def explain(*, actor: Person, flag: Flag, text: str, uploads: list[Upload]) -> E
             return earlier  # the same answer sent twice (a double click, a resent form)
     explanation = Explanation.objects.create(flag=flag, text=text, author=actor)
     made = [
-        ExplanationFile.objects.create(explanation=explanation, **_stored(upload))
+        ExplanationFile.objects.create(explanation=explanation, **files.stored_fields(upload))
         for upload in uploads
     ]
     flag.state = FlagState.EXPLAINED
@@ -254,7 +240,7 @@ def share_material(
     if upload is None and not text:
         raise ValidationError({"file": _("Upload a file or paste the text.")})
     stored: dict[str, object] = (
-        _stored(upload)
+        files.stored_fields(upload)
         if upload is not None
         else {
             "kind": "text",

@@ -4,7 +4,6 @@ audit row. A submit freezes the draft into a new immutable version; nothing is o
 
 import uuid
 from datetime import datetime, timedelta
-from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,7 +17,6 @@ from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.core import files
 from anxuan.core import tasks as core_tasks
 from anxuan.core.audit import record
-from anxuan.core.files import Inspected
 from anxuan.orgs.models import Person
 from anxuan.reports import followups, tally, tasks
 from anxuan.reports.drafts import (
@@ -57,7 +55,7 @@ def _locked(submission: Submission) -> Submission:
     )
 
 
-Upload = tuple[IO[bytes], str, Inspected]
+Upload = files.Upload
 
 
 def _claim(
@@ -204,19 +202,10 @@ def attach_files(
     if submission.state not in EDITABLE:
         raise StateConflict(_("This report was submitted and can no longer be edited."))
     created = []
-    for fileobj, name, inspected in uploads:
+    for upload in uploads:
         created.append(
             Attachment.objects.create(
-                submission=submission,
-                kind=inspected.kind,
-                content_type=inspected.content_type,
-                original_name=files.clean_file_name(name),
-                sha256=inspected.sha256,
-                storage_name=files.store(fileobj, inspected),
-                size=inspected.size,
-                width=inspected.width,
-                height=inspected.height,
-                uploaded_by=actor,
+                submission=submission, uploaded_by=actor, **files.stored_fields(upload)
             )
         )
     submission.draft = {k: v for k, v in submission.draft.items() if k != "frozen_as"}
