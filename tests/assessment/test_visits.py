@@ -3,15 +3,18 @@ sees it beside the unit's items and cites it as the evidence of a score; a file 
 a photo, a visit in the future or the same form sent twice lose nothing and save nothing
 half."""
 
+import io
 from datetime import timedelta
 
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from anxuan.assessment import services
 from anxuan.assessment.models import AssessedScore, Item, Visit, VisitPhoto
 from tests.conftest import close_response
+from tests.exports.test_exports import export
 from tests.reports.evidence import jpeg, pdf
 
 
@@ -48,18 +51,24 @@ def test_a_visit_with_photos_is_cited_as_the_evidence_of_a_score(county, login):
     assess = reverse("assessment:assess", args=[county.campaign.pk, county.participant.pk])
     page = office.get(assess).content.decode()
     assert "宣传展板已更新" in page
-    drills = Item.objects.get(section__rubric=rubric, title="经费保障")
+    funding = Item.objects.get(section__rubric=rubric, title="经费保障")
     office.post(
         assess,
         {
-            f"points-{drills.pk}": "3",
-            f"words-{drills.pk}": "督导时查看了经费凭证",
-            f"visits-{drills.pk}": [str(visit.pk)],
+            f"points-{funding.pk}": "3",
+            f"words-{funding.pk}": "督导时查看了经费凭证",
+            f"visits-{funding.pk}": [str(visit.pk)],
         },
     )
     given = AssessedScore.objects.get()
     assert list(given.visits.all()) == [visit]
     assert f'value="{visit.pk}" checked' in office.get(assess).content.decode()
+    _job, content = export(office, county.campaign, "assessment")
+    rows = {
+        r[0]: r for r in load_workbook(io.BytesIO(content))["城关镇"].iter_rows(values_only=True)
+    }
+    assert "督导（" in rows["经费保障"][4]
+    assert "宣传展板已更新" in rows["经费保障"][4]
 
     other = login(county.other_liaison)  # another town's liaison sees none of it
     assert other.get(reverse("assessment:visit_photo", args=[photo.pk])).status_code in (403, 404)
