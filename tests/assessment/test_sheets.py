@@ -9,11 +9,13 @@ import time_machine
 from anxuan.assessment import services
 from anxuan.assessment.enums import Rule
 from anxuan.assessment.models import Item
+from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.deadlines import SHANGHAI
 from anxuan.campaigns.enums import RequirementKind
 from anxuan.core.files import inspect_upload
 from anxuan.integrity import services as integrity_services
 from anxuan.integrity.models import Flag
+from anxuan.orgs.enums import OrgKind, Role
 from anxuan.reports import services as report_services
 from tests import factories
 from tests.integrity.conftest import submit
@@ -199,3 +201,33 @@ def test_next_years_campaign_takes_the_rubric_along_bound_to_its_own_reports(cou
     assert [
         (a.group.name, a.title, a.quota) for a in Award.objects.filter(group__rubric=again)
     ] == [("乡镇组", "先进单位", 2)]
+
+
+def test_units_below_that_reported_count_each_enterprise_under_a_town_once(county):
+    second = factories.org("高台县宏达建材厂", OrgKind.ENTERPRISE, county.town)
+    campaign_services.add_participants(
+        actor=county.office_admin,
+        campaign=county.campaign,
+        organizations=[county.enterprise, second],
+        joined_on=county.campaign.starts_on,
+    )
+    firm = county.campaign.participants.get(organization=county.enterprise)
+    firm_liaison = factories.person(county.enterprise, Role.LIAISON, "firm")
+    weekly = [period_of(county.campaign, RequirementKind.WEEKLY, n) for n in (1, 2)]
+    send(firm_liaison, firm, weekly[0], when(6, 4, 10))
+    send(firm_liaison, firm, weekly[1], when(6, 11, 10))  # still one unit
+    send(county.town_liaison, county.participant, weekly[0], when(6, 4, 10))  # not below
+
+    rubric = services.from_template(county.campaign)
+    mobilised = Item.objects.create(
+        section=item_titled(rubric, "按时报送信息").section,
+        title="动员企业",
+        max_points=Decimal(0),
+        rule=Rule.PER_COUNT,
+        per_unit=Decimal(0),
+        measure="reports.units_below",
+    )
+    sheets = services.sheets(rubric, now=when(6, 12, 9))
+
+    assert sheets[county.participant.pk].values[mobilised.pk] == Decimal(1)
+    assert sheets[county.other_participant.pk].values[mobilised.pk] == Decimal(0)

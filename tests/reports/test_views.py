@@ -183,8 +183,9 @@ def test_home_queries_do_not_grow_with_campaigns(county, login, extra):
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("dashboards:home"))
 
-    # two for the ad-hoc requirements, one for the unit's open integrity flags
-    assert len(ctx.captured_queries) == 12
+    # two for the ad-hoc requirements, one for the unit's open integrity flags, one for the
+    # assessments the person was named to score
+    assert len(ctx.captured_queries) == 13
 
 
 def test_inbox_filters_by_requirement_and_attachments(county, login):

@@ -2,6 +2,7 @@
 the figures selector (rollup.figures) where the figure is one of its, from the reports'
 server receipt times where it is not (how late, which evidence a report held)."""
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,6 +15,7 @@ from anxuan.campaigns.deadlines import due_day
 from anxuan.campaigns.enums import EvidenceKind
 from anxuan.campaigns.measures import Measure, Param, Query, Values, register
 from anxuan.campaigns.models import Participant
+from anxuan.reports.enums import State
 from anxuan.reports.models import Submission, SubmissionVersion
 from anxuan.rollup.figures import ACTIVITIES, CampaignFigures, campaign_figures
 
@@ -66,6 +68,19 @@ def connect() -> None:
             (REQUIREMENT,),
             photos_and_video_on_time,
             _("1 when the first submit was on time and held photos and a video, else 0."),
+        )
+    )
+    register(
+        Measure(
+            "reports.units_below",
+            _("Units below that reported"),
+            _("units"),
+            (),
+            units_below,
+            _(
+                "Units under the participant in the organisation tree that sent at least one "
+                "report, in this campaign or the campaigns linked below it (each unit once)."
+            ),
         )
     )
     register(
@@ -210,4 +225,23 @@ def indicator(query: Query) -> Values:
     return {
         row.participant.pk: row.value(metric) if row.reported_figures else None
         for row in figures(query).rows
+    }
+
+
+def units_below(query: Query) -> Values:
+    """Per participant, the organisations strictly below it that reported (a submitted
+    report in the campaign or a campaign linked under it), counted once each."""
+    paths = sorted(
+        set(
+            Submission.objects.exclude(state=State.DRAFT)
+            .filter(requirement__campaign__lineage__startswith=query.campaign.lineage)
+            .values_list("participant__organization__path", flat=True)
+        )
+    )
+    own = Participant.objects.filter(pk__in=query.participant_ids).values_list(
+        "pk", "organization__path"
+    )
+    return {
+        pk: Decimal(bisect_left(paths, path + "\uffff") - bisect_right(paths, path))
+        for pk, path in own
     }
