@@ -276,7 +276,7 @@ def lookups(args: argparse.Namespace) -> None:
             p99[name] = pct(subset, 0.99)
             layout = next((t for t in layouts if t.name == name), None)
             probes = (
-                len(index.probes(0, radius))
+                len(index.probes(0, radius, "full"))
                 if name.startswith("index")
                 else layout.probes(radius)
                 if layout
@@ -399,7 +399,7 @@ def explain(radius: int) -> None:
 
     from anxuan.integrity import index
 
-    keys = index.probes(signed(random.Random(1).getrandbits(64)), radius)
+    keys = index.probes(signed(random.Random(1).getrandbits(64)), radius, "full")
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT string_agg(entries, ''::bytea)"  # noqa: S608

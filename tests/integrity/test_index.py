@@ -189,8 +189,10 @@ def test_a_deleted_fingerprint_is_not_found_and_rebuild_drops_its_value(material
     assert index.rebuild() == 1
     buckets = FingerprintBucket.objects.values_list("entries", flat=True)
     entries = b"".join(bytes(e) for e in buckets)
-    assert len(entries) == 8 * index.PARTS  # one value, filed under its four parts
-    assert index.within(0x0F0F_0F0F, 3) == [0x0F0F_0F0F]
+    assert len(entries) == 8 * index.PARTS * 2  # one value under its four parts, in the
+    # family of every stored role and in that of the roles a crop or a probe may meet
+    assert index.within(0x0F0F_0F0F, 3, FULL) == [0x0F0F_0F0F]
+    assert index.within(0x0F0F_0F0F, 3, PROBE) == [0x0F0F_0F0F]
 
 
 def test_thresholds_probe_fewer_part_values_than_radius_over_four():
@@ -198,9 +200,9 @@ def test_thresholds_probe_fewer_part_values_than_radius_over_four():
         taus = index.thresholds(radius)
         assert sum(taus) == radius - index.PARTS + 1
         assert min(taus) >= -1
-    assert len(index.probes(0, 8)) == 188  # against 548 for (2, 2, 2, 2)
-    assert len(index.probes(0, 6)) == 52
-    assert len(index.probes(0, 10)) == 428
+    assert len(index.probes(0, 8, FULL)) == 188  # against 548 for (2, 2, 2, 2)
+    assert len(index.probes(0, 6, VIEW)) == 52
+    assert len(index.probes(0, 10, PROBE)) == 428
 
 
 def test_a_large_photo_and_its_recompressed_copy_keep_their_prints():

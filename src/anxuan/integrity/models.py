@@ -198,8 +198,9 @@ class Fingerprint(models.Model):
 
 
 class FingerprintBucket(models.Model):
-    """One posting list of the multi-index lookup: the values of the fingerprints whose
-    16-bit part `key >> 16` is `key & 0xFFFF`, 8 bytes each (big-endian, signed). A key has
+    """One posting list of the multi-index lookup: the values of the fingerprints of the
+    roles of family `key >> 18` whose 16-bit part `(key >> 16) & 3` is `key & 0xFFFF`, 8
+    bytes each (big-endian, signed). A key has
     one row per batch of fingerprints stored until index.compact merges them into one;
     a value whose fingerprints were deleted stays until index.rebuild (the lookup fetches
     rows by value, so it finds nothing). Decision 0020."""
@@ -208,7 +209,8 @@ class FingerprintBucket(models.Model):
     entries = models.BinaryField()
 
     def __str__(self) -> str:
-        return f"part {self.key >> 16} = {self.key & 0xFFFF:#06x}: {len(self.entries) // 8}"
+        family, part = self.key >> 18, (self.key >> 16) & 3
+        return f"family {family}, part {part} = {self.key & 0xFFFF:#06x}: {len(self.entries) // 8}"
 
 
 class TextPrint(models.Model):
