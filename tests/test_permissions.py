@@ -281,6 +281,15 @@ def named_expert(c) -> Rubric:
     return rubric
 
 
+def expert_named_elsewhere(c) -> Rubric:
+    """The open rubric with the county's expert named to assess the other town only."""
+    rubric = opened(c)
+    assessment_services.name_assessor(
+        actor=c.office_admin, rubric=rubric, person=c.expert, units=[c.other_participant]
+    )
+    return rubric
+
+
 def an_assessor(c) -> Assessor:
     rubric = opened(c)
     return assessment_services.name_assessor(
@@ -501,6 +510,26 @@ GET_MORE = {
         "assessment:assess",
         lambda c: [named_expert(c).campaign_id, c.participant.pk],
         "200 200 403 403 403 200 404",
+    ),
+    "a visit's photo, the result published": (
+        "assessment:visit_photo",
+        lambda c: [a_visit(c).photos.get().pk] if published_rubric(c) else [],
+        "200 200 200 403 403 403 404",
+    ),
+    "a report of a unit the expert assesses": (
+        "reports:report_detail",
+        lambda c: [named_expert(c) and submitted(c).pk],
+        "200 200 200 404 200 200 404",
+    ),
+    "its photo, for the expert assessing the unit": (
+        "reports:attachment_file",
+        lambda c: [named_expert(c) and attached(c, submit=True).pk],
+        "200 200 200 404 200 200 404",
+    ),
+    "a report of a unit the expert does not assess": (
+        "reports:report_detail",
+        lambda c: [expert_named_elsewhere(c) and submitted(c).pk],
+        "200 200 200 404 200 404 404",
     ),
     "liaison's own town": ("orgs:org_detail", lambda c: [c.town.pk], "200 200 200 404 200 200 404"),
     "enterprise below the town": (

@@ -3,11 +3,18 @@ page by the account they log in with, for every unit or some; they find their un
 the home page and score them, never their own organisation; removing one keeps the scores
 they gave."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from anxuan.assessment import services
 from anxuan.assessment.models import AssessedScore, Assessor, Item
+from anxuan.assessment.services import Entry
+from anxuan.campaigns.enums import RequirementKind
 from anxuan.core.models import AuditEntry
+from tests.assessment.test_sheets import period_of, send, when
+from tests.conftest import close_response
+from tests.reports.evidence import pdf
 
 
 def test_the_office_names_an_assessor_for_one_town_who_scores_only_it(county, login):
@@ -66,3 +73,42 @@ def test_an_assessor_named_for_every_unit_never_scores_their_own(county, login):
     assert county.other_participant in services.to_assess(county.town_liaison, rubric)
     own = reverse("assessment:assess", args=[county.campaign.pk, county.participant.pk])
     assert login(county.town_liaison).get(own).status_code == 403
+
+
+def test_a_named_assessor_opens_the_reports_a_self_score_cites_until_removed(county, login):
+    rubric = services.open_for_scoring(
+        actor=county.office_admin, rubric=services.from_template(county.campaign)
+    )
+    plan = send(
+        county.town_liaison,
+        county.participant,
+        period_of(county.campaign, RequirementKind.PLAN),
+        when(5, 30, 9),
+        files=[pdf()],
+    )
+    organisation = Item.objects.get(section__rubric=rubric, title="成立专门活动组织机构")
+    services.self_score(
+        actor=county.town_liaison,
+        participant=county.participant,
+        entries=[Entry(organisation, Decimal(4), "县委发文成立组委会", (plan.submission_id,))],
+    )
+    assessor = services.name_assessor(
+        actor=county.office_admin, rubric=rubric, person=county.expert, units=[county.participant]
+    )
+
+    expert = login(county.expert)
+    town = reverse("assessment:assess", args=[county.campaign.pk, county.participant.pk])
+    cited = reverse("reports:report_detail", args=[plan.submission_id])
+    assert f'href="{cited}"' in expert.get(town).content.decode()
+    report = expert.get(cited)
+    assert report.status_code == 200
+    assert "开展安全宣传咨询活动" in report.content.decode()
+    evidence_file = plan.attachments.get()
+    file_url = reverse("reports:attachment_file", args=[evidence_file.pk])
+    opened = expert.get(file_url)
+    close_response(opened)
+    assert opened.status_code == 200
+
+    services.remove_assessor(actor=county.office_admin, assessor=assessor)
+    assert expert.get(cited).status_code == 404
+    assert expert.get(file_url).status_code == 404

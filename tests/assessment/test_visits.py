@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from anxuan.assessment import services
+from anxuan.assessment import publication, services
 from anxuan.assessment.models import AssessedScore, Item, Visit, VisitPhoto
 from tests.conftest import close_response
 from tests.exports.test_exports import export
@@ -73,6 +73,29 @@ def test_a_visit_with_photos_is_cited_as_the_evidence_of_a_score(county, login):
     other = login(county.other_liaison)  # another town's liaison sees none of it
     assert other.get(reverse("assessment:visit_photo", args=[photo.pk])).status_code in (403, 404)
     assert other.get(url).status_code in (403, 404)
+
+    # The unit sees its visits, and which score cites them, once its result is published.
+    liaison = login(county.town_liaison)
+    photo_url = reverse("assessment:visit_photo", args=[photo.pk])
+    assert liaison.get(photo_url).status_code == 403
+    services.close(actor=county.office_admin, rubric=rubric)
+    publication.publish(
+        actor=county.office_admin,
+        rubric=rubric,
+        objections_until=timezone.now() + timedelta(days=5),
+        others_totals=False,
+    )
+    result = liaison.get(
+        reverse("assessment:result", args=[county.campaign.pk, county.participant.pk])
+    ).content.decode()
+    assert "宣传展板已更新" in result
+    assert f'href="#visit-{visit.pk}"' in result  # cited by the 经费保障 score
+    assert result.count('class="visit"') == 1
+    shown = liaison.get(photo_url)
+    close_response(shown)
+    assert shown.status_code == 200
+    other = login(county.other_liaison)
+    assert other.get(photo_url).status_code in (403, 404)
 
 
 def test_a_file_that_is_not_a_photo_or_a_visit_in_the_future_saves_nothing(county, login):

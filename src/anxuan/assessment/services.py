@@ -78,6 +78,11 @@ class Sheet:
         """Items an assessor still has to score."""
         return sum(o.points is None for o in self.outcomes.values())
 
+    def cited_visits(self, item_id: int) -> list[Visit]:
+        """The supervision visits the item's assessors cited, each once, by date."""
+        cited = {v.pk: v for s in self.assessed.get(item_id, []) for v in s.visits.all()}
+        return sorted(cited.values(), key=lambda v: (v.visited_on, v.pk))
+
     def spread(self, item_id: int) -> Decimal:
         """How far apart the assessors' scores of the item are."""
         found = [s.points for s in self.assessed.get(item_id, [])]
@@ -423,6 +428,17 @@ def may_assess(person: Person, participant: Participant) -> bool:
         Assessor.objects.filter(rubric__campaign_id=participant.campaign_id, person=person)
         .filter(Q(units__isnull=True) | Q(units=participant))
         .exists()
+    )
+
+
+def assessed_reports(person: Person) -> Q:
+    """The reports a named assessor may read (core.grants): those of the units they were
+    named for (every unit of the rubric's campaign when none were listed), so the reports a
+    self-score cites open for them. The office's own staff read them by their roles."""
+    everyone = Assessor.objects.filter(person=person, units__isnull=True)
+    listed = Assessor.units.through.objects.filter(assessor__person=person)
+    return Q(participant__campaign__in=everyone.values("rubric__campaign")) | Q(
+        participant__in=listed.values("participant")
     )
 
 

@@ -35,6 +35,7 @@ from anxuan.assessment.models import (
     Award,
     Item,
     Objection,
+    Publication,
     RankGroup,
     Rubric,
     Visit,
@@ -611,7 +612,7 @@ def result(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Http
             messages.success(request, _("The objection is sent to the office."))
             return redirect("assessment:result", pk=campaign.pk, participant=unit.pk)
     found = ranking.standings(rubric)
-    sections, sheets = found.sections, found.sheets
+    sections, sheet = found.sections, found.sheets[unit.pk]
     places = []  # (group, the unit's place, the group's ranking) of the groups it is in
     for group, ranked in found.groups:
         mine = next((p for p in ranked if p.participant.pk == unit.pk), None)
@@ -624,11 +625,12 @@ def result(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Http
             "campaign": campaign,
             "rubric": rubric,
             "participant": unit,
-            "sheet": sheets[unit.pk],
+            "sheet": sheet,
             "sections": [
-                (s, [(i, sheets[unit.pk].outcomes[i.pk]) for i in rows])
+                (s, [(i, sheet.outcomes[i.pk], sheet.cited_visits(i.pk)) for i in rows])
                 for s, rows in sections.items()
             ],
+            "visits": Visit.objects.filter(participant=unit).prefetch_related("photos"),
             "places": places,
             "publication": made_public,
             "others": office or bool(made_public and made_public.others_totals),
@@ -720,6 +722,16 @@ def rubric_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("assessment:rubric", pk=campaign.pk)
 
 
+def _sees_published_result(request: AuthenticatedHttpRequest, unit: Participant) -> bool:
+    """Whether the person sees the unit's published result: its liaison, the office over it."""
+    return (
+        request.user.has_perm("campaigns.register_liaison", unit)
+        and Publication.objects.filter(
+            rubric__campaign_id=unit.campaign_id, rubric__state=RubricState.CLOSED
+        ).exists()
+    )
+
+
 def _unit_to_assess(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Participant:
     unit = selectors.unit_to_assess(selectors.campaign_to_assess(request.user, pk), participant)
     if not services.may_assess(request.user, unit):
@@ -766,10 +778,12 @@ def visits(request: AuthenticatedHttpRequest, pk: int, participant: int) -> Http
 @login_required
 @require_GET
 def visit_photo(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    """A visit's photo (its thumbnail with ?thumb=1), for those who may assess the unit."""
+    """A visit's photo (its thumbnail with ?thumb=1), for those who may assess the unit and,
+    once the result is published, for the unit (its result page shows its visits)."""
     photo = get_object_or_404(VisitPhoto.objects.select_related("visit__participant"), pk=pk)
     unit = photo.visit.participant
-    _unit_to_assess(request, unit.campaign_id, unit.pk)
+    if not _sees_published_result(request, unit):
+        _unit_to_assess(request, unit.campaign_id, unit.pk)
     thumb = request.GET.get("thumb") == "1" and bool(photo.thumbnail)
     response = FileResponse(
         default_storage.open(photo.thumbnail if thumb else photo.storage_name, "rb"),

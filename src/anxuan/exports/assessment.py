@@ -71,10 +71,9 @@ def _unit_sheet(
             facts = [sheet.computed[item.pk].why]
             if own is not None and own.note:
                 facts.append(f"自评：{own.note}")
-            cited = {v.pk: v for s in sheet.assessed.get(item.pk, []) for v in s.visits.all()}
             facts += [
                 f"督导（{v.visited_on:%Y-%m-%d}，{v.visitors}）：{v.findings}"
-                for v in cited.values()
+                for v in sheet.cited_visits(item.pk)
             ]
             ws.append(
                 sheet_row(
