@@ -68,6 +68,8 @@ from anxuan.reports import services as report_services
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission
 from anxuan.reports.tasks import process_attachment
+from anxuan.tips import services as tip_services
+from anxuan.tips.models import Tip
 from tests import factories
 from tests.conftest import close_response
 from tests.factories import PASSWORD
@@ -281,6 +283,19 @@ def named_expert(c) -> Rubric:
     return rubric
 
 
+def a_tip(c) -> Tip:
+    return (
+        Tip.objects.first()
+        or tip_services.file_tip(
+            place=c.town,
+            address="工业园区 3 号",
+            target="某化工厂",
+            category="major_hazard",
+            description="夜间违规动火作业",
+        ).tip
+    )
+
+
 def expert_named_elsewhere(c) -> Rubric:
     """The open rubric with the county's expert named to assess the other town only."""
     rubric = opened(c)
@@ -413,6 +428,8 @@ GET = {
         "200 200 200 404 404 404 404",
     ),
     "reports:report_inbox": (lambda c: [], "200 200 403 403 200 403 200"),
+    "tips:inbox": (lambda c: [], "200 200 403 403 403 403 200"),  # outsider: its own, none
+    "tips:tip_detail": (lambda c: [a_tip(c).pk], "200 200 404 404 404 404 404"),
     "reports:report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
     "reports:report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
     "reports:reminder_deliveries": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
@@ -498,6 +515,9 @@ GET = {
         "200 200 403 403 403 403 404",
     ),
 }
+
+# Pages anyone may open without logging in (core.public; tests/tips for what they do).
+PUBLIC = ("tips:file_tip", "tips:follow_tip", "tips:captcha")
 
 # Extra GET rows on other objects of the same views.
 GET_MORE = {
@@ -930,6 +950,8 @@ def test_public_pages(db):
     assert client.get(reverse("login")).status_code == 200
     assert client.get(reverse("healthz")).status_code == 200
     assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
+    for name in PUBLIC:
+        assert client.get(reverse(name)).status_code == 200, name
 
 
 def test_outsider_lists_show_nothing_of_this_county(county):
@@ -976,10 +998,11 @@ def test_every_url_is_in_the_matrix():
         "anxuan.api.urls",
         "anxuan.integrity.urls",
         "anxuan.assessment.urls",
+        "anxuan.tips.urls",
     ):
         names |= {f"{module.split('.')[1]}:{p.name}" for p in get_resolver(module).url_patterns}
 
-    assert names == set(GET) | set(POST) | {"dashboards:notices_read"}
+    assert names == set(GET) | set(POST) | set(PUBLIC) | {"dashboards:notices_read"}
 
 
 def test_marking_notices_read_touches_only_ones_own(county):

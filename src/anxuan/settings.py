@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "anxuan.orgs",
     "anxuan.campaigns",
     "anxuan.reports",
+    "anxuan.tips",
     "anxuan.rollup",
     "anxuan.integrity",
     "anxuan.assessment",
@@ -324,7 +325,11 @@ API_TOKEN_MAX_DAYS = 3650
 # Pages anyone may call (core.public): calls per minute from one address, per action, and
 # the dotted path of a callable(request) -> bool that checks a CAPTCHA (None: no check).
 PUBLIC_RATE_PER_MINUTE = int(os.environ.get("PUBLIC_RATE_PER_MINUTE", "30"))
-PUBLIC_CAPTCHA_CHECK = os.environ.get("PUBLIC_CAPTCHA_CHECK") or None
+PUBLIC_CAPTCHA_CHECK = os.environ.get("PUBLIC_CAPTCHA_CHECK", "anxuan.core.captcha.passed") or None
+# Hazard tips: the organisation kind whose office handles a tip of a place below it, and
+# the Fernet key of reporters' identities (unset: a key file in VAR_DIR, tips.identity).
+TIPS_HANDLING_KIND = os.environ.get("TIPS_HANDLING_KIND", "county")
+TIPS_IDENTITY_KEY = os.environ.get("TIPS_IDENTITY_KEY") or None
 # Idempotency records are kept this long; a retry after that makes a new request.
 API_IDEMPOTENCY_DAYS = 7
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("anxuan.orgs.urls")),
     path("", include("anxuan.campaigns.urls")),
     path("", include("anxuan.reports.urls")),
+    path("", include("anxuan.tips.urls")),
     path("", include("anxuan.rollup.urls")),
     path("", include("anxuan.integrity.urls")),
     path("", include("anxuan.assessment.urls")),

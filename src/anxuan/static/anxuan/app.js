@@ -65,3 +65,12 @@ document.addEventListener("click", function (event) {
     if (!menu.contains(event.target)) menu.open = false;
   });
 });
+
+// An element with data-leave-warning (a receipt shown only once) makes the browser ask
+// before the page is left or closed.
+if (document.querySelector("[data-leave-warning]")) {
+  window.addEventListener("beforeunload", function (event) {
+    event.preventDefault();
+    event.returnValue = "";
+  });
+}

@@ -1,0 +1,133 @@
+"""A member of the public files a tip without an account: it reaches the county office
+over the town, the receipt code and passphrase are shown once and open the tip again, the
+name and mobile are stored only encrypted; a wrong CAPTCHA, a missing place or a text too
+long saves nothing; receipt guessing is locked out and the form is rate-limited."""
+
+import re
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from anxuan.core.models import AuditEntry
+from anxuan.tips import identity
+from anxuan.tips.models import Tip
+
+
+def solved(client: Client) -> str:
+    """Fetch a CAPTCHA image and read its answer from the server-side session."""
+    image = client.get(reverse("tips:captcha"))
+    assert image["Content-Type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    return client.session["captcha"]["answer"]
+
+
+def tip_form(county, client: Client, **fields) -> dict:
+    return {
+        "category": "major_hazard",
+        "place": county.town.pk,
+        "address": "城关镇工业园区 3 号",
+        "target": "某化工有限公司",
+        "seen_on": "2026-06-10",
+        "description": "夜间在罐区违规动火作业，无人监护。",
+        "captcha": solved(client),
+        **fields,
+    }
+
+
+def test_an_anonymous_tip_gets_a_receipt_that_opens_it_again(county):
+    public = Client()
+    assert public.get(reverse("tips:file_tip")).status_code == 200
+
+    sent = public.post(
+        reverse("tips:file_tip"), tip_form(county, public, name="王强", mobile="13912345678")
+    )
+
+    assert sent.status_code == 200
+    assert sent["Cache-Control"] == "no-store"
+    page = sent.content.decode()
+    receipt = re.search(r'id="receipt-code">([\d ]+)<', page).group(1)
+    passphrase = re.search(r'id="receipt-passphrase">([^<]+)<', page).group(1)
+    assert len(receipt.replace(" ", "")) == 16
+    assert "data-leave-warning" in page
+    assert "高台县" in page  # the county office over the town handles it
+    tip = Tip.objects.get()
+    assert tip.office == county.county
+    assert tip.identified
+    assert identity.unseal(tip.identity) == {"name": "王强", "mobile": "13912345678"}
+    with connection.cursor() as cursor:  # what a database dump holds
+        cursor.execute("SELECT * FROM tips_tip")
+        dumped = repr(cursor.fetchall())
+    assert "13912345678" not in dumped
+    assert receipt.replace(" ", "") not in dumped
+    assert passphrase not in dumped
+    audited = AuditEntry.objects.filter(action="tips.file")
+    assert audited.count() == 3  # the form, the sending, the tip filed
+    assert all("王强" not in repr(row.__dict__) for row in audited)
+
+    again = Client()
+    opened = again.post(
+        reverse("tips:follow_tip"),
+        {"receipt": receipt, "passphrase": passphrase, "captcha": solved(again)},
+    )
+    assert opened.status_code == 200
+    assert "已接收" in opened.content.decode()
+    assert "夜间在罐区违规动火作业" in opened.content.decode()
+
+    office = Client()
+    office.force_login(county.office_admin, backend="anxuan.orgs.auth.UsernameOrMobileBackend")
+    listed = office.get(reverse("tips:inbox")).content.decode()
+    assert "某化工有限公司" in listed
+    shown = office.get(reverse("tips:tip_detail", args=[tip.pk])).content.decode()
+    assert "夜间在罐区违规动火作业" in shown
+    assert "王强" not in shown
+    assert "13912345678" not in shown
+
+
+def test_bad_input_saves_nothing_and_says_why(county):
+    public = Client()
+    url = reverse("tips:file_tip")
+
+    wrong = public.post(url, {**tip_form(county, public), "captcha": "XXXXX"})
+    assert wrong.status_code == 400
+    assert "验证码" in wrong.content.decode()
+
+    no_place = public.post(url, tip_form(county, public, place=""))
+    assert no_place.status_code == 400
+    assert "请选择举报事项所在地。" in no_place.content.decode()
+
+    too_long = public.post(url, tip_form(county, public, description="隐" * 20000))
+    assert too_long.status_code == 400
+    assert "5000" in too_long.content.decode()
+
+    reused = public.post(url, {**tip_form(county, public)})  # a challenge answers once
+    assert reused.status_code == 200
+    replay = public.post(url, {**tip_form(county, public), "captcha": ""})
+    assert replay.status_code == 400
+    assert Tip.objects.count() == 1
+
+
+def test_receipt_guessing_is_locked_out_and_the_form_is_rate_limited(county):
+    public = Client()
+    page = public.post(reverse("tips:file_tip"), tip_form(county, public)).content.decode()
+    receipt = re.search(r'id="receipt-code">([\d ]+)<', page).group(1)
+    passphrase = re.search(r'id="receipt-passphrase">([^<]+)<', page).group(1)
+
+    guesser = Client()
+    follow = reverse("tips:follow_tip")
+    for _ in range(5):
+        guess = {"receipt": receipt, "passphrase": "wrong-guess", "captcha": solved(guesser)}
+        answer = guesser.post(follow, guess)
+        assert answer.status_code == 400
+        assert "回执码或查询密码不正确。" in answer.content.decode()
+    right = {"receipt": receipt, "passphrase": passphrase, "captcha": solved(guesser)}
+    locked = guesser.post(follow, right)
+    assert locked.status_code == 400
+    assert "输错次数过多" in locked.content.decode()
+
+    flood = Client()
+    codes = [
+        flood.post(reverse("tips:file_tip"), tip_form(county, flood)).status_code for _ in range(10)
+    ]
+    assert codes[-1] == 429  # ten an hour from one address, the first included
+    assert Tip.objects.count() == 10
