@@ -90,7 +90,8 @@ def test_bad_input_saves_nothing_and_says_why(county):
 
     wrong = public.post(url, {**tip_form(county, public), "captcha": "XXXXX"})
     assert wrong.status_code == 400
-    assert "验证码" in wrong.content.decode()
+    assert "验证码错误或已过期，请重试。" in wrong.content.decode()
+    assert 'value="某化工有限公司"' in wrong.content.decode()  # what was typed is kept
 
     no_place = public.post(url, tip_form(county, public, place=""))
     assert no_place.status_code == 400

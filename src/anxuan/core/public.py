@@ -58,13 +58,14 @@ def _text(status: int, message: str, **headers: str) -> HttpResponse:
 
 
 def public(
-    action: str, *, limit: int | None = None, window: int = 60
+    action: str, *, limit: int | None = None, window: int = 60, captcha: bool = True
 ) -> Callable[[View[P]], Wrapped[P]]:
     """Decorate a view anyone may call. Before the view: at most `limit` calls (default
     settings.PUBLIC_RATE_PER_MINUTE) per `window` seconds from one address for this
-    `action`, else 429; the CAPTCHA check, else 400. The view and its audit row (action,
-    method, path, status; the address hash, no actor) share one transaction. Refused calls
-    leave no row: a flood must not fill the log."""
+    `action`, else 429; the CAPTCHA check, else 400 (with `captcha=False` the view checks
+    `captcha_passed` itself, to show the form again with what was typed). The view and its
+    audit row (action, method, path, status; the address hash, no actor) share one
+    transaction. Refused calls leave no row: a flood must not fill the log."""
 
     def decorate(view: View[P]) -> Wrapped[P]:
         @functools.wraps(view)
@@ -78,7 +79,7 @@ def public(
             )
             if wait:
                 return ratelimit.too_many_requests(wait)
-            if not captcha_passed(request):
+            if captcha and not captcha_passed(request):
                 return _text(400, _("The verification code is wrong or has expired; try again."))
             public_request = cast(PublicHttpRequest, request)
             public_request.address_hash = hashed

@@ -4,6 +4,7 @@ the handling office's list of its tips (the identity never shown)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from anxuan.core import captcha
 from anxuan.core.http import AuthenticatedHttpRequest
-from anxuan.core.public import PublicHttpRequest, public
+from anxuan.core.public import PublicHttpRequest, captcha_passed, public
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Person
 from anxuan.orgs.rules import subtree_q
@@ -27,12 +28,21 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _checked(request: PublicHttpRequest, form: BaseForm) -> bool:
+    """The CAPTCHA of a POST; when it fails, the form says so and keeps what was typed."""
+    if captcha_passed(request):
+        return True
+    form.is_valid()  # the other fields' errors too, at once
+    form.add_error(None, _("The verification code is wrong or has expired; try again."))
+    return False
+
+
 @require_http_methods(["GET", "POST"])
-@public("tips.file", limit=10, window=3600)
+@public("tips.file", limit=10, window=3600, captcha=False)
 def file_tip(request: PublicHttpRequest) -> HttpResponse:
     """The public form. On success the receipt code and passphrase are shown this once."""
     form = TipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _checked(request, form) and form.is_valid():
         data = form.cleaned_data
         try:
             filed = services.file_tip(
@@ -56,12 +66,12 @@ def file_tip(request: PublicHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@public("tips.follow", limit=20, window=3600)
+@public("tips.follow", limit=20, window=3600, captcha=False)
 def follow_tip(request: PublicHttpRequest) -> HttpResponse:
     """The reporter's page of a tip, opened with its receipt code and passphrase."""
     form = FollowForm(request.POST or None)
     tip = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _checked(request, form) and form.is_valid():
         try:
             tip = services.follow(form.cleaned_data["receipt"], form.cleaned_data["passphrase"])
         except ValidationError as exc:
