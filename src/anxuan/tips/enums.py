@@ -56,8 +56,9 @@ class RefusalGround(models.TextChoices):
 
     ALREADY_ACCEPTED = "already_accepted", _("Already accepted (the same matter)")
     NO_FACTS = "no_facts", _("No clear target or facts")
-    NOT_A_TIP = "not_a_tip", _(
-        "Not a tip: advice, a request for information disclosure, a review or a lawsuit"
+    NOT_A_TIP = (
+        "not_a_tip",
+        _("Not a tip: advice, a request for information disclosure, a review or a lawsuit"),
     )
     OUTSIDE_REMIT = "outside_remit", _("Outside industry, mining, commerce and trade")
 

@@ -26,7 +26,6 @@ from anxuan.tips.enums import (
 
 TEXT_MAX = 5000
 NOTE_MAX = 2000
-MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
 def default_remit() -> list[str]:
@@ -202,9 +201,7 @@ class TipRules(models.Model):
     """A jurisdiction's clocks and remit; an office without its own row follows the nearest
     office above it that has one, and the top follows the national defaults below."""
 
-    office = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, related_name="tip_rules"
-    )
+    office = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="tip_rules")
     verify_days = models.PositiveSmallIntegerField(
         _("days to verify after acceptance"), default=60, validators=[MinValueValidator(1)]
     )
@@ -304,23 +301,33 @@ class RewardRule(models.Model):
     percent = models.DecimalField(
         _("percentage of the fine"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    minimum = models.DecimalField(_("minimum"), null=True, blank=True, **MONEY)
-    maximum = models.DecimalField(_("maximum"), null=True, blank=True, **MONEY)
+    minimum = models.DecimalField(
+        _("minimum"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
+    maximum = models.DecimalField(
+        _("maximum"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
     per_death_general = models.DecimalField(
-        _("per death, general accident"), null=True, blank=True, **MONEY
+        _("per death, general accident"), null=True, blank=True, max_digits=12, decimal_places=2
     )
     per_death_larger = models.DecimalField(
-        _("per death, larger accident"), null=True, blank=True, **MONEY
+        _("per death, larger accident"), null=True, blank=True, max_digits=12, decimal_places=2
     )
     per_death_major = models.DecimalField(
-        _("per death, major accident"), null=True, blank=True, **MONEY
+        _("per death, major accident"), null=True, blank=True, max_digits=12, decimal_places=2
     )
     per_death_especially_major = models.DecimalField(
-        _("per death, especially major accident"), null=True, blank=True, **MONEY
+        _("per death, especially major accident"),
+        null=True,
+        blank=True,
+        max_digits=12,
+        decimal_places=2,
     )
-    fixed_amount = models.DecimalField(_("fixed amount"), null=True, blank=True, **MONEY)
+    fixed_amount = models.DecimalField(
+        _("fixed amount"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
     monthly_cap = models.DecimalField(
-        _("monthly cap per reporter"), null=True, blank=True, **MONEY
+        _("monthly cap per reporter"), null=True, blank=True, max_digits=12, decimal_places=2
     )
 
     class Meta:
@@ -339,19 +346,21 @@ class Reward(models.Model):
 
     tip = models.OneToOneField(Tip, on_delete=models.CASCADE, related_name="reward")
     state = models.CharField(_("state"), max_length=16, choices=RewardState.choices)
-    fine = models.DecimalField(_("fine"), null=True, blank=True, **MONEY)
+    fine = models.DecimalField(_("fine"), null=True, blank=True, max_digits=12, decimal_places=2)
     accident_grade = models.CharField(
         _("accident grade"), max_length=20, choices=AccidentGrade.choices, blank=True
     )
     deaths = models.PositiveSmallIntegerField(_("concealed deaths"), null=True, blank=True)
     penalty_decision = models.CharField(_("penalty decision"), max_length=200, blank=True)
-    proposed = models.DecimalField(_("proposed reward"), default=Decimal(0), **MONEY)
+    proposed = models.DecimalField(
+        _("proposed reward"), default=Decimal(0), max_digits=12, decimal_places=2
+    )
     basis = models.TextField(_("how it was computed"), blank=True)
     notice_on = models.DateField(_("notice issued on"), null=True, blank=True)
     claim_due = models.DateField(_("to be claimed by"), null=True, blank=True)
     claimed_on = models.DateField(_("claimed on"), null=True, blank=True)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
-    paid = models.DecimalField(_("paid"), null=True, blank=True, **MONEY)
+    paid = models.DecimalField(_("paid"), null=True, blank=True, max_digits=12, decimal_places=2)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
