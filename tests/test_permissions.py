@@ -16,6 +16,7 @@ Policy (read it from the tables below):
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -68,8 +69,13 @@ from anxuan.reports import services as report_services
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, Submission
 from anxuan.reports.tasks import process_attachment
+from anxuan.tips import clocks as tip_clocks
+from anxuan.tips import custody as tip_custody
+from anxuan.tips import evidence as tip_evidence
+from anxuan.tips import rewards as tip_rewards
 from anxuan.tips import services as tip_services
-from anxuan.tips.models import Tip
+from anxuan.tips.enums import RewardState
+from anxuan.tips.models import Custodian, IdentityAccess, Reward, RewardTable, Tip, TipFile
 from tests import factories
 from tests.conftest import close_response
 from tests.factories import PASSWORD
@@ -296,6 +302,82 @@ def a_tip(c) -> Tip:
     )
 
 
+def custodian_named(c) -> Organization:
+    """The county office, its staff member named custodian of identities."""
+    tip_custody.name_custodian(actor=c.office_admin, office=c.county, person=c.office_staff)
+    return c.county
+
+
+def sealed_tip(c) -> Tip:
+    """A tip with a name and mobile, the county's custodian named."""
+    custodian_named(c)
+    return (
+        Tip.objects.filter(identified=True).first()
+        or tip_services.file_tip(
+            place=c.town,
+            address="工业园区 3 号",
+            target="某化工厂",
+            category="major_hazard",
+            description="夜间违规动火作业",
+            name="王强",
+            mobile="13912345678",
+        ).tip
+    )
+
+
+def a_tip_file(c) -> TipFile:
+    """A photo of the tip with its thumbnail."""
+    found = TipFile.objects.first()
+    if found is None:
+        (found,) = tip_evidence.attach(a_tip(c), [evidence.jpeg()], from_reporter=True)
+        process_stored_file.call_local(TipFile._meta.label, found.pk)
+    return found
+
+
+def rewardable(c) -> Tip:
+    """A verified tip of a reporter who gave a name (set as tips.handling leaves it)."""
+    found = Tip.objects.filter(identified=True).first()
+    if found is None:
+        found = tip_services.file_tip(
+            place=c.town,
+            address="工业园区 3 号",
+            target="某化工厂",
+            category="major_hazard",
+            description="夜间违规动火作业",
+            name="王强",
+            mobile="13912345678",
+        ).tip
+        Tip.objects.filter(pk=found.pk).update(state="closed", accepted_on=date(2026, 6, 2))
+    return found
+
+
+def a_reward(c, state: str) -> Reward:
+    """The rewardable tip's reward, taken through its steps up to `state`."""
+    tip = rewardable(c)
+    reward = Reward.objects.filter(tip=tip).first() or tip_rewards.record_reward(
+        actor=c.office_staff, tip=tip, fine=Decimal(50000)
+    )
+    if state != RewardState.PROPOSED and reward.state == RewardState.PROPOSED:
+        reward = tip_rewards.issue_notice(actor=c.office_staff, reward=reward)
+    if state == RewardState.CLAIMED and reward.state == RewardState.NOTIFIED:
+        reward = tip_rewards.claim(tip)
+    return reward
+
+
+REWARD_TABLE_FORM = {
+    "first_reporter_only": "on",
+    "major_hazard-method": "percent_of_fine",
+    "major_hazard-percent": "10",
+    "major_hazard-minimum": "1000",
+    "major_hazard-maximum": "100000",
+    "illegal_operation-method": "none",
+    "concealed_accident-method": "none",
+    "other_violation-method": "fixed",
+    "other_violation-fixed_amount": "500",
+    "other_violation-monthly_cap": "1500",
+}
+
+
 def expert_named_elsewhere(c) -> Rubric:
     """The open rubric with the county's expert named to assess the other town only."""
     rubric = opened(c)
@@ -430,6 +512,20 @@ GET = {
     "reports:report_inbox": (lambda c: [], "200 200 403 403 200 403 200"),
     "tips:inbox": (lambda c: [], "200 200 403 403 403 403 200"),  # outsider: its own, none
     "tips:tip_detail": (lambda c: [a_tip(c).pk], "200 200 404 404 404 404 404"),
+    # identity protection: the office's own admin names the custodian; the custodian and
+    # the offices above read the access log, the office's other handlers do not
+    "tips:custodian": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
+    "tips:identity_log": (lambda c: [custodian_named(c).pk], "403 200 404 404 403 403 404"),
+    "tips:tip_file": (lambda c: [a_tip_file(c).pk], "200 200 404 404 404 404 404"),
+    "tips:tip_file_thumb": (lambda c: [a_tip_file(c).pk], "200 200 404 404 404 404 404"),
+    # rewards: the office's tables (its administrator saves them), a tip's reward
+    "tips:reward_tables": (lambda c: [c.county.pk], "200 200 404 404 403 403 404"),
+    "tips:reward_table_new": (lambda c: [c.county.pk], "200 403 404 404 403 403 404"),
+    "tips:tip_reward": (lambda c: [a_tip(c).pk], "200 200 404 404 404 404 404"),
+    # tip statistics: an office's own jurisdiction (the outsider's: its own county's)
+    "tips:tip_stats": (lambda c: [], "200 200 403 403 403 403 200"),
+    "tips:tip_stats_xlsx": (lambda c: [], "200 200 403 403 403 403 200"),
+    "tips:enter_tip": (lambda c: [], "200 200 403 403 403 403 200"),
     "reports:report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
     "reports:report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
     "reports:reminder_deliveries": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),
@@ -517,10 +613,22 @@ GET = {
 }
 
 # Pages anyone may open without logging in (core.public; tests/tips for what they do).
-PUBLIC = ("tips:file_tip", "tips:follow_tip", "tips:captcha")
+PUBLIC = ("tips:file_tip", "tips:follow_tip", "tips:captcha", "tips:recover", "tips:places")
+# Public POSTs that act on what the session holds (a followed tip): refused without it.
+PUBLIC_POST = {"tips:reporter_step": ["withdraw"]}
 
 # Extra GET rows on other objects of the same views.
 GET_MORE = {
+    "the county's tip statistics, asked for by id": (
+        "tips:tip_stats",
+        lambda c: f"{reverse('tips:tip_stats')}?office={c.county.pk}&start=2026-06-01",
+        "200 200 403 403 403 403 404",
+    ),
+    "the county's tip statistics as .xlsx, asked for by id": (
+        "tips:tip_stats_xlsx",
+        lambda c: f"{reverse('tips:tip_stats_xlsx')}?office={c.county.pk}",
+        "200 200 403 403 403 403 404",
+    ),
     "units to assess, the expert named": (
         "assessment:assessing",
         lambda c: [named_expert(c).campaign_id],
@@ -576,6 +684,54 @@ def participant_gone(c) -> bool:
 
 # url name -> (arguments, form data, expected status per persona, "did it happen?")
 POST = {
+    "tips:custodian": (
+        lambda c: [c.county.pk],
+        lambda c: {"person": c.office_staff.pk},
+        "302 403 404 404 403 403 404",
+        lambda c: Custodian.objects.filter(office=c.county, person=c.office_staff).exists(),
+    ),
+    "tips:identity_reveal": (  # only the custodian (office_staff), not even the office admin
+        lambda c: [sealed_tip(c).pk],
+        {"reason": "核实举报人身份以便发放奖励"},
+        "403 200 404 404 404 404 404",
+        lambda c: IdentityAccess.objects.exists(),
+    ),
+    "tips:reward_table_new": (
+        lambda c: [c.county.pk],
+        REWARD_TABLE_FORM,
+        "302 403 404 404 403 403 404",
+        lambda c: RewardTable.objects.filter(office=c.county).exists(),
+    ),
+    "tips:tip_reward": (
+        lambda c: [rewardable(c).pk],
+        {"fine": "50000", "penalty_decision": "高应急罚〔2026〕3号"},
+        "302 302 404 404 404 404 404",
+        lambda c: Reward.objects.filter(proposed=7500).exists(),
+    ),
+    "tips:reward_notice": (
+        lambda c: [a_reward(c, RewardState.PROPOSED).tip_id],
+        {},
+        "302 302 404 404 404 404 404",
+        lambda c: Reward.objects.filter(state=RewardState.NOTIFIED).exists(),
+    ),
+    "tips:reward_claimed": (  # the reporter came to the office
+        lambda c: [a_reward(c, RewardState.NOTIFIED).tip_id],
+        {},
+        "302 302 404 404 404 404 404",
+        lambda c: Reward.objects.filter(state=RewardState.CLAIMED).exists(),
+    ),
+    "tips:reward_paid": (
+        lambda c: [a_reward(c, RewardState.CLAIMED).tip_id],
+        lambda c: {"amount": "7500", "paid_on": tip_clocks.today().isoformat()},
+        "302 302 404 404 404 404 404",
+        lambda c: Reward.objects.filter(state=RewardState.PAID).exists(),
+    ),
+    "tips:tip_step": (
+        lambda c: [a_tip(c).pk, "accept"],
+        {"accept-sector": "industry_trade"},
+        "302 302 404 404 404 404 404",
+        lambda c: Tip.objects.get().state == "verifying",
+    ),
     "orgs:org_archive": (
         lambda c: [c.enterprise.pk],
         {},
@@ -954,6 +1110,14 @@ def test_public_pages(db):
         assert client.get(reverse(name)).status_code == 200, name
 
 
+def test_public_steps_need_what_the_session_holds(county):
+    tip = a_tip(county)
+
+    for name, args in PUBLIC_POST.items():
+        assert Client().post(reverse(name, args=args)).status_code == 403, name
+    assert Tip.objects.get(pk=tip.pk).state == "received"
+
+
 def test_outsider_lists_show_nothing_of_this_county(county):
     client = as_persona(county, "outsider")
 
@@ -1002,7 +1166,9 @@ def test_every_url_is_in_the_matrix():
     ):
         names |= {f"{module.split('.')[1]}:{p.name}" for p in get_resolver(module).url_patterns}
 
-    assert names == set(GET) | set(POST) | set(PUBLIC) | {"dashboards:notices_read"}
+    assert names == set(GET) | set(POST) | set(PUBLIC) | set(PUBLIC_POST) | {
+        "dashboards:notices_read"
+    }
 
 
 def test_marking_notices_read_touches_only_ones_own(county):

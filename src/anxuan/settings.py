@@ -12,6 +12,8 @@ ROBOT_HOSTS    the hosts group robots may be at, comma separated (default: DingT
                oapi.dingtalk.com and WeCom's qyapi.weixin.qq.com)
 ROBOT_ALLOW_PRIVATE  on: those hosts may resolve to private or loopback addresses (an
                intranet's own robot gateway); off by default
+SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN  the SMS gateway's address and bearer token (core.sms;
+               unset: no text messages, so no receipt recovery for tips)
 ORPHAN_MIN_AGE_HOURS  files in storage that no row refers to, and temporary upload files,
                are swept by the worker once they are this old (default 24)
 JOB_LEASE_SECONDS     how long a background export may go without a sign of life before the
@@ -330,6 +332,11 @@ PUBLIC_CAPTCHA_CHECK = os.environ.get("PUBLIC_CAPTCHA_CHECK", "anxuan.core.captc
 # the Fernet key of reporters' identities (unset: a key file in VAR_DIR, tips.identity).
 TIPS_HANDLING_KIND = os.environ.get("TIPS_HANDLING_KIND", "county")
 TIPS_IDENTITY_KEY = os.environ.get("TIPS_IDENTITY_KEY") or None
+TIPS_MAX_FILES = 9  # photos and videos one tip may carry (tips.evidence)
+# The SMS gateway (core.sms): an HTTP endpoint taking {"mobile", "text"} as JSON with
+# `Authorization: Bearer SMS_GATEWAY_TOKEN`; unset, no text message can be sent.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 # Idempotency records are kept this long; a retry after that makes a new request.
 API_IDEMPOTENCY_DAYS = 7
 

@@ -5,13 +5,17 @@ long saves nothing; receipt guessing is locked out and the form is rate-limited.
 
 import re
 
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from anxuan.core.models import AuditEntry
-from anxuan.tips import identity
+from anxuan.tips import identity, services
 from anxuan.tips.models import Tip
+from tests.tips.test_evidence import phone_jpeg
 
 
 def solved(client: Client) -> str:
@@ -132,3 +136,74 @@ def test_receipt_guessing_is_locked_out_and_the_form_is_rate_limited(county):
     ]
     assert codes[-1] == 429  # ten an hour from one address, the first included
     assert Tip.objects.count() == 10
+
+
+def test_the_place_is_picked_level_by_level_and_the_last_level_chosen_wins(county):
+    public = Client()
+    top = public.get(reverse("tips:places")).json()["places"]
+    assert [p["name"] for p in top] == ["甘肃省"]
+    below = public.get(reverse("tips:places"), {"parent": county.county.pk}).json()["places"]
+    assert {p["name"] for p in below} == {"城关镇", "宣化镇"}  # towns, not the units
+    assert public.get(reverse("tips:places"), {"parent": county.enterprise.pk}).status_code == 404
+
+    form = tip_form(county, public)
+    form["place"] = [county.county.parent.pk, county.county.pk, county.town.pk, ""]
+    form["description"] = ""  # an error, so the form comes back with the chain chosen
+    again = public.post(reverse("tips:file_tip"), form).content.decode()
+
+    cascade = again.split('data-cascade="')[1].split("</div>")[0]
+    assert cascade.count("<select") == 4  # province, city, county, and the towns to pick
+    assert f'<option value="{county.town.pk}" selected>城关镇</option>' in cascade
+    assert not Tip.objects.exists()
+
+
+def test_a_photo_sent_with_the_form_reaches_the_office_without_its_location(county):
+
+    public = Client()
+    sent = public.post(
+        reverse("tips:file_tip"), {**tip_form(county, public), "evidence": [phone_jpeg()]}
+    )
+
+    assert sent.status_code == 200
+    kept = Tip.objects.get().files.get()
+    assert kept.kind == "photo"
+    assert kept.sealed_name
+    with default_storage.open(kept.storage_name) as copy:
+        assert 0x8825 not in Image.open(copy).getexif()  # no GPS block in the handlers' copy
+
+    refused = public.post(
+        reverse("tips:file_tip"),
+        {
+            **tip_form(county, public, target="另一家"),
+            "evidence": [SimpleUploadedFile("报告.pdf", b"%PDF-1.4 not a photo")],
+        },
+    )
+    assert refused.status_code == 400
+    assert "另一家" in refused.content.decode()  # the form comes back as typed
+    assert Tip.objects.count() == 1  # nothing of the second tip saved
+
+
+def test_the_reporter_adds_a_photo_later(county):
+
+    filed = services.file_tip(
+        place=county.town,
+        address="某地",
+        target="某厂",
+        category="major_hazard",
+        description="违规动火",
+    )
+    reporter = Client()
+    reporter.post(
+        reverse("tips:follow_tip"),
+        {"receipt": filed.receipt, "passphrase": filed.passphrase, "captcha": solved(reporter)},
+    )
+
+    added = reporter.post(
+        reverse("tips:reporter_step", args=["evidence"]),
+        {"evidence": [phone_jpeg()], "note": "昨晚又动火"},
+    )
+
+    assert added.status_code == 302
+    tip = Tip.objects.get()
+    assert tip.files.count() == 1
+    assert tip.events.filter(kind="evidence", note__contains="昨晚又动火").exists()

@@ -9,7 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage  # type: ignore[import-untyped]
 
@@ -103,3 +107,20 @@ def per_address(
         return wrapper
 
     return decorate
+
+
+def purge_expired() -> int:
+    """Delete the shared cache's expired entries now; the number deleted. Redis drops them
+    itself; the database cache would keep an expired count or salt in its table until a
+    later write happened to clear it, and a dump of the table would then hold it."""
+    backend = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    if not isinstance(backend, DatabaseCache):
+        return 0
+    db = router.db_for_write(backend.cache_model_class)
+    connection = connections[db]
+    q = connection.ops.quote_name
+    table = q(backend.cache_model_class._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {q('expires')} < %s", [now])  # noqa: S608 - quoted names only
+        return int(cursor.rowcount)

@@ -18,6 +18,7 @@ from anxuan.rollup import upward
 from anxuan.rollup.board import board_periods, campaign_board
 from anxuan.rollup.figures import Basis, campaign_figures
 from anxuan.rollup.statistics import statistics_table, waiting_for_review
+from anxuan.tips.selectors import tip_figures
 
 
 def overseen(request: AuthenticatedHttpRequest, pk: int) -> Campaign:
@@ -96,6 +97,9 @@ def statistics_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "basis": basis,
             "waiting": waiting,
             "review_url": review if request.user.has_perm("reports.review_somewhere") else "",
+            # 举报 counts are a Safety Month indicator: the tips of the campaign's office
+            # jurisdiction in the campaign's period, from the tips' one figures selector.
+            "tips": tip_figures(campaign.owner, start=campaign.starts_on, end=campaign.ends_on),
         },
     )
 

@@ -368,3 +368,21 @@ class Reward(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tip_id}: {self.proposed}"
+
+
+class ClockReminder(models.Model):
+    """That the handlers of a tip were told its clock is soon due or overdue: once per
+    deadline and urgency, whichever worker ran first."""
+
+    tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="+")
+    due = models.DateField()
+    urgency = models.CharField(max_length=8)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tip", "due", "urgency"], name="tips_reminded_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id} {self.due} {self.urgency}"

@@ -74,3 +74,38 @@ if (document.querySelector("[data-leave-warning]")) {
     event.returnValue = "";
   });
 }
+// <form data-confirm="question"> asks before it is sent (withdrawing a tip cannot be undone).
+document.addEventListener("submit", function (event) {
+  var question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+// <div data-cascade="URL"> holds one <select> per region level (tips' place): choosing a
+// level drops the ones below it and asks URL?parent=ID for the next; the last chosen wins.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  var box = select.closest && select.closest("[data-cascade]");
+  if (!box || select.tagName !== "SELECT") return;
+  while (select.nextElementSibling) box.removeChild(select.nextElementSibling);
+  if (!select.value) return;
+  var url = box.dataset.cascade + "?parent=" + encodeURIComponent(select.value);
+  fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+    .then(function (found) {
+      if (!found.places.length || select.nextElementSibling) return;
+      var next = document.createElement("select");
+      next.name = select.name;
+      next.setAttribute("aria-label", select.getAttribute("aria-label"));
+      var blank = document.createElement("option");
+      blank.value = "";
+      blank.textContent = select.options[0].textContent;
+      next.appendChild(blank);
+      found.places.forEach(function (place) {
+        var option = document.createElement("option");
+        option.value = place.id;
+        option.textContent = place.name;
+        next.appendChild(option);
+      });
+      box.appendChild(next);
+    })
+    .catch(function () {});
+});
