@@ -526,6 +526,7 @@ GET = {
     "tips:tip_stats": (lambda c: [], "200 200 403 403 403 403 200"),
     "tips:tip_stats_xlsx": (lambda c: [], "200 200 403 403 403 403 200"),
     "tips:enter_tip": (lambda c: [], "200 200 403 403 403 403 200"),
+    "tips:rules": (lambda c: [c.county.pk], "200 403 404 404 404 404 404"),
     "reports:report_detail": (lambda c: [submitted(c).pk], "200 200 200 404 200 404 404"),
     "reports:report_edit": (lambda c: [draft(c).pk], "200 200 200 404 403 404 404"),
     "reports:reminder_deliveries": (lambda c: [c.campaign.pk], "200 200 403 403 200 403 404"),

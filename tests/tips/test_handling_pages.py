@@ -5,14 +5,16 @@ back with the receipt, writes to the office and objects; the city sees the objec
 waiting and re-examines; the reporter reads the result."""
 
 import re
+from datetime import date
+from decimal import Decimal
 
 import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from anxuan.orgs.enums import Role
-from anxuan.tips import services
-from anxuan.tips.enums import Channel, EventKind, State
+from anxuan.tips import handling, rewards, services
+from anxuan.tips.enums import Channel, EventKind, RewardState, State
 from anxuan.tips.models import Tip
 from tests import factories
 from tests.tips.test_intake import solved
@@ -169,11 +171,6 @@ def test_the_reporter_s_steps_end_with_the_session_s_time(county):
 
 
 def test_the_reporter_claims_a_notified_reward_from_the_follow_page(county):
-    from decimal import Decimal
-
-    from anxuan.tips import handling, rewards
-    from anxuan.tips.enums import RewardState
-
     filed = services.file_tip(
         place=county.town,
         address="某地",
@@ -211,3 +208,59 @@ def test_the_reporter_claims_a_notified_reward_from_the_follow_page(county):
     again = reporter.post(reverse("tips:reporter_step", args=["claim"]))
     assert again.status_code == 400
     assert "已领取" in again.content.decode()
+
+
+def test_a_city_sets_its_own_clocks_and_remit_in_the_ui_and_its_counties_follow(county):
+    city = county.county.parent
+    admin = logged_in(factories.person(city, Role.OFFICE_ADMIN, "city-admin"))
+    page = admin.get(reverse("tips:rules", args=[city.pk])).content.decode()
+    assert 'value="60"' in page  # the national verification days, until the city saves
+
+    fields = {
+        "verify_days": 45,
+        "extension_days": 15,
+        "reply_days": 7,
+        "objection_days": 15,
+        "reexam_days": 20,
+        "claim_days": 90,
+        "soon_days": 3,
+        "remit": ["industry_trade", "mining", "hazchem", "fireworks", "gas", "other"],
+    }
+    departments = {
+        "department_road_traffic": "市公安局交警支队",
+        "department_construction": "市住建局",
+        "department_fire": "市消防救援支队",
+        "department_special_equipment": "",  # missing: refused, nothing saved
+    }
+    refused = admin.post(reverse("tips:rules", args=[city.pk]), {**fields, **departments})
+    assert refused.status_code == 400
+    assert "特种设备" in refused.content.decode()
+    departments["department_special_equipment"] = "市市场监管局"
+    saved = admin.post(reverse("tips:rules", args=[city.pk]), {**fields, **departments})
+    assert saved.status_code == 302
+
+    gas = services.file_tip(
+        place=county.town,
+        address="某地",
+        target="某燃气站",
+        category="major_hazard",
+        sector="gas",
+        description="燃气管道泄漏",
+    ).tip
+    road = services.file_tip(
+        place=county.town,
+        address="某路",
+        target="某运输公司",
+        category="major_hazard",
+        sector="road_traffic",
+        description="货车超载",
+    ).tip
+    with time_machine.travel(date(2026, 3, 2)):
+        accepted = handling.accept(gas, county.office_staff)  # gas is in the city's remit
+    assert accepted.verify_due == date(2026, 4, 16)  # 45 days
+    staff = logged_in(county.office_staff)
+    page = staff.get(reverse("tips:tip_detail", args=[road.pk])).content.decode()
+    assert "市公安局交警支队" in page  # the transfer suggested to the county
+    assert (
+        logged_in(county.office_admin).get(reverse("tips:rules", args=[city.pk])).status_code == 404
+    )

@@ -67,6 +67,7 @@ PAGES: dict[str, Callable[[World], list[object]]] = {
     "tips:tip_file_thumb": lambda w: [w.photo.pk],
     "tips:recover": lambda w: [],  # public, the lost-receipt page
     "tips:places": lambda w: [],  # public, the place cascade's choices
+    "tips:rules": lambda w: [w.tip.office_id],
 }
 # Tips urls not fetched as pages above, and where they are checked.
 NOT_PAGES = {

@@ -81,7 +81,7 @@ class EventKind(models.TextChoices):
     """A step in a tip's history; some are told to the reporter (TipEvent.to_reporter)."""
 
     FILED = "filed", _("Filed")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Tip accepted")
     REFUSED = "refused", _("Not accepted")
     TRANSFERRED = "transferred", _("Transferred")
     ASSIGNED = "assigned", _("Assigned down")

@@ -12,7 +12,7 @@ from anxuan.orgs.models import PATH_STEP, Organization
 from anxuan.orgs.validators import validate_mobile
 from anxuan.tips.enums import Channel, Reexamination, RefusalGround, Sector
 from anxuan.tips.evidence import TipEvidenceField
-from anxuan.tips.models import NOTE_MAX, TEXT_MAX, Tip
+from anxuan.tips.models import NOTE_MAX, TEXT_MAX, Tip, TipRules
 
 PLACE_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.TOWN)
 
@@ -241,3 +241,54 @@ class RecoverForm(forms.Form):
 
 class RecoverCodeForm(forms.Form):
     code = forms.CharField(label=_("Code from the text message"), max_length=6, min_length=6)
+
+
+class RulesForm(forms.ModelForm):  # type: ignore[type-arg]  # no stubs_ext at run time
+    """A jurisdiction's clocks, the fields it handles and the department for each other
+    field (one text box per field, made in __init__)."""
+
+    remit = forms.MultipleChoiceField(
+        label=_("Fields handled by the office"),
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = TipRules
+        fields = [
+            "verify_days",
+            "extension_days",
+            "reply_days",
+            "objection_days",
+            "reexam_days",
+            "claim_days",
+            "soon_days",
+            "remit",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = self.instance.departments or {}
+        for sector in Sector:
+            self.fields[f"department_{sector.value}"] = forms.CharField(
+                label=_("Competent department: %(field)s") % {"field": sector.label},
+                max_length=100,
+                required=False,
+                initial=departments.get(sector.value, ""),
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        remit = set(data.get("remit") or [])
+        departments = {
+            s.value: data.get(f"department_{s.value}", "").strip()
+            for s in Sector
+            if s.value not in remit
+        }
+        missing = [str(Sector(k).label) for k, v in departments.items() if not v]
+        if missing:
+            raise forms.ValidationError(
+                _("Name the competent department for: %(fields)s.") % {"fields": "、".join(missing)}
+            )
+        self.instance.departments = departments
+        return data

@@ -27,6 +27,7 @@ urlpatterns = [
     path("tips/<int:pk>/", views.tip_detail, name="tip_detail"),
     path("tips/<int:pk>/<slug:step>/", views.tip_step, name="tip_step"),
     path("tips/enter/", views.enter_tip, name="enter_tip"),
+    path("tips/offices/<int:org_pk>/rules/", views.tip_rules, name="rules"),
     # Identity protection and evidence files (views_custody).
     path("tips/offices/<int:org_pk>/custodian/", views_custody.custodian, name="custodian"),
     path(

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from anxuan.core import captcha, ratelimit, sms
+from anxuan.core import audit, captcha, ratelimit, sms
 from anxuan.core.http import AuthenticatedHttpRequest
 from anxuan.core.public import PublicHttpRequest, captcha_passed, public
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
-from anxuan.tips import clocks, handling, recovery, rewards, services
+from anxuan.tips import clocks, custody, handling, recovery, rewards, services
 from anxuan.tips.enums import EventKind, Extension, RewardState, State
 from anxuan.tips.forms import (
     PLACE_KINDS,
@@ -41,12 +41,13 @@ from anxuan.tips.forms import (
     RecoverForm,
     ReexamineForm,
     RefuseForm,
+    RulesForm,
     TipForm,
     TransferForm,
     place_children,
     places,
 )
-from anxuan.tips.models import Reward, Tip, TipEvent
+from anxuan.tips.models import Reward, Tip, TipEvent, TipRules
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -493,3 +494,42 @@ def tip_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpRespo
             messages.success(request, _("Saved."))
             return redirect("tips:tip_detail", pk=tip.pk)
     return _tip_page(request, tip, (step, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tip_rules(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
+    """An office's rules for tips (clocks, remit, departments), set by its administrator;
+    until then it follows the nearest office above with rules, or the national ones."""
+    office = get_object_or_404(
+        Organization.objects.filter(subtree_q(request.user, OFFICE_ROLES)), pk=org_pk
+    )
+    if not custody.may_name_custodian(request.user, office):  # the office's own admin
+        raise PermissionDenied
+    in_force = clocks.rules_for(office)
+    own = in_force if in_force.office_id == office.pk and in_force.pk else None
+    instance = own or TipRules(
+        office=office,
+        **{f: getattr(in_force, f) for f in RulesForm.Meta.fields},
+        departments=in_force.departments,
+    )
+    form = RulesForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        before = audit.snapshot(instance) if own else None
+        saved = form.save()
+        audit.record(
+            actor=request.user,
+            action="tips.rules",
+            target=saved,
+            summary=str(office),
+            changes=audit.changes(before, saved) if before else None,
+        )
+        messages.success(request, _("Saved."))
+        return redirect("tips:rules", org_pk=office.pk)
+    context = {
+        "office": office,
+        "form": form,
+        "inherited": None if own else (in_force.office if in_force.pk else None),
+        "title": _("Rules for tips"),
+    }
+    return render(request, "tips/rules.html", context, status=400 if form.errors else 200)
