@@ -65,6 +65,17 @@ def _checked(request: PublicHttpRequest, form: BaseForm) -> bool:
     return False
 
 
+# What the tip forms give services.file_tip (the staff form adds the channel and field).
+FILED_FIELDS = (
+    "place", "address", "target", "category", "description", "seen_on", "name", "mobile",
+    "passphrase", "channel", "sector",
+)  # fmt: skip
+
+
+def _filed_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data[k] for k in FILED_FIELDS if k in data} | {"uploads": data["evidence"]}
+
+
 @require_http_methods(["GET", "POST"])
 @public("tips.file", limit=10, window=3600, captcha=False)
 def file_tip(request: PublicHttpRequest) -> HttpResponse:
@@ -73,19 +84,7 @@ def file_tip(request: PublicHttpRequest) -> HttpResponse:
     if request.method == "POST" and _checked(request, form) and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = services.file_tip(
-                place=data["place"],
-                address=data["address"],
-                target=data["target"],
-                category=data["category"],
-                description=data["description"],
-                seen_on=data["seen_on"],
-                name=data["name"],
-                mobile=data["mobile"],
-                passphrase=data["passphrase"],
-                address_hash=request.address_hash,
-                uploads=data["evidence"],
-            )
+            filed = services.file_tip(**_filed_fields(data), address_hash=request.address_hash)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -308,21 +307,7 @@ def enter_tip(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = services.file_tip(
-                place=data["place"],
-                address=data["address"],
-                target=data["target"],
-                category=data["category"],
-                sector=data["sector"],
-                description=data["description"],
-                seen_on=data["seen_on"],
-                name=data["name"],
-                mobile=data["mobile"],
-                passphrase=data["passphrase"],
-                channel=data["channel"],
-                entered_by=request.user,
-                uploads=data["evidence"],
-            )
+            filed = services.file_tip(**_filed_fields(data), entered_by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
