@@ -207,3 +207,14 @@ def test_the_reporter_adds_a_photo_later(county):
     tip = Tip.objects.get()
     assert tip.files.count() == 1
     assert tip.events.filter(kind="evidence", note__contains="昨晚又动火").exists()
+
+
+def test_reloading_the_form_for_a_new_code_does_not_use_up_the_hour(county):
+    public = Client()
+    for _ in range(15):  # the page says: reload for a new verification code
+        assert public.get(reverse("tips:file_tip")).status_code == 200
+
+    sent = public.post(reverse("tips:file_tip"), tip_form(county, public))
+
+    assert sent.status_code == 200
+    assert Tip.objects.count() == 1

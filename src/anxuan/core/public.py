@@ -112,7 +112,12 @@ def _text(status: int, message: str, **headers: str) -> HttpResponse:
 
 
 def public(
-    action: str, *, limit: int | None = None, window: int = 60, captcha: bool = True
+    action: str,
+    *,
+    limit: int | None = None,
+    window: int = 60,
+    captcha: bool = True,
+    counted: tuple[str, ...] | None = None,
 ) -> Callable[[View[P]], Wrapped[P]]:
     """Decorate a view anyone may call. Before the view: at most `limit` calls (default
     settings.PUBLIC_RATE_PER_MINUTE) per `window` seconds from one address for this
@@ -120,19 +125,22 @@ def public(
     `captcha_passed` itself, to show the form again with what was typed). The view and its
     audit row (action, method, path, status; the address hash, no actor) share one
     transaction. Refused calls leave no row: a flood must not fill the log. For an action
-    under `forget_addresses` the row has no address hash and the count a salted key."""
+    under `forget_addresses` the row has no address hash and the count a salted key. With
+    `counted` (say ("POST",)), only those methods count against `limit`; the others (the
+    form shown again, a reload for a new CAPTCHA) against PUBLIC_RATE_PER_MINUTE."""
 
     def decorate(view: View[P]) -> Wrapped[P]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
             forget = forgets_address(action)
             hashed = "" if forget else address_hash(ratelimit.client_address(request))
+            strict = counted is None or request.method in counted
             wait = ratelimit.over_limit(
                 request,
-                group=f"public:{action}",
+                group=f"public:{action}" if strict else f"public:{action}:view",
                 key=salted_address if forget else "ip",
-                limit=limit if limit is not None else settings.PUBLIC_RATE_PER_MINUTE,
-                window=window,
+                limit=limit if strict and limit is not None else settings.PUBLIC_RATE_PER_MINUTE,
+                window=window if strict else 60,
             )
             if wait:
                 return ratelimit.too_many_requests(wait)

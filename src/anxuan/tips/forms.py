@@ -1,7 +1,7 @@
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -23,8 +23,12 @@ def places() -> "QuerySet[Organization]":
 
 def place_children(parent: Organization | None) -> "QuerySet[Organization]":
     """The regions right below a place (the top regions for None), by name."""
-    if parent is None:
-        found = places().exclude(parent__kind__in=PLACE_KINDS)
+    if parent is None:  # roots that are places, and places right below the other roots
+        roots = list(Organization.objects.filter(parent=None).values_list("pk", "kind"))
+        found = places().filter(
+            Q(pk__in=[pk for pk, kind in roots if kind in PLACE_KINDS])
+            | Q(parent_id__in=[pk for pk, kind in roots if kind not in PLACE_KINDS])
+        )
     else:
         found = places().filter(parent=parent)
     return found.order_by("name")

@@ -77,7 +77,7 @@ def _filed_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@public("tips.file", limit=10, window=3600, captcha=False)
+@public("tips.file", limit=10, window=3600, captcha=False, counted=("POST",))
 def file_tip(request: PublicHttpRequest) -> HttpResponse:
     """The public form. On success the receipt code and passphrase are shown this once."""
     form = TipForm(request.POST or None, request.FILES or None)
@@ -118,7 +118,7 @@ def _reporter_page(
 
 
 @require_http_methods(["GET", "POST"])
-@public("tips.follow", limit=20, window=3600, captcha=False)
+@public("tips.follow", limit=20, window=3600, captcha=False, counted=("POST",))
 def follow_tip(request: PublicHttpRequest) -> HttpResponse:
     """The reporter's page of a tip, opened with its receipt code and passphrase; the
     session then holds the tip for a while (services.FOLLOW_SECONDS), for the steps."""
@@ -155,7 +155,7 @@ TOLD_STATES = (RewardState.NOTIFIED, RewardState.CLAIMED, RewardState.PAID, Rewa
 
 
 @require_http_methods(["GET", "POST"])
-@public("tips.recover", limit=10, window=3600, captcha=False)
+@public("tips.recover", limit=10, window=3600, captcha=False, counted=("POST",))
 def recover_receipt(request: PublicHttpRequest) -> HttpResponse:
     """A lost receipt: the mobile given with the tip, a code by text message, then new
     receipt codes shown once (tips.recovery)."""
