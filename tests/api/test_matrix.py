@@ -17,8 +17,11 @@ from anxuan.orgs.models import Organization
 from anxuan.reports import resumable
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, ResumableUpload, Submission
+from anxuan.tips.enums import EventKind
+from anxuan.tips.models import Tip, TipEvent
 from tests.api import flags
 from tests.api.conftest import API, ApiClient, token_for
+from tests.api.test_tips import FOUR_PARTS, keys_of, tip_body, tip_in, twins
 from tests.conftest import close_response
 from tests.reports import evidence
 from tests.test_permissions import (
@@ -82,6 +85,17 @@ def matched_flag(c) -> int:
 
 def flag_in(state: str):
     return lambda c: Flag.objects.filter(state=state).exists()
+
+
+def tip_now(state: str):
+    return lambda c: Tip.objects.filter(state=state).exists()
+
+
+def a_pair(c) -> list[Tip]:
+    """Two tips of one matter (made once): the second is merged into the first."""
+    if Tip.objects.count() < 2:
+        twins(c)
+    return list(Tip.objects.order_by("pk"))
 
 
 # (method, path) -> (path parameters, request body, expected status per persona in PERSONAS
@@ -323,6 +337,111 @@ MATRIX = {
         "200 200 403 404 200 404 404",
         flag_in(FlagState.DISMISSED),
     ),
+    ("GET", "/tips"): (lambda c: {}, None, "200 200 403 403 403 403 200", None),
+    ("GET", "/tips/stats"): (lambda c: {}, None, "200 200 403 403 403 403 200", None),
+    ("GET", "/tips/{tip_id}"): (
+        lambda c: {"tip_id": tip_in(c, "received").pk},
+        None,
+        "200 200 404 404 404 404 404",
+        None,
+    ),
+    ("POST", "/tips/{tip_id}/steps/accept"): (
+        lambda c: {"tip_id": tip_in(c, "received").pk},
+        lambda c: {},
+        "200 200 404 404 404 404 404",
+        tip_now("verifying"),
+    ),
+    ("POST", "/tips/{tip_id}/steps/refuse"): (
+        lambda c: {"tip_id": tip_in(c, "received").pk},
+        lambda c: {"ground": "no_facts"},
+        "200 200 404 404 404 404 404",
+        tip_now("refused"),
+    ),
+    ("POST", "/tips/{tip_id}/steps/transfer"): (
+        lambda c: {"tip_id": tip_in(c, "received").pk},
+        lambda c: {"department": "公安机关交通管理部门"},
+        "200 200 404 404 404 404 404",
+        tip_now("transferred"),
+    ),
+    ("POST", "/tips/{tip_id}/steps/assign"): (
+        lambda c: {"tip_id": tip_in(c, "received").pk},
+        lambda c: {"office_id": c.town.pk},
+        "200 200 404 404 404 404 404",
+        lambda c: Tip.objects.filter(office=c.town).exists(),
+    ),
+    ("POST", "/tips/{tip_id}/steps/extend"): (
+        lambda c: {"tip_id": tip_in(c, "verifying").pk},
+        lambda c: {"days": 10, "reason": "需要委托检测"},
+        "200 200 404 404 404 404 404",
+        lambda c: Tip.objects.filter(extension="requested").exists(),
+    ),
+    ("POST", "/tips/{tip_id}/steps/decide_extension"): (  # the city's (tests/api/test_tips)
+        lambda c: {"tip_id": tip_in(c, "extension").pk},
+        lambda c: {"approve": True},
+        "403 403 404 404 404 404 404",
+        lambda c: Tip.objects.filter(extension="approved").exists(),
+    ),
+    ("POST", "/tips/{tip_id}/steps/close"): (
+        lambda c: {"tip_id": tip_in(c, "verifying").pk},
+        lambda c: FOUR_PARTS,
+        "200 200 404 404 404 404 404",
+        tip_now("closed"),
+    ),
+    ("POST", "/tips/{tip_id}/steps/reply"): (
+        lambda c: {"tip_id": tip_in(c, "closed").pk},
+        lambda c: {},
+        "200 200 404 404 404 404 404",
+        tip_now("replied"),
+    ),
+    ("POST", "/tips/{tip_id}/steps/reexamine"): (  # the city's (tests/api/test_tips)
+        lambda c: {"tip_id": tip_in(c, "objected").pk},
+        lambda c: {"outcome": "upheld", "result": "维持原处理"},
+        "403 403 404 404 404 404 404",
+        tip_now("final"),
+    ),
+    ("POST", "/tips/{tip_id}/steps/merge"): (
+        lambda c: {"tip_id": a_pair(c)[1].pk},
+        lambda c: {"into_id": a_pair(c)[0].pk},
+        "200 200 404 404 404 404 404",
+        tip_now("merged"),
+    ),
+    ("POST", "/tips/{tip_id}/steps/expose"): (
+        lambda c: {"tip_id": tip_in(c, "replied").pk},
+        lambda c: {},
+        "200 200 404 404 404 404 404",
+        lambda c: Tip.objects.filter(exposed=True).exists(),
+    ),
+    ("POST", "/tips/{tip_id}/steps/message"): (
+        lambda c: {"tip_id": tip_in(c, "received").pk},
+        lambda c: {"text": "请补充动火的时间"},
+        "200 200 404 404 404 404 404",
+        lambda c: TipEvent.objects.filter(kind=EventKind.MESSAGE).exists(),
+    ),
+}
+
+# Operations anyone may call, with no token or login (the public's tips): (request body
+# from the county and the caller's client, status for each persona and for nobody, "did
+# it happen?"). A token changes nothing.
+CALLERS = [*PERSONAS, "nobody"]
+PUBLIC = {
+    ("GET", "/tips/captcha"): (None, 200, None),
+    ("POST", "/tips"): (lambda c, client: tip_body(c, client), 201, lambda c: Tip.objects.exists()),
+    ("POST", "/tips/follow"): (lambda c, client: keys_of(tip_in(c, "received")), 200, None),
+    ("POST", "/tips/follow/message"): (
+        lambda c, client: {**keys_of(tip_in(c, "received")), "text": "每晚十点以后"},
+        200,
+        lambda c: TipEvent.objects.filter(kind=EventKind.MESSAGE).exists(),
+    ),
+    ("POST", "/tips/follow/object"): (
+        lambda c, client: {**keys_of(tip_in(c, "replied")), "text": "处罚过轻"},
+        200,
+        tip_now("objected"),
+    ),
+    ("POST", "/tips/follow/withdraw"): (
+        lambda c, client: keys_of(tip_in(c, "received")),
+        200,
+        tip_now("withdrawn"),
+    ),
 }
 
 # The same operations on other objects: another unit's, or a unit below the town.
@@ -476,6 +595,20 @@ def test_anonymous_callers_are_told_to_authenticate(county, operation):
         assert response.json()["code"] == "unauthenticated"
 
 
+@pytest.mark.parametrize(
+    ("operation", "caller"), [(k, caller) for k in sorted(PUBLIC) for caller in CALLERS], ids=ids
+)
+def test_public_operations_take_anyone(county, operation, caller):
+    method, path = operation
+    body, status, happened = PUBLIC[operation]
+    client = ApiClient(token_for(getattr(county, caller)) if caller != "nobody" else None)
+
+    response = call(client, method, API + path, body(county, client) if body else None)
+
+    assert response.status_code == status, response.content[:300]
+    assert happened is None or happened(county)
+
+
 def test_every_operation_is_in_the_matrix():
     schema = api.get_openapi_schema()
     operations = {
@@ -484,4 +617,4 @@ def test_every_operation_is_in_the_matrix():
         for method in methods
     }
 
-    assert operations == set(MATRIX)
+    assert operations == set(MATRIX) | set(PUBLIC)

@@ -19,6 +19,7 @@ from anxuan.api.routers import (
     orgs,
     oversight,
     submissions,
+    tips,
     uploads,
 )
 from anxuan.api.schemas import ErrorOut
@@ -51,9 +52,11 @@ api = AnxuanAPI(
     title="Anxuan API",
     version="1",
     description=(
-        "Campaigns, reports and evidence of Anxuan (安宣). Send a personal token made at "
-        "/accounts/tokens/ as `Authorization: Bearer ax_…`; the pages' own calls use the "
-        "session and its CSRF token. Errors are `{code, message, message_en, fields}`."
+        "Campaigns, reports and evidence of Anxuan (安宣), and hazard tips from the public. "
+        "Send a personal token made at /accounts/tokens/ as `Authorization: Bearer ax_…`; "
+        "the pages' own calls use the "
+        "session and its CSRF token; the public's tip operations (filing, following up) need "
+        "neither. Errors are `{code, message, message_en, fields}`."
     ),
     urls_namespace="api-v1",
     renderer=Utf8JSON(),
@@ -76,5 +79,6 @@ for module in (
     uploads,
     integrity,
     assessment,
+    tips,
 ):
     api.add_router("", module.router)

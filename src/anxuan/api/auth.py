@@ -13,7 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 from anxuan.api import selectors, services
 from anxuan.api.errors import ApiError, respond
 from anxuan.api.models import ApiToken
-from anxuan.core import ratelimit
+from anxuan.core import public, ratelimit
 
 
 def checked_token(request: HttpRequest, raw: str) -> ApiToken | None:
@@ -54,7 +54,7 @@ class PageSession(SessionAuth):
 
 def _caller(request: HttpRequest) -> tuple[str | ratelimit.Key, int]:
     """The rate-limit key of a request and its limit per minute: the person of a valid token
-    or of the session, else the address ("ip"). A token that is not valid counts as none,
+    or of the session, else the address (salted). A token that is not valid counts as none,
     so made-up tokens share their address's limit."""
     header = request.headers.get("Authorization", "")
     found = checked_token(request, header[7:].strip()) if header[:7].lower() == "bearer " else None
@@ -62,7 +62,9 @@ def _caller(request: HttpRequest) -> tuple[str | ratelimit.Key, int]:
     if user is not None and user.is_authenticated:
         bucket = f"person:{user.pk}"
         return (lambda _group, _request: bucket), settings.API_RATE_PER_MINUTE
-    return "ip", settings.API_ANON_RATE_PER_MINUTE
+    # Anyone else may be the reporter of a hazard (the public tip operations): counted
+    # under the day's salted hash of the address, never a plain hash of it (core.public).
+    return public.salted_address, settings.API_ANON_RATE_PER_MINUTE
 
 
 def _too_many(retry_after: int) -> HttpResponse:

@@ -8,6 +8,9 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from anxuan.reports.enums import AWAITING_REVIEW, EDITABLE
+from anxuan.tips import clocks, handling, views
+from anxuan.tips.enums import Category, Reexamination, RefusalGround, Sector
+from anxuan.tips.models import TipRules
 
 # ---- shared -----------------------------------------------------------------------------
 
@@ -463,3 +466,307 @@ class StatisticsOut(Schema):
     rows: list[StatisticsRowOut]
     totals: list[Decimal] = Field(description="the reported figures added up")
     not_reported: int = Field(description="how many rows sent no figures")
+
+
+# ---- hazard tips (举报) ------------------------------------------------------------------
+# No schema here has a field for the reporter's name or mobile (beyond the intake's input),
+# the receipt or passphrase hash, the reporter key or an address: none can leak by a
+# resolver added later without someone writing the field first.
+
+
+class TipIn(Schema):
+    """A tip as the public form takes it; validated by the same form (tips.forms.TipForm)."""
+
+    category: Category
+    place_id: int = Field(description="the county, town or subdistrict (an organisation)")
+    address: str = Field(max_length=200)
+    target: str = Field(max_length=200, description="the enterprise or site")
+    seen_on: date | None = None
+    description: str = Field(max_length=5000, description="what was seen")
+    name: str = Field("", max_length=50, description="optional; needed for a reward")
+    mobile: str = Field("", max_length=11, description="optional; needed for a reward")
+    passphrase: str = Field(
+        "", max_length=64, description="8 characters or more; empty: one is made"
+    )
+    captcha: str = Field(
+        max_length=16,
+        description="the answer to the image of GET /tips/captcha, fetched with the same "
+        "session cookie; good for one try",
+    )
+
+
+class FiledOut(Schema):
+    receipt: str = Field(description="16 digits: shown this once, never stored in clear")
+    passphrase: str = Field(description="shown this once, never stored in clear")
+    office: Ref = Field(description="the office that handles the tip")
+    state: str
+
+
+class FollowIn(Schema):
+    receipt: str = Field(max_length=32)
+    passphrase: str = Field(max_length=64)
+
+
+class ReporterMessageIn(FollowIn):
+    text: str = Field(max_length=2000)
+
+
+class ObjectionIn(FollowIn):
+    text: str = Field(max_length=5000, description="what the reporter objects to, and why")
+
+
+class ReplyOut(Schema):
+    """The reply's four parts (核查结论, 简要核查情况, 处理决定, 符合奖励条件情况)."""
+
+    conclusion: str
+    findings: str
+    decision: str
+    reward_eligibility: str
+    replied_on: date
+    objection_due: date | None
+
+
+class ReexaminationOut(Schema):
+    office: str
+    outcome: str
+    outcome_label: str
+    result: str
+    on: date | None
+
+
+class ReporterEventOut(Schema):
+    kind: str
+    kind_label: str
+    from_reporter: bool
+    office: str | None = Field(description="the office that wrote it; null for the reporter")
+    note: str
+    at: datetime
+
+
+class ReporterTipOut(Schema):
+    """A tip as its reporter sees it: a merged tip shows the handling of the tip it was
+    merged into (its state, office and reply) and its own history."""
+
+    state: str
+    state_label: str
+    merged: bool
+    office: str = Field(description="the handling office")
+    category: str
+    category_label: str
+    place: str
+    address: str
+    target: str
+    seen_on: date | None
+    description: str
+    received_at: datetime
+    reply: ReplyOut | None = Field(description="once replied: all four parts")
+    reexamination: ReexaminationOut | None
+    may_object: bool
+    may_withdraw: bool
+    events: list[ReporterEventOut] = Field(description="what the office told the reporter")
+
+
+class TipOut(Schema):
+    id: int
+    category: str
+    category_label: str
+    sector: str
+    channel: str
+    state: str
+    state_label: str
+    office: Ref
+    place: Ref
+    address: str
+    target: str
+    seen_on: date | None
+    received_at: datetime
+    accepted_on: date | None
+    due: date | None = Field(description="the deadline the tip's state runs against")
+    urgency: str = Field(description='"overdue", "soon" (within the rules\' days) or ""')
+    extension: str
+    identified: bool = Field(description="a name or mobile was given (kept sealed)")
+    exposed: bool
+    merged_into_id: int | None
+
+    @staticmethod
+    def resolve_category_label(obj) -> str:
+        return str(obj.get_category_display())
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_due(obj) -> date | None:
+        return clocks.running_due(obj)
+
+    @staticmethod
+    def resolve_urgency(obj, context) -> str:
+        return clocks.urgency(obj, _tip_rules(context["request"], obj.office))
+
+
+def _tip_rules(request, office) -> TipRules:
+    """The tip rules of an office, read once per request (a list has few offices)."""
+    memo: dict[int, TipRules] = request.__dict__.setdefault("_tip_rules", {})
+    if office.pk not in memo:
+        memo[office.pk] = clocks.rules_for(office)
+    return memo[office.pk]
+
+
+class TipEventOut(Schema):
+    kind: str
+    kind_label: str
+    actor: str | None = Field(description="the office's person; null for the reporter")
+    office: str | None
+    note: str
+    to_reporter: bool
+    at: datetime
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return str(obj.actor) if obj.actor_id else None
+
+    @staticmethod
+    def resolve_office(obj) -> str | None:
+        return obj.office.name if obj.office_id else None
+
+
+class TipDetailOut(TipOut):
+    description: str
+    refusal_ground: str
+    transferred_to: str
+    verify_due: date | None
+    extension_days: int | None
+    extension_reason: str
+    closed_on: date | None
+    reply_due: date | None
+    conclusion: str
+    findings: str
+    decision: str
+    reward_eligibility: str
+    replied_on: date | None
+    objection_due: date | None
+    objected_on: date | None
+    objection: str
+    reexam_office: Ref | None
+    reexam_due: date | None
+    reexam_outcome: str
+    reexam_result: str
+    final_on: date | None
+    withdrawn_on: date | None
+    outside_remit: str = Field(
+        description="the competent department when the tip's field is outside the office's "
+        "remit (transfer it there); empty otherwise"
+    )
+    duplicate_ids: list[int] = Field(description="tips that look like the same matter")
+    steps: list[str] = Field(description="the steps (POST …/steps/{step}) open to the caller")
+    events: list[TipEventOut]
+
+    # As the tip's page (tips.views.tip_detail) shows them, by the same rules.
+    @staticmethod
+    def resolve_outside_remit(obj) -> str:
+        handled, department = handling.remit_of(obj)
+        return "" if handled else department
+
+    @staticmethod
+    def resolve_duplicate_ids(obj) -> list[int]:
+        if obj.state not in handling.REPORTER_OPEN:
+            return []
+        return [other.pk for other in handling.duplicates_of(obj)]
+
+    @staticmethod
+    def resolve_steps(obj, context) -> list[str]:
+        person = context["request"].user
+        return [step for step, (_f, _a, is_open) in views.STEPS.items() if is_open(obj, person)]
+
+    @staticmethod
+    def resolve_events(obj) -> list:
+        return list(obj.events.select_related("actor", "office"))
+
+
+class AcceptIn(Schema):
+    sector: Sector | None = Field(None, description="the field; empty: the tip's own")
+
+
+class RefuseIn(Schema):
+    ground: RefusalGround
+    note: str = Field("", max_length=2000)
+
+
+class TransferIn(Schema):
+    department: str = Field(max_length=100, description="the competent department")
+    note: str = Field("", max_length=2000)
+
+
+class AssignIn(Schema):
+    office_id: int = Field(description="an office below the one holding the tip")
+    note: str = Field("", max_length=2000)
+
+
+class ExtendIn(Schema):
+    days: int = Field(ge=1, le=366, description="at most the rules' longest extension")
+    reason: str = Field(max_length=5000)
+
+
+class DecideExtensionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=2000)
+
+
+class CloseIn(Schema):
+    """The reply's four parts, all required."""
+
+    conclusion: str = Field(max_length=5000)
+    findings: str = Field(max_length=5000)
+    decision: str = Field(max_length=5000)
+    reward_eligibility: str = Field(max_length=5000)
+
+
+class ReexamineIn(Schema):
+    outcome: Reexamination
+    result: str = Field(max_length=5000)
+
+
+class MergeIn(Schema):
+    into_id: int = Field(description="a tip of the same matter (one of duplicate_ids)")
+
+
+class TipMessageIn(Schema):
+    text: str = Field(max_length=2000)
+
+
+class TipCountsOut(Schema):
+    received: int
+    accepted: int = Field(description="accepted for handling and not withdrawn")
+    verified: int
+    verified_rate: Decimal | None = Field(description="verified of accepted, in percent")
+    overdue: int
+    exposed: int
+
+
+class TipStatsRowOut(TipCountsOut):
+    key: str
+    label: str
+    organization_id: int | None = Field(description="for rows by region")
+
+
+class TipStatsOut(TipCountsOut):
+    office: Ref
+    start: date
+    end: date
+    on: date = Field(description="overdue as of this day")
+    closed: int
+    mean_days_to_close: Decimal | None
+    median_days_to_close: Decimal | None
+    rewards_proposed: Decimal
+    rewards_paid: Decimal
+    merged: int = Field(description="tips merged into another: not counted themselves")
+    by_category: list[TipStatsRowOut]
+    by_region: list[TipStatsRowOut]
+    by_channel: list[TipStatsRowOut]
+    by_state: list[TipStatsRowOut]
+    by_month: list[TipStatsRowOut]
