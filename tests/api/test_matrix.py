@@ -18,7 +18,7 @@ from anxuan.reports import resumable
 from anxuan.reports.enums import State
 from anxuan.reports.models import Attachment, ResumableUpload, Submission
 from anxuan.tips.enums import EventKind
-from anxuan.tips.models import Tip, TipEvent
+from anxuan.tips.models import IdentityAccess, Tip, TipEvent
 from tests.api import flags
 from tests.api.conftest import API, ApiClient, token_for
 from tests.api.test_tips import FOUR_PARTS, keys_of, tip_body, tip_in, twins
@@ -339,6 +339,12 @@ MATRIX = {
     ),
     ("GET", "/tips"): (lambda c: {}, None, "200 200 403 403 403 403 200", None),
     ("GET", "/tips/stats"): (lambda c: {}, None, "200 200 403 403 403 403 200", None),
+    ("POST", "/tips/{tip_id}/identity"): (  # the custodian's alone (tests/api/test_tips)
+        lambda c: {"tip_id": tip_in(c, "received").pk},
+        lambda c: {"reason": "核实举报人身份以兑付奖励"},
+        "403 403 404 404 404 404 404",
+        lambda c: IdentityAccess.objects.exists(),
+    ),
     ("GET", "/tips/{tip_id}"): (
         lambda c: {"tip_id": tip_in(c, "received").pk},
         None,

@@ -12,9 +12,9 @@ import time_machine
 
 from anxuan.core.models import AuditEntry
 from anxuan.orgs.enums import Role
-from anxuan.tips import handling, services
+from anxuan.tips import custody, handling, services
 from anxuan.tips.enums import EventKind, State
-from anxuan.tips.models import Tip
+from anxuan.tips.models import IdentityAccess, Tip
 from anxuan.tips.selectors import tip_figures
 from tests import factories
 from tests.api.conftest import ApiClient, token_for
@@ -511,3 +511,23 @@ def test_the_figures_need_office_work_and_a_reachable_office(county):
     assert liaison.status_code == 403
     assert elsewhere.status_code == 404
     assert backwards.status_code == 400
+
+
+def test_only_the_custodian_reveals_an_identity_and_every_reveal_is_logged(county):
+    tip = new_tip(county, name="王强", mobile="13912345678").tip
+    custody.name_custodian(
+        actor=county.office_admin, office=county.county, person=county.office_staff
+    )
+    reason = {"reason": "核实举报人身份以兑付奖励"}
+
+    refused = ApiClient(token_for(county.office_admin)).post(f"/tips/{tip.pk}/identity", reason)
+    revealed = ApiClient(token_for(county.office_staff)).post(f"/tips/{tip.pk}/identity", reason)
+
+    assert refused.status_code == 403
+    assert "13912345678" not in refused.content.decode()
+    assert revealed.status_code == 200
+    assert revealed["Cache-Control"] == "no-store"
+    assert revealed.json()["name"] == "王强"
+    assert revealed.json()["mobile"] == "13912345678"
+    access = IdentityAccess.objects.get()
+    assert (access.person, access.reason) == (county.office_staff, reason["reason"])

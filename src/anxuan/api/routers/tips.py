@@ -64,7 +64,7 @@ from anxuan.core.public import public
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import subtree_q
-from anxuan.tips import clocks, handling, services, views
+from anxuan.tips import clocks, custody, handling, services, views
 from anxuan.tips.enums import State
 from anxuan.tips.forms import PLACE_KINDS, AssignForm, MergeForm, TipForm
 from anxuan.tips.models import Tip, TipEvent
@@ -554,3 +554,37 @@ def expose_tip(request: AuthenticatedHttpRequest, tip_id: int):
 def message_reporter(request: AuthenticatedHttpRequest, tip_id: int, payload: TipMessageIn):
     """A message to the reporter, shown on their page."""
     return _step(request, tip_id, "message", payload.model_dump(mode="json"))
+
+
+class RevealIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500, description="why the identity is needed")
+
+
+class RevealedOut(Schema):
+    tip_id: int
+    name: str
+    mobile: str
+    logged_at: str = Field(..., description="the access-log row this reveal wrote")
+
+
+@router.post("/tips/{tip_id}/identity", response=RevealedOut)
+def reveal_identity(
+    request: AuthenticatedHttpRequest, tip_id: int, payload: RevealIn, response: HttpResponse
+):
+    """The custodian of the handling office reveals the reporter's name and mobile, with a
+    reason; every reveal writes an access-log row (who, when, why). The only answer of the
+    API that holds an identity; 403 for anyone but the custodian."""
+    tip = get_object_or_404(views.tips_for(request.user), pk=tip_id)
+    if not custody.is_custodian(request.user, tip.office):
+        raise PermissionDenied
+    try:
+        revealed = custody.reveal_identity(actor=request.user, tip=tip, reason=payload.reason)
+    except ValidationError as exc:
+        raise _conflict_or_invalid(exc) from exc
+    _no_store(response)
+    return {
+        "tip_id": tip.pk,
+        "name": revealed.name,
+        "mobile": revealed.mobile,
+        "logged_at": revealed.access.at.isoformat(),
+    }
