@@ -59,7 +59,11 @@ def may_reexamine(person: Person, tip: Tip) -> bool:
 def _locked(tip: Tip, *states: State) -> Tip:
     """The tip's row, locked for the change; refused unless it is in one of `states`
     (a second click on the same button finds the tip already moved on)."""
-    fresh = Tip.objects.select_for_update().select_related("office", "reexam_office").get(pk=tip.pk)
+    fresh = (
+        Tip.objects.select_for_update(of=("self",))
+        .select_related("office", "reexam_office")
+        .get(pk=tip.pk)
+    )
     if fresh.state not in states:
         raise ValidationError(
             _("This tip is now “%(state)s”; the step cannot be taken.")
