@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from anxuan.core import audit, captcha, ratelimit, sms
 from anxuan.core.http import AuthenticatedHttpRequest
-from anxuan.core.public import PublicHttpRequest, captcha_passed, public
+from anxuan.core.public import PublicHttpRequest, captcha_passed, public, salted_address
 from anxuan.orgs.enums import OFFICE_ROLES
 from anxuan.orgs.models import Organization, Person
 from anxuan.orgs.rules import own_org_ids, subtree_q
@@ -203,8 +203,8 @@ REPORTER_STEPS: dict[str, tuple[type[BaseForm], Callable[[Tip, dict[str, Any]], 
 @require_POST
 @public("tips.reporter_step", limit=30, window=3600, captcha=False)
 def reporter_step(request: PublicHttpRequest, step: str) -> HttpResponse:
-    """A step the reporter takes on the tip their session follows: a message, an
-    objection, withdrawing it."""
+    """A step the reporter takes on the tip their session follows (REPORTER_STEPS): a
+    message, an objection, withdrawing it, adding evidence, claiming a reward."""
     tip = services.followed(request)
     if tip is None or step not in REPORTER_STEPS:
         return _no_store(
@@ -232,7 +232,7 @@ def reporter_step(request: PublicHttpRequest, step: str) -> HttpResponse:
 def place_levels(request: HttpRequest) -> HttpResponse:
     """The regions right below `parent` (the top ones without it), for the place cascade
     of the tip forms: public, read-only, rate-limited, no audit row (nothing happens)."""
-    wait = ratelimit.over_limit(request, group="public:tips.places", limit=120)
+    wait = ratelimit.over_limit(request, group="public:tips.places", key=salted_address, limit=120)
     if wait:
         return ratelimit.too_many_requests(wait)
     parent_id = request.GET.get("parent", "")
