@@ -72,7 +72,8 @@ FILED_FIELDS = (
 )  # fmt: skip
 
 
-def _filed_fields(data: dict[str, Any]) -> dict[str, Any]:
+def filed_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned data of a tip form as services.file_tip's arguments (also the API's)."""
     return {k: data[k] for k in FILED_FIELDS if k in data} | {"uploads": data["evidence"]}
 
 
@@ -84,7 +85,7 @@ def file_tip(request: PublicHttpRequest) -> HttpResponse:
     if request.method == "POST" and _checked(request, form) and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = services.file_tip(**_filed_fields(data), address_hash=request.address_hash)
+            filed = services.file_tip(**filed_fields(data), address_hash=request.address_hash)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -307,7 +308,7 @@ def enter_tip(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            filed = services.file_tip(**_filed_fields(data), entered_by=request.user)
+            filed = services.file_tip(**filed_fields(data), entered_by=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -152,16 +152,7 @@ def file_tip(request: HttpRequest, payload: TipIn, response: HttpResponse):
         raise form_error(form, {"place": "place_id"})
     cleaned = form.cleaned_data
     filed = services.file_tip(
-        place=cleaned["place"],
-        address=cleaned["address"],
-        target=cleaned["target"],
-        category=cleaned["category"],
-        description=cleaned["description"],
-        seen_on=cleaned["seen_on"],
-        name=cleaned["name"],
-        mobile=cleaned["mobile"],
-        passphrase=cleaned["passphrase"],
-        address_hash=getattr(request, "address_hash", ""),
+        **views.filed_fields(cleaned), address_hash=getattr(request, "address_hash", "")
     )
     _no_store(response)
     return Status(
