@@ -1,5 +1,6 @@
 """Named personas for permission stories, on a small county like the demo's."""
 
+import uuid
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -21,11 +22,35 @@ def _test_settings(settings, tmp_path):
     # Tests run without `collectstatic`; the live server serves assets from the apps.
     # Uploaded evidence goes to a fresh folder per test.
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    settings.RESUMABLE_UPLOAD_DIR = str(tmp_path / "partial-uploads")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def object_store():
+    """A SeaweedFS S3 store of the test run's own (started once, on free ports)."""
+    from anxuan.core.seaweed import SeaweedFS
+
+    store = SeaweedFS().start()
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def s3_storage(object_store, settings):
+    """Every file of the test in the object store, under a prefix of its own: the
+    deployment of a cluster (S3_ENDPOINT_URL set)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**object_store.options(), "location": f"t-{uuid.uuid4().hex}"},
+        },
+    }
+    settings.S3_PUBLIC_URL = object_store.endpoint
+    return object_store
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,11 @@ ROBOT_ALLOW_PRIVATE  on: those hosts may resolve to private or loopback addresse
                intranet's own robot gateway); off by default
 SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN  the SMS gateway's address and bearer token (core.sms;
                unset: no text messages, so no receipt recovery for tips)
+S3_ENDPOINT_URL, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY  every file (evidence, exports,
+               pieces of resumable uploads) in this S3-compatible bucket instead of
+               ./var/media (SeaweedFS, MinIO, a government cloud's object storage); S3_REGION
+               (default us-east-1); S3_PUBLIC_URL, the address phones reach the same store
+               at for direct uploads, when it differs from S3_ENDPOINT_URL (a load balancer)
 ORPHAN_MIN_AGE_HOURS  files in storage that no row refers to, and temporary upload files,
                are swept by the worker once they are this old (default 24)
 JOB_LEASE_SECONDS     how long a background export may go without a sign of life before the
@@ -212,6 +217,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+if os.environ.get("S3_ENDPOINT_URL"):  # decision 0025: no file lives on one node's disk
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": os.environ["S3_ENDPOINT_URL"],
+            "bucket_name": os.environ.get("S3_BUCKET", "anxuan"),
+            "access_key": os.environ.get("S3_ACCESS_KEY"),
+            "secret_key": os.environ.get("S3_SECRET_KEY"),
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "file_overwrite": False,  # a name taken gets a new one, as on a local disk
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+S3_PUBLIC_URL = os.environ.get("S3_PUBLIC_URL") or os.environ.get("S3_ENDPOINT_URL")
 WHITENOISE_USE_FINDERS = DEBUG
 # Files browsers ask for at the site's root by themselves (favicon.ico, drawn for Anxuan).
 WHITENOISE_ROOT = Path(__file__).resolve().parent / "root_files"
@@ -223,7 +245,6 @@ EVIDENCE_MAX_BYTES = {
     "document": int(os.environ.get("DOCUMENT_MAX_MB", "50")) * 2**20,
     "video": int(os.environ.get("VIDEO_MAX_MB", "500")) * 2**20,
 }
-RESUMABLE_UPLOAD_DIR = VAR_DIR / "partial-uploads"  # pieces of resumable uploads (one machine)
 RESUMABLE_UPLOAD_HOURS = 24  # an unfinished resumable upload is deleted after this long
 # Left by crashes: files without a row, temporary uploads of killed requests (core.sweep).
 ORPHAN_MIN_AGE_HOURS = int(os.environ.get("ORPHAN_MIN_AGE_HOURS", "24"))

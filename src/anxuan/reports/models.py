@@ -247,9 +247,10 @@ class Delivery(models.Model):
 
 
 class ResumableUpload(models.Model):
-    """A large file arriving in pieces (tus 1.0): the bytes received so far wait in a partial
-    file under RESUMABLE_UPLOAD_DIR until `offset` reaches `length`; then the file is checked
-    and attached to the draft like any upload, and the partial file is removed."""
+    """A large file arriving in pieces (tus 1.0): the bytes received so far wait in storage as
+    pieces (reports.resumable) until `offset` reaches `length`; then the file is checked and
+    attached to the draft like any upload, and the pieces are removed. `writer` holds the
+    upload for one request at a time, on whichever node, until `writing_until`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
@@ -264,6 +265,8 @@ class ResumableUpload(models.Model):
     attachment = models.OneToOneField(
         Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    writer = models.UUIDField(null=True, blank=True, editable=False)
+    writing_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

@@ -1,23 +1,28 @@
 """Resumable uploads (the tus 1.0 protocol's core): a large video from a phone arrives in
 pieces, and a dropped connection resumes from the last byte received instead of from zero.
 
-The bytes wait in a partial file per upload; a write holds an exclusive lock on that file,
-so two requests never append at once, and the database keeps the confirmed offset,
-recorded every few MB while a request reads (a partial file longer than it, left by a
-killed request, is cut back before the next write).
+Nothing lives on one node (decision 0025): the bytes wait in storage (the local disk of a
+one-machine install, the object store of a cluster) as pieces of PROGRESS_EVERY bytes, one
+object each, named by the offset they start at; the database keeps the confirmed offset,
+recorded after each piece is stored, and a lease on the upload's row so that two requests,
+on any nodes, never write at once. A request killed mid-piece loses that piece only: the
+offset says where to resume, and pieces stored beyond it are removed before the next write.
+When the last byte is in, the pieces are joined, checked by content and attached.
 """
 
 import contextlib
-import fcntl
-import os
-from datetime import timedelta
-from pathlib import Path
-from typing import IO, Protocol
-from uuid import UUID
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Protocol
+from uuid import UUID, uuid4
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -38,15 +43,27 @@ class Readable(Protocol):
     def read(self, n: int | None = -1, /) -> bytes: ...
 
 
-PROGRESS_EVERY = 4 * CHUNK  # bytes between two recorded offsets of a request still reading
+PROGRESS_EVERY = 4 * CHUNK  # bytes a piece holds: between two recorded offsets
+LEASE = timedelta(seconds=60)  # a writer silent this long (its node died) loses the upload
+PIECES = "partial-uploads"
 
 
 class OffsetMismatch(StateConflict):
     """The client's Upload-Offset is not where the server stands (tus answers 409)."""
 
 
-def _path(upload: ResumableUpload) -> Path:
-    return Path(settings.RESUMABLE_UPLOAD_DIR) / f"{upload.pk}.part"
+def _folder(upload_id: UUID | str) -> str:
+    return f"{PIECES}/{upload_id}"
+
+
+def _pieces(upload_id: UUID | str) -> list[tuple[int, str]]:
+    """(start offset, storage name) of the upload's stored pieces, in order."""
+    try:
+        _dirs, names = default_storage.listdir(_folder(upload_id))
+    except FileNotFoundError:  # a local disk's folder not made yet
+        return []
+    found = [(int(name), f"{_folder(upload_id)}/{name}") for name in names if name.isdigit()]
+    return sorted(found)
 
 
 def max_length() -> int:
@@ -57,8 +74,7 @@ def max_length() -> int:
 def start_upload(
     *, actor: Person, submission: Submission, filename: str, length: int
 ) -> ResumableUpload:
-    """Announce a file of `length` bytes for the draft. Side effects: an empty partial file,
-    audit row."""
+    """Announce a file of `length` bytes for the draft. Side effects: audit row."""
     filename = clean_file_name(filename)
     if not can_report_for(actor, submission):
         raise PermissionDenied
@@ -85,8 +101,6 @@ def start_upload(
     )
     upload.full_clean()
     upload.save()
-    _path(upload).parent.mkdir(parents=True, exist_ok=True)
-    _path(upload).touch()
     record(actor=actor, action="report.upload_start", target=submission, summary=upload.filename)
     return upload
 
@@ -110,16 +124,11 @@ def append(
 ) -> ResumableUpload:
     """Write the bytes of `stream` at `offset`, at most up to the announced length. A stream
     that breaks off (the phone lost its signal) keeps what arrived: every PROGRESS_EVERY
-    bytes are synced to disk and their offset recorded while the request still reads, so
+    bytes are stored as a piece and their offset recorded while the request still reads, so
     a HEAD tells a resuming phone the truth even when the dropped request hangs on its
-    socket or its process is killed. When the last byte is in, the file is checked by
-    content and attached to the draft (`upload.attachment`)."""
-    path = _path(upload)
-    with open(path, "r+b") as target:
-        try:
-            fcntl.flock(target, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StateConflict(_("Another request is sending this file right now.")) from None
+    socket or its node is killed. When the last byte is in, the file is checked by content
+    and attached to the draft (`upload.attachment`)."""
+    with _lease(upload) as writer:
         upload.refresh_from_db(fields=["offset", "attachment"])
         if upload.attachment_id:
             raise StateConflict(_("This file has already arrived in full."))
@@ -128,42 +137,97 @@ def append(
                 _("The upload stands at byte %(at)s, not %(offset)s.")
                 % {"at": upload.offset, "offset": offset}
             )
-        target.truncate(upload.offset)
-        target.seek(upload.offset)
+        for start, name in _pieces(upload.pk):
+            if start >= upload.offset:  # stored by a request killed before it recorded it
+                default_storage.delete(name)
+        piece = bytearray()
         written = upload.offset
         try:
             while written < upload.length and (
                 chunk := stream.read(min(CHUNK, upload.length - written))
             ):
-                target.write(chunk)
+                piece += chunk
                 written += len(chunk)
-                if written - upload.offset >= PROGRESS_EVERY:
-                    _keep(upload, target, written)
+                if len(piece) >= PROGRESS_EVERY:
+                    _keep(upload, writer, piece)
+                else:
+                    _renew(upload, writer)
         except OSError:
             pass  # the client went away: what arrived is kept, the rest comes with a resume
-        _keep(upload, target, written)
+        _keep(upload, writer, piece)
         if upload.offset == upload.length:
-            _finish(actor, upload, path)
+            _finish(actor, upload)
     return upload
 
 
-def _keep(upload: ResumableUpload, target: IO[bytes], offset: int) -> None:
-    """Sync the partial file to disk, then record `offset` (committed at once: no request
-    transaction is open), so the database never claims bytes the disk may not have."""
-    target.flush()
-    os.fsync(target.fileno())
-    ResumableUpload.objects.filter(pk=upload.pk).update(offset=offset)
+@contextlib.contextmanager
+def _lease(upload: ResumableUpload) -> Iterator[UUID]:
+    """Hold the upload's row for one writer: taken when free or when the holder went silent
+    for LEASE (its node died), renewed as bytes arrive, given back at the end."""
+    writer = uuid4()
+    now = timezone.now()
+    taken = (
+        ResumableUpload.objects.filter(pk=upload.pk)
+        .filter(Q(writer__isnull=True) | Q(writing_until__lt=now))
+        .update(writer=writer, writing_until=now + LEASE)
+    )
+    if not taken:
+        raise StateConflict(_("Another request is sending this file right now."))
+    try:
+        yield writer
+    finally:
+        ResumableUpload.objects.filter(pk=upload.pk, writer=writer).update(
+            writer=None, writing_until=None
+        )
+
+
+def _renew(upload: ResumableUpload, writer: UUID, **fields: object) -> None:
+    """Extend the lease (and record `fields`); a writer that lost it stops here."""
+    renewed = ResumableUpload.objects.filter(pk=upload.pk, writer=writer).update(
+        writing_until=timezone.now() + LEASE, **fields
+    )
+    if not renewed:
+        raise StateConflict(_("Another request is sending this file right now."))
+
+
+def _keep(upload: ResumableUpload, writer: UUID, piece: bytearray) -> None:
+    """Store the bytes read since the last piece as a piece of their own, then record the
+    offset (committed at once: no request transaction is open), so the database never
+    claims bytes that storage does not hold."""
+    if not piece:
+        return
+    name = f"{_folder(upload.pk)}/{upload.offset:012d}"
+    saved = default_storage.save(name, ContentFile(bytes(piece)))
+    if saved != name:  # a name taken means a second writer: ours must not count
+        default_storage.delete(saved)
+        raise StateConflict(_("Another request is sending this file right now."))
+    offset = upload.offset + len(piece)
+    _renew(upload, writer, offset=offset)
     upload.offset = offset
+    piece.clear()
 
 
-def _finish(actor: Person, upload: ResumableUpload, path: Path) -> None:
-    """Check the whole file by content and attach it. A file refused by the check is of no
-    further use: its partial file and row go, and the refusal is raised."""
-    with open(path, "rb") as whole:
+def _finish(actor: Person, upload: ResumableUpload) -> None:
+    """Join the pieces, check the whole file by content and attach it. A file refused by
+    the check is of no further use: its pieces and row go, and the refusal is raised."""
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as whole:
+        for start, name in _pieces(upload.pk):
+            if start != whole.tell():
+                break
+            with default_storage.open(name, "rb") as piece:
+                while chunk := piece.read(CHUNK):
+                    whole.write(chunk)
+        if whole.tell() != upload.length:  # a piece lost in storage: start again
+            _remove_pieces(upload.pk)
+            ResumableUpload.objects.filter(pk=upload.pk).update(offset=0)
+            upload.offset = 0
+            raise OffsetMismatch(
+                _("Part of the file was lost on the server; please send it again from the start.")
+            )
         try:
             inspected = inspect_upload(whole, upload.filename)
         except ValidationError:
-            path.unlink(missing_ok=True)
+            _remove_pieces(upload.pk)
             upload.delete()
             raise
         [attachment] = attach_files(
@@ -173,17 +237,22 @@ def _finish(actor: Person, upload: ResumableUpload, path: Path) -> None:
         )
     upload.attachment = attachment
     upload.save(update_fields=["attachment"])
-    path.unlink(missing_ok=True)
+    _remove_pieces(upload.pk)
 
 
-def remove_expired(*, now=None) -> int:
-    """Delete unfinished uploads past their expiry and their partial files, then partial
-    files that no unfinished upload owns any more (left by a crash between a row's change
-    and its file's) once ORPHAN_MIN_AGE_HOURS old. Returns how many uploads expired."""
+def _remove_pieces(upload_id: UUID | str) -> None:
+    for _start, name in _pieces(upload_id):
+        default_storage.delete(name)
+
+
+def remove_expired(*, now: datetime | None = None) -> int:
+    """Delete unfinished uploads past their expiry and their pieces, then pieces that no
+    unfinished upload owns any more (left by a crash between a row's change and its
+    pieces') once ORPHAN_MIN_AGE_HOURS old. Returns how many uploads expired."""
     now = now or timezone.now()
     expired = list(ResumableUpload.objects.filter(attachment__isnull=True, expires_at__lte=now))
     for upload in expired:
-        _path(upload).unlink(missing_ok=True)
+        _remove_pieces(upload.pk)
     ResumableUpload.objects.filter(pk__in=[u.pk for u in expired]).delete()
     live = {
         str(pk)
@@ -191,9 +260,16 @@ def remove_expired(*, now=None) -> int:
             "pk", flat=True
         )
     }
-    cutoff = (now - timedelta(hours=settings.ORPHAN_MIN_AGE_HOURS)).timestamp()
-    for partial in Path(settings.RESUMABLE_UPLOAD_DIR).glob("*.part"):
-        with contextlib.suppress(FileNotFoundError):  # finished meanwhile
-            if partial.stem not in live and partial.stat().st_mtime < cutoff:
-                partial.unlink()
+    cutoff = now - timedelta(hours=settings.ORPHAN_MIN_AGE_HOURS)
+    try:
+        folders, _files = default_storage.listdir(PIECES)
+    except FileNotFoundError:
+        return len(expired)
+    for folder in folders:
+        if folder in live:
+            continue
+        for _start, name in _pieces(folder):
+            with contextlib.suppress(FileNotFoundError):  # removed meanwhile
+                if default_storage.get_modified_time(name) < cutoff:
+                    default_storage.delete(name)
     return len(expired)
