@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "anxuan.core.middleware.StorageUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "anxuan.urls"

@@ -3,6 +3,9 @@ persona and for an anonymous caller, with the same policy as the pages
 (tests/test_permissions.py): outside every subtree the person reaches is 404, visible but
 not allowed is 403, and nobody without a token or session gets past 401."""
 
+import hashlib
+import urllib.request
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -14,9 +17,9 @@ from anxuan.integrity.enums import FlagState
 from anxuan.integrity.models import Flag
 from anxuan.orgs import importing
 from anxuan.orgs.models import Organization
-from anxuan.reports import resumable
+from anxuan.reports import direct, resumable
 from anxuan.reports.enums import State
-from anxuan.reports.models import Attachment, ResumableUpload, Submission
+from anxuan.reports.models import Attachment, DirectUpload, ResumableUpload, Submission
 from anxuan.tips.enums import EventKind
 from anxuan.tips.models import IdentityAccess, Tip, TipEvent
 from tests.api import flags
@@ -52,6 +55,26 @@ def photo(c):
 def tus(**headers: str) -> dict:
     """A tus request: no JSON, only headers (and raw bytes for a PATCH)."""
     return {"_headers": {"Tus-Resumable": "1.0.0", **headers}}
+
+
+def direct_of_the_town(c) -> DirectUpload:
+    """A direct upload the town's liaison announced, its bytes in the object store."""
+    data = evidence.jpeg().read()
+    upload, put = direct.start_direct(
+        actor=c.town_liaison,
+        submission=draft(c),
+        filename="现场.jpg",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    request = urllib.request.Request(put.url, data=data, method="PUT", headers=put.headers)
+    urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - the test store
+    return upload
+
+
+def photo_announced() -> dict:
+    data = evidence.jpeg().read()
+    return {"filename": "现场.jpg", "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def upload_of_the_town(c) -> ResumableUpload:
@@ -203,6 +226,18 @@ MATRIX = {
         lambda c: ResumableUpload.objects.exists(),
     ),
     ("OPTIONS", "/uploads"): (lambda c: {}, None, "204 204 204 204 204 204 204", None),
+    ("POST", "/submissions/{submission_id}/direct-uploads"): (
+        lambda c: {"submission_id": draft(c).pk},
+        lambda c: photo_announced(),
+        "201 201 201 404 403 404 404",
+        lambda c: DirectUpload.objects.exists(),
+    ),
+    ("POST", "/direct-uploads/{upload_id}/complete"): (
+        lambda c: {"upload_id": direct_of_the_town(c).pk},
+        None,
+        "404 404 201 404 404 404 404",
+        lambda c: DirectUpload.objects.filter(attachment__isnull=False).exists(),
+    ),
     ("HEAD", "/uploads/{upload_id}"): (
         lambda c: {"upload_id": upload_of_the_town(c).pk},
         lambda c: tus(),
@@ -536,6 +571,7 @@ def ids(operation) -> str:
 
 
 READS = ("GET", "HEAD", "OPTIONS")
+OBJECT_STORE = {"/submissions/{submission_id}/direct-uploads", "/direct-uploads/{upload_id}/complete"}
 
 
 @pytest.mark.parametrize("operation", sorted(k for k in MATRIX if k[0] in READS), ids=ids)
@@ -570,8 +606,10 @@ def test_reads_of_other_objects(county, label):
     [(k, persona) for k in sorted(MATRIX) if k[0] not in READS for persona in PERSONAS],
     ids=ids,
 )
-def test_writes(county, operation, persona):
+def test_writes(county, operation, persona, request):
     method, path = operation
+    if path in OBJECT_STORE:
+        request.getfixturevalue("s3_storage")
     params, body, row, happened = MATRIX[operation]
     url = url_of(county, path, params)
 
@@ -588,8 +626,10 @@ def test_writes(county, operation, persona):
 
 
 @pytest.mark.parametrize("operation", sorted(MATRIX), ids=ids)
-def test_anonymous_callers_are_told_to_authenticate(county, operation):
+def test_anonymous_callers_are_told_to_authenticate(county, operation, request):
     method, path = operation
+    if path in OBJECT_STORE:
+        request.getfixturevalue("s3_storage")
     params, body, _row, _happened = MATRIX[operation]
 
     response = call(

@@ -28,6 +28,7 @@ from ninja.parser import Parser
 from anxuan.api.i18n import both
 from anxuan.api.services import IdempotencyKeyReused
 from anxuan.core.files import TOO_LARGE, UNSUPPORTED_TYPE
+from anxuan.core.http import RETRY_AFTER_SECONDS, storage_unavailable
 from anxuan.reports.services import StateConflict
 
 MESSAGES = {
@@ -39,6 +40,10 @@ MESSAGES = {
     "request_too_large": gettext_lazy("The request is too large."),
     "out_of_range": gettext_lazy("A number in the request is out of range."),
     "server_error": gettext_lazy("Something went wrong on the server; try again later."),
+    "storage_unavailable": gettext_lazy(
+        "File storage is unavailable for a moment; nothing was half saved. Try again in a "
+        "minute."
+    ),
     "idempotency_key_reused": gettext_lazy(
         "This Idempotency-Key was already used for a different request."
     ),
@@ -175,6 +180,23 @@ def _limit_message(kind: str, ctx: dict[str, Any]) -> str | None:
     return None
 
 
+def _storage_errors() -> tuple[type[Exception], ...]:
+    """botocore's two roots of errors: the object store away is one of them."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return BotoCoreError, ClientError
+
+
+def _storage_away(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+    """503 with Retry-After when the object store is away; any other of its errors is the
+    server's fault, raised on to the 500 handler."""
+    if not isinstance(exc, Exception) or not storage_unavailable(exc):
+        raise exc
+    return respond(
+        ApiError(503, "storage_unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    )
+
+
 def install(api: NinjaAPI) -> None:
     """Map every exception the endpoints let through to its status and the error shape."""
 
@@ -211,6 +233,8 @@ def install(api: NinjaAPI) -> None:
     handle(OverflowError, lambda exc: ApiError(400, "out_of_range"))
     handle(DataError, lambda exc: ApiError(400, "out_of_range"))
     handle(IdempotencyKeyReused, lambda exc: ApiError(422, "idempotency_key_reused"))
+    for away in _storage_errors():
+        api.add_exception_handler(away, _storage_away)
     handle(
         RequestInvalid,
         lambda exc: ApiError(400, "invalid", fields=_request_fields(exc.errors)),

@@ -236,19 +236,33 @@ def store(fileobj: IO[bytes], inspected: Inspected) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class InStorage:
+    """A checked file that is in storage already (a direct upload, core.direct)."""
+
+    name: str
+
+
 # A checked upload: the file, the name it came with, what inspect_upload found.
-Upload = tuple[IO[bytes], str, Inspected]
+Upload = tuple[IO[bytes] | InStorage, str, Inspected]
 
 
 def stored_fields(upload: Upload) -> dict[str, object]:
-    """Store an upload and return the StoredFile fields that describe it."""
+    """Store an upload (or move one in storage already) and return the StoredFile fields
+    that describe it."""
+    from anxuan.core.direct import adopt
+
     fileobj, name, inspected = upload
+    if isinstance(fileobj, InStorage):
+        stored = adopt(fileobj.name, inspected)
+    else:
+        stored = store(fileobj, inspected)
     return {
         "kind": inspected.kind,
         "content_type": inspected.content_type,
         "original_name": clean_file_name(name),
         "sha256": inspected.sha256,
-        "storage_name": store(fileobj, inspected),
+        "storage_name": stored,
         "size": inspected.size,
         "width": inspected.width,
         "height": inspected.height,

@@ -1,4 +1,5 @@
-"""Typed requests for view signatures."""
+"""Typed requests for view signatures, and what a view answers when a part behind it is
+away."""
 
 from typing import TYPE_CHECKING
 
@@ -27,3 +28,29 @@ def query_id(value: str | None) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+RETRY_AFTER_SECONDS = 30
+
+
+def storage_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the object store is away or overloaded (its connection refused,
+    timed out or cut, or a 5xx answer), which the caller should try again after, as
+    against a fault of the request or of the code."""
+    try:
+        from botocore.exceptions import (
+            ClientError,
+            ConnectionClosedError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            ReadTimeoutError,
+        )
+    except ImportError:  # pragma: no cover - botocore comes with django-storages[s3]
+        return False
+    away = (ConnectionClosedError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError)
+    if isinstance(exc, away):
+        return True
+    if isinstance(exc, ClientError):
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return int(status) >= 500
+    return False

@@ -2,9 +2,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 
 from anxuan.core import ratelimit
+from anxuan.core.http import RETRY_AFTER_SECONDS, storage_unavailable
 
 
 class LanguageMiddleware:
@@ -44,3 +46,22 @@ class TrustedProxyMiddleware:
             for header in (ssl_header[0] if ssl_header else "", client_header):
                 request.META.pop(header, None)
         return self.get_response(request)
+
+
+class StorageUnavailableMiddleware:
+    """A page whose files cannot be read or written because the object store is away
+    answers 503 with a Retry-After and says so in words, instead of a 500: the person
+    tries again, and nothing was half saved (the services store files before rows)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not storage_unavailable(exception):
+            return None
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

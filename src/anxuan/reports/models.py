@@ -280,6 +280,36 @@ class ResumableUpload(models.Model):
         return f"{self.filename} {self.offset}/{self.length}"
 
 
+class DirectUpload(models.Model):
+    """A file a phone sends straight to the object store with a presigned PUT (core.direct):
+    announced with its size and SHA-256, checked by content when the phone says it has
+    arrived, then attached to the draft like any upload. Unfinished ones expire with their
+    object."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attachment = models.OneToOneField(
+        Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    @property
+    def object_name(self) -> str:
+        from anxuan.core.direct import DIRECT
+
+        return f"{DIRECT}/{self.pk}"
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.size})"
+
+
 class PeriodTally(models.Model):
     """Maintained roll-up counts of one period of one campaign, over the participants that
     report themselves (not those running a linked campaign below it): kept current by the

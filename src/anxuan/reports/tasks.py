@@ -51,7 +51,9 @@ def notify_returned(submission_id: int) -> None:
 
 @db_periodic_task(crontab(minute="41", hour="*/6"))
 def remove_expired_uploads() -> None:
-    """Unfinished resumable uploads past their expiry, with their partial files."""
+    """Unfinished resumable and direct uploads past their expiry, with their bytes."""
+    from anxuan.reports.direct import remove_expired_direct
     from anxuan.reports.resumable import remove_expired
 
     remove_expired()
+    remove_expired_direct()

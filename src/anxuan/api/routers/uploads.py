@@ -8,10 +8,20 @@ from the last byte the server has instead of from zero.
     PATCH /uploads/{uuid}             Upload-Offset, application/offset+octet-stream
           → 204, Upload-Offset; with the last byte, Anxuan-Attachment: the new file's id
 
-The file is checked by content when complete, like any upload (413, 415)."""
+The file is checked by content when complete, like any upload (413, 415).
+
+Direct uploads, where the files live in an object store (decision 0025): the bytes go from
+the phone to the store, not through the app.
+
+    POST /submissions/{id}/direct-uploads   {"filename", "size", "sha256"}
+         → 201 {"id", "method": "PUT", "url", "headers", "expires_at", "complete"}
+    PUT  <url> with exactly those headers and the file's bytes (to the object store)
+    POST /direct-uploads/{uuid}/complete    → 201 the attachment (again for a retry);
+         409 before the bytes arrived; 400/413/415 when they arrived wrong (then removed)"""
 
 import base64
 import binascii
+from datetime import datetime
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -19,12 +29,14 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.translation import gettext
-from ninja import Router
+from ninja import Field, Router, Schema, Status
 
 from anxuan.api.errors import ApiError, file_error
+from anxuan.api.idempotency import IDEMPOTENT, as_json, once
 from anxuan.api.routers.submissions import reported
+from anxuan.api.schemas import AttachmentOut
 from anxuan.core.http import AuthenticatedHttpRequest
-from anxuan.reports import resumable
+from anxuan.reports import direct, resumable
 from anxuan.reports.models import ResumableUpload
 from anxuan.reports.services import StateConflict
 
@@ -151,3 +163,75 @@ def upload_chunk(request: AuthenticatedHttpRequest, upload_id: UUID):
     if upload.attachment_id:
         return _tus(204, upload, Anxuan_Attachment=str(upload.attachment_id))
     return _tus(204, upload)
+
+
+class DirectUploadIn(Schema):
+    filename: str = Field(..., max_length=200)
+    size: int = Field(..., ge=1, description="bytes")
+    sha256: str = Field(..., description="of the whole file, 64 hexadecimal digits")
+
+
+class DirectUploadOut(Schema):
+    id: UUID
+    method: str = "PUT"
+    url: str = Field(..., description="where to PUT the bytes: the object store, signed")
+    headers: dict[str, str] = Field(..., description="to send with the PUT, exactly")
+    expires_at: datetime
+    complete: str = Field(..., description="POST here once the PUT has succeeded")
+
+
+@router.post(
+    "/submissions/{submission_id}/direct-uploads",
+    response={201: DirectUploadOut},
+    openapi_extra=IDEMPOTENT,
+)
+def create_direct_upload(
+    request: AuthenticatedHttpRequest, submission_id: int, announced: DirectUploadIn
+):
+    """Announce a file for the draft and get a signed PUT to the object store for its bytes
+    (409 where files are kept on the server's own disk: use the other two ways)."""
+    submission = reported(request, submission_id)
+
+    def act() -> tuple[int, dict]:
+        try:
+            upload, put = direct.start_direct(
+                actor=request.user,
+                submission=submission,
+                filename=announced.filename,
+                size=announced.size,
+                sha256=announced.sha256,
+            )
+        except direct.NotEnabled as exc:
+            raise ApiError(409, "direct_uploads_off", exc.messages[0]) from None
+        except ValidationError as exc:
+            if getattr(exc, "code", None):  # too large: 413, like the other uploads
+                raise file_error(exc.code, exc.messages) from None
+            raise
+        return 201, {
+            "id": str(upload.pk),
+            "method": "PUT",
+            "url": put.url,
+            "headers": put.headers,
+            "expires_at": upload.expires_at.isoformat(),
+            "complete": reverse("api-v1:direct_upload_complete", args=[upload.pk]),
+        }
+
+    return once(request, announced.model_dump(), act)
+
+
+@router.post(
+    "/direct-uploads/{upload_id}/complete",
+    response={201: AttachmentOut},
+    url_name="direct_upload_complete",
+)
+def complete_direct_upload(request: AuthenticatedHttpRequest, upload_id: UUID):
+    """The PUT succeeded: check the bytes (size, SHA-256, type by content) and attach them.
+    A retry gets the same attachment."""
+    upload = direct.get_direct_for(request.user, upload_id)
+    try:
+        attachment = direct.complete_direct(actor=request.user, upload=upload)
+    except StateConflict:
+        raise
+    except ValidationError as exc:
+        raise file_error(exc.code, exc.messages) from None
+    return Status(201, attachment)
