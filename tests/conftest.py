@@ -7,6 +7,7 @@ from importlib import import_module
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Participant
@@ -76,6 +77,23 @@ def _tasks_run_at_once():
     HUEY.immediate = True
     yield
     HUEY.immediate = False
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """The real queue: tasks wait in Huey's storage until `run()` executes them."""
+    HUEY.immediate = False
+    HUEY.flush()
+
+    def run() -> int:
+        done = 0
+        while (task := HUEY.dequeue()) is not None:
+            HUEY.execute(task)
+            done += 1
+        return done
+
+    yield run
+    HUEY.flush()
 
 
 @dataclass

@@ -67,7 +67,7 @@ def direct_of_the_town(c) -> DirectUpload:
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    request = urllib.request.Request(put.url, data=data, method="PUT", headers=put.headers)
+    request = urllib.request.Request(put.url, data=data, method="PUT", headers=put.headers)  # noqa: S310
     urllib.request.urlopen(request, timeout=30).close()  # noqa: S310 - the test store
     return upload
 
@@ -571,7 +571,10 @@ def ids(operation) -> str:
 
 
 READS = ("GET", "HEAD", "OPTIONS")
-OBJECT_STORE = {"/submissions/{submission_id}/direct-uploads", "/direct-uploads/{upload_id}/complete"}
+OBJECT_STORE = {
+    "/submissions/{submission_id}/direct-uploads",
+    "/direct-uploads/{upload_id}/complete",
+}
 
 
 @pytest.mark.parametrize("operation", sorted(k for k in MATRIX if k[0] in READS), ids=ids)

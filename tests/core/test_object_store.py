@@ -24,7 +24,7 @@ from tests import factories
 from tests.conftest import close_response
 from tests.exports.test_exports import export, report_with_photo
 from tests.integrity import media
-from tests.integrity.conftest import at, photo_file, scene, worker  # noqa: F401
+from tests.integrity.conftest import at, photo_file, scene
 from tests.integrity.test_media import mp4
 from tests.reports import evidence
 from tests.reports.test_evidence import post_report
@@ -51,8 +51,11 @@ def test_a_photo_goes_to_the_store_with_its_thumbnail_and_comes_back(county, log
 
     keys = objects(s3_storage)
     assert any(key.endswith(attachment.storage_name) for key in keys)
-    assert attachment.thumbnail and any(key.endswith(attachment.thumbnail) for key in keys)
-    assert hashlib.sha256(body).hexdigest() == attachment.sha256 == hashlib.sha256(content).hexdigest()
+    assert attachment.thumbnail
+    assert any(key.endswith(attachment.thumbnail) for key in keys)
+    assert (
+        hashlib.sha256(body).hexdigest() == attachment.sha256 == hashlib.sha256(content).hexdigest()
+    )
 
 
 def sent(actor, participant, period, files):
@@ -74,7 +77,10 @@ def test_the_worker_reads_photos_and_videos_back_from_the_store(county, worker, 
         county.other_liaison,
         county.other_participant,
         week1,
-        [mp4(media.reencoded_and_trimmed(original), "我镇演练.mp4"), photo_file(picture, "我们的.jpg")],
+        [
+            mp4(media.reencoded_and_trimmed(original), "我镇演练.mp4"),
+            photo_file(picture, "我们的.jpg"),
+        ],
     )
     worker()
 
@@ -126,6 +132,7 @@ def test_a_report_with_photos_while_the_store_is_away_is_a_503_page_and_saves_no
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     page = response.content.decode()
-    assert "文件存储暂时不可用" in page and "请一分钟后重试" in page
+    assert "文件存储暂时不可用" in page
+    assert "请一分钟后重试" in page
     assert not Submission.objects.exists()
     assert not Attachment.objects.exists()

@@ -4,10 +4,8 @@ import io
 import random
 from datetime import datetime
 
-import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from huey.contrib.djhuey import HUEY
 from PIL import Image, ImageDraw
 
 from anxuan.campaigns.deadlines import SHANGHAI
@@ -77,20 +75,3 @@ def submit(
         if uploads:
             services.attach_files(actor=actor, submission=submission, uploads=uploads)
         return services.submit_report(actor=actor, submission=submission)
-
-
-@pytest.fixture
-def worker(transactional_db):
-    """The real queue: tasks wait in Huey's storage until `run()` executes them."""
-    HUEY.immediate = False
-    HUEY.flush()
-
-    def run() -> int:
-        done = 0
-        while (task := HUEY.dequeue()) is not None:
-            HUEY.execute(task)
-            done += 1
-        return done
-
-    yield run
-    HUEY.flush()

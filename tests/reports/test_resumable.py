@@ -226,7 +226,9 @@ def test_a_lease_left_by_a_dead_node_is_taken_over_when_it_runs_out(county, draf
         writing_until=timezone.now() + timedelta(seconds=30),
     )
     with pytest.raises(resumable.StateConflict):
-        resumable.append(actor=county.town_liaison, upload=upload, offset=0, stream=io.BytesIO(video))
+        resumable.append(
+            actor=county.town_liaison, upload=upload, offset=0, stream=io.BytesIO(video)
+        )
     ResumableUpload.objects.filter(pk=upload.pk).update(
         writing_until=timezone.now() - timedelta(seconds=1)
     )

@@ -41,8 +41,7 @@ MESSAGES = {
     "out_of_range": gettext_lazy("A number in the request is out of range."),
     "server_error": gettext_lazy("Something went wrong on the server; try again later."),
     "storage_unavailable": gettext_lazy(
-        "File storage is unavailable for a moment; nothing was half saved. Try again in a "
-        "minute."
+        "File storage is unavailable for a moment; nothing was half saved. Try again in a minute."
     ),
     "idempotency_key_reused": gettext_lazy(
         "This Idempotency-Key was already used for a different request."

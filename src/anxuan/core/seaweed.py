@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 ACCESS_KEY = "anxuan"
-SECRET_KEY = "anxuan-object-store"  # a store on a test address of the project's own
+SECRET_KEY = "anxuan-object-store"  # noqa: S105 - a throwaway store on an address of our own
 START_SECONDS = 60.0
 
 
@@ -88,7 +88,9 @@ class SeaweedFS:
             "-volume.preStopSeconds=0",
         ]
         with open(self.folder / "weed.log", "ab") as log:  # the process keeps its own copy
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(  # noqa: S603 - our own binary and arguments
+                command, stdout=log, stderr=subprocess.STDOUT
+            )
         self._wait()
         self._make_bucket()
         return self

@@ -53,9 +53,7 @@ def start_direct(
         raise StateConflict(_("This report was submitted and can no longer be edited."))
     sha256 = sha256.strip().lower()
     if not SHA256.fullmatch(sha256):
-        raise ValidationError(
-            {"sha256": _("Send the file's SHA-256 as 64 hexadecimal digits.")}
-        )
+        raise ValidationError({"sha256": _("Send the file's SHA-256 as 64 hexadecimal digits.")})
     if size <= 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": filename})
     if size > max_length():

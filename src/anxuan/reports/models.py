@@ -300,14 +300,14 @@ class DirectUpload(models.Model):
         Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.size})"
+
     @property
     def object_name(self) -> str:
         from anxuan.core.direct import DIRECT
 
         return f"{DIRECT}/{self.pk}"
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.size})"
 
 
 class PeriodTally(models.Model):

@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from anxuan.api.errors import ApiError, file_error
-from anxuan.api.idempotency import IDEMPOTENT, as_json, once
+from anxuan.api.idempotency import IDEMPOTENT, once
 from anxuan.api.routers.submissions import reported
 from anxuan.api.schemas import AttachmentOut
 from anxuan.core.http import AuthenticatedHttpRequest
