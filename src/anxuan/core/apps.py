@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from anxuan.core import sweep
+        from anxuan.core import checks, sweep  # noqa: F401 - checks registers them
 
         Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
         # Evidence files and thumbnails, named by SHA-256 (core.files, core.processing).
