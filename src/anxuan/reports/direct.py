@@ -8,7 +8,7 @@ import re
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
@@ -18,12 +18,10 @@ from django.utils.translation import gettext as _
 
 from anxuan.core import direct
 from anxuan.core.audit import record
-from anxuan.core.files import TOO_LARGE, InStorage, clean_file_name, inspect_upload
+from anxuan.core.files import InStorage, inspect_upload
 from anxuan.orgs.models import Person
-from anxuan.reports.enums import EDITABLE
 from anxuan.reports.models import Attachment, DirectUpload, Submission
-from anxuan.reports.resumable import max_length
-from anxuan.reports.rules import can_report_for
+from anxuan.reports.resumable import announced
 from anxuan.reports.services import StateConflict, attach_files
 
 SIGNED_SECONDS = 3600  # how long the PUT's signature holds
@@ -46,22 +44,10 @@ def start_direct(
         raise NotEnabled(
             _("This server keeps files on its own disk: send them as plain or resumable uploads.")
         )
-    filename = clean_file_name(filename)
-    if not can_report_for(actor, submission):
-        raise PermissionDenied
-    if submission.state not in EDITABLE:
-        raise StateConflict(_("This report was submitted and can no longer be edited."))
+    filename = announced(actor=actor, submission=submission, filename=filename, length=size)
     sha256 = sha256.strip().lower()
     if not SHA256.fullmatch(sha256):
         raise ValidationError({"sha256": _("Send the file's SHA-256 as 64 hexadecimal digits.")})
-    if size <= 0:
-        raise ValidationError(_("“%(name)s” is empty.") % {"name": filename})
-    if size > max_length():
-        raise ValidationError(
-            _("“%(name)s” is %(size)s; no evidence file may be larger than %(max)s.")
-            % {"name": filename, "size": filesizeformat(size), "max": filesizeformat(max_length())},
-            code=TOO_LARGE,
-        )
     upload = DirectUpload.objects.create(
         submission=submission,
         created_by=actor,

@@ -70,11 +70,10 @@ def max_length() -> int:
     return max(settings.EVIDENCE_MAX_BYTES.values())
 
 
-@transaction.atomic
-def start_upload(
-    *, actor: Person, submission: Submission, filename: str, length: int
-) -> ResumableUpload:
-    """Announce a file of `length` bytes for the draft. Side effects: audit row."""
+def announced(*, actor: Person, submission: Submission, filename: str, length: int) -> str:
+    """Check a file announced before its bytes (resumable and direct uploads): the person may
+    add to the draft, and `length` is one that some kind of evidence may have. Returns the
+    cleaned file name."""
     filename = clean_file_name(filename)
     if not can_report_for(actor, submission):
         raise PermissionDenied
@@ -92,6 +91,15 @@ def start_upload(
             },
             code=TOO_LARGE,
         )
+    return filename
+
+
+@transaction.atomic
+def start_upload(
+    *, actor: Person, submission: Submission, filename: str, length: int
+) -> ResumableUpload:
+    """Announce a file of `length` bytes for the draft. Side effects: audit row."""
+    filename = announced(actor=actor, submission=submission, filename=filename, length=length)
     upload = ResumableUpload(
         submission=submission,
         created_by=actor,
