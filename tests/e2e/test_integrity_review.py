@@ -8,11 +8,9 @@ from anxuan.integrity.enums import FlagKind, FlagState
 from anxuan.integrity.models import Flag
 from tests import factories
 from tests.e2e.browser import DESKTOP, PHONE, log_in, open_page, page_width, shot
-from tests.integrity import conftest as integrity
 from tests.integrity.conftest import photo_file, scene, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-worker = integrity.worker  # the real queue, as in tests/integrity
 
 
 def loaded(page, selector: str) -> int:
