@@ -25,19 +25,20 @@ def enabled() -> bool:
     return isinstance(default_storage, S3Storage)  # a lazy object passes for what it wraps
 
 
-def _storage() -> Any:
-    return default_storage
-
-
 def _key(name: str) -> str:
     """The bucket key of a storage name (the storage's own prefix, `location`, added)."""
     from storages.utils import clean_name
 
-    return cast(str, _storage()._normalize_name(clean_name(name)))
+    return cast(str, _s3()._normalize_name(clean_name(name)))
+
+
+def _s3() -> Any:
+    """The default storage as the S3 backend it is here (django-storages has no types)."""
+    return default_storage
 
 
 def _client() -> Any:
-    return _storage().connection.meta.client
+    return _s3().connection.meta.client
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def presign_put(name: str, *, size: int, content_type: str, seconds: int) -> Pre
     url = _client().generate_presigned_url(
         "put_object",
         Params={
-            "Bucket": _storage().bucket_name,
+            "Bucket": _s3().bucket_name,
             "Key": _key(name),
             "ContentLength": size,
             "ContentType": content_type,
@@ -76,7 +77,7 @@ def adopt(name: str, inspected: Inspected) -> str:
     if default_storage.exists(target):
         mark_used(target)
     else:
-        bucket = _storage().bucket_name
+        bucket = _s3().bucket_name
         _client().copy_object(
             Bucket=bucket, Key=_key(target), CopySource={"Bucket": bucket, "Key": _key(name)}
         )
