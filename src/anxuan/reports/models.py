@@ -246,11 +246,9 @@ class Delivery(models.Model):
         return f"{self.get_channel_display()} {self.address} {self.get_state_display()}"
 
 
-class ResumableUpload(models.Model):
-    """A large file arriving in pieces (tus 1.0): the bytes received so far wait in storage as
-    pieces (reports.resumable) until `offset` reaches `length`; then the file is checked and
-    attached to the draft like any upload, and the pieces are removed. `writer` holds the
-    upload for one request at a time, on whichever node, until `writing_until`."""
+class AnnouncedUpload(models.Model):
+    """A file announced for a draft before its bytes arrive (resumable and direct uploads):
+    whose, for which report, until when, and the attachment it became."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
@@ -258,17 +256,28 @@ class ResumableUpload(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     filename = models.CharField(max_length=200)
-    length = models.BigIntegerField()
-    offset = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     attachment = models.OneToOneField(
         Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class ResumableUpload(AnnouncedUpload):
+    """A large file arriving in pieces (tus 1.0): the bytes received so far wait in storage as
+    pieces (reports.resumable) until `offset` reaches `length`; then the file is checked and
+    attached to the draft like any upload, and the pieces are removed. `writer` holds the
+    upload for one request at a time, on whichever node, until `writing_until`."""
+
+    length = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
     writer = models.UUIDField(null=True, blank=True, editable=False)
     writing_until = models.DateTimeField(null=True, blank=True, editable=False)
 
-    class Meta:
+    class Meta(AnnouncedUpload.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=Q(offset__gte=0) & Q(offset__lte=models.F("length")),
@@ -280,25 +289,14 @@ class ResumableUpload(models.Model):
         return f"{self.filename} {self.offset}/{self.length}"
 
 
-class DirectUpload(models.Model):
+class DirectUpload(AnnouncedUpload):
     """A file a phone sends straight to the object store with a presigned PUT (core.direct):
     announced with its size and SHA-256, checked by content when the phone says it has
     arrived, then attached to the draft like any upload. Unfinished ones expire with their
     object."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    filename = models.CharField(max_length=200)
     size = models.BigIntegerField()
     sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    attachment = models.OneToOneField(
-        Attachment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.size})"
