@@ -301,10 +301,10 @@ HUEY = {
     "consumer": {"workers": 2, "worker_type": "thread"},
 }
 if os.environ.get("REDIS_URL"):
-    HUEY["huey_class"] = "huey.RedisHuey"
+    HUEY["huey_class"] = "anxuan.core.queue.OnceRedisHuey"
     HUEY["url"] = os.environ["REDIS_URL"]
 else:
-    HUEY["huey_class"] = "huey.SqliteHuey"
+    HUEY["huey_class"] = "anxuan.core.queue.OnceSqliteHuey"
     HUEY["filename"] = str(VAR_DIR / "queue.sqlite3")
 
 # Roll-ups of trees with at least this many period tallies below (a province, the nation)
