@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 # mypy errors left in the older apps when mypy arrived: bring it down, never up.
 MYPY_OLDER := 120
 
-.PHONY: run test lint browser messages bench clean
+.PHONY: run test lint browser cluster-packages cluster messages bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,20 @@ browser:
 	  apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	else echo "Browser tests need: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; fi
 
+# The cluster's engines from Debian (HAProxy; PostgreSQL 15 and Redis are on the machine).
+cluster-packages:
+	@if command -v haproxy >/dev/null && test -x /usr/lib/postgresql/15/bin/postgres \
+	  && command -v redis-server >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  apt-get install -y -qq haproxy postgresql-15 redis-server >/dev/null; \
+	else echo "The cluster needs root and: apt-get install haproxy postgresql-15 redis-server" >&2; \
+	exit 1; fi
+
+# The distributed deployment in network namespaces, with the demo (docs/deployment.md);
+# `.venv/bin/anxuan cluster status|down` afterwards.
+cluster: $(DEV_STAMP) cluster-packages
+	$(BIN)/anxuan cluster up
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,7 +59,7 @@ lint: $(DEV_STAMP)
 	echo "mypy: $$strict errors in strict apps, $$older in all (at most $(MYPY_OLDER))"; \
 	test $$strict -eq 0 && test $$older -le $(MYPY_OLDER)
 
-test: $(DEV_STAMP) browser lint
+test: $(DEV_STAMP) browser cluster-packages lint
 	$(BIN)/pytest
 
 # Refresh the Chinese catalogue: extract strings, fill them from locale/zh_Hans.tsv (it lists

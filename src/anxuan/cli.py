@@ -3,6 +3,8 @@
 anxuan serve [--bind HOST:PORT] [--workers N]   gunicorn + the background worker, each
                                                  restarted when it dies (anxuan serve --help)
 anxuan demo                                      load the demo county when the database is empty
+anxuan cluster up|down|status|kill|start|promote  the distributed deployment, in network
+                                                 namespaces of this machine (docs/deployment.md)
 anxuan <django command> ...                      e.g. anxuan migrate, anxuan createsuperuser
 """
 
@@ -180,6 +182,10 @@ def main() -> int:
         return serve(argv[1:])
     if argv[0] == "demo":
         return demo()
+    if argv[0] == "cluster":
+        from anxuan import cluster
+
+        return cluster.main(argv[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxuan.settings")
     from django.core.management import execute_from_command_line
 

