@@ -188,14 +188,15 @@ def spawn(node: Node, argv: list[str], env: dict[str, str] | None = None, user: 
     as_user = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"] if user else []
     base = {k: os.environ[k] for k in ("PATH", "LANG", "HOME") if k in os.environ}
     with open(node.folder / "log", "ab") as log:
-        subprocess.Popen(
-            ["ip", "netns", "exec", node.namespace, *as_user, *argv],
+        # setsid -f: a session of its own, and no child of this process to wait for
+        subprocess.run(
+            ["setsid", "-f", "ip", "netns", "exec", node.namespace, *as_user, *argv],
             env={**base, **(env or {})},
             cwd=node.folder,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            check=True,
         )
 
 

@@ -159,7 +159,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif env_bool("DB_POOL", True):
     # Django's psycopg pool: measured ~5x on small views (see docs/performance.md).
     # Merged with the URL's own options (target_session_attrs, connect_timeout of a cluster).
-    DATABASES["default"]["OPTIONS"]["pool"] = {
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2,
         "max_size": int(os.environ.get("DB_POOL_MAX", "8")),
     }
