@@ -92,14 +92,10 @@ def wait_for(what: str, ready: Callable[[], bool], seconds: float = WAIT_SECONDS
         time.sleep(0.3)
 
 
-class Probe:
-    """A readiness check: called until it answers True."""
-
-    def __call__(self) -> bool:
-        raise NotImplementedError
+Probe = Callable[[], bool]  # a readiness check: called until it answers True
 
 
-class HttpProbe(Probe):
+class HttpProbe:
     """A GET answering `status`; to app nodes with the site's name (ALLOWED_HOSTS)."""
 
     def __init__(self, url: str, status: int = 200) -> None:
@@ -116,7 +112,7 @@ class HttpProbe(Probe):
             return False
 
 
-class CommandProbe(Probe):
+class CommandProbe:
     def __init__(self, *argv: str | Path) -> None:
         self.argv = argv
 
@@ -181,11 +177,14 @@ def kill(node: Node, sig: int = signal.SIGKILL) -> None:
 # --- processes ---
 
 
+AS_POSTGRES = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
+
+
 def spawn(node: Node, argv: list[str], env: dict[str, str] | None = None, user: str = "") -> None:
     """Start `argv` in the node's namespace, detached (it outlives this command), logging to
     the node's folder; as `user` when given (PostgreSQL will not run as root)."""
     node.folder.mkdir(parents=True, exist_ok=True)
-    as_user = ["setpriv", f"--reuid={user}", f"--regid={user}", "--init-groups"] if user else []
+    as_user = AS_POSTGRES if user == "postgres" else []
     base = {k: os.environ[k] for k in ("PATH", "LANG", "HOME") if k in os.environ}
     with open(node.folder / "log", "ab") as log:
         # setsid -f: a session of its own, and no child of this process to wait for
@@ -262,20 +261,30 @@ def start_redis() -> None:
             *("--dir", str(REDIS.folder), "--appendonly", "yes", "--appendfsync", "everysec"),
         ],
     )
-    wait_for("redis", redis_probe())
+    wait_for("redis", probe(REDIS))
 
 
-def redis_probe() -> Probe:
-    return CommandProbe("redis-cli", "-h", REDIS.address, "ping")
-
-
-def pg_ready(node: Node) -> Probe:
-    return CommandProbe(PG_BIN / "pg_isready", "-q", "-h", node.address, "-U", "postgres")
+def probe(node: Node) -> Probe:
+    """Whether the node answers: what `up` waits for and `status` shows."""
+    if node in {PG1, PG2}:
+        return CommandProbe(PG_BIN / "pg_isready", "-q", "-h", node.address, "-U", "postgres")
+    if node is REDIS:
+        return CommandProbe("redis-cli", "-h", REDIS.address, "ping")
+    if node in WORKERS:  # a consumer serves nothing: it is up while it runs
+        return lambda: bool(pids(node))
+    url = {
+        LB: f"http://{LB.address}/healthz",
+        MASTER: f"http://{MASTER.address}:9333/cluster/status",
+        VOLUME: f"http://{VOLUME.address}:8080/status",
+        FILER: f"http://{FILER.address}:8888/",
+        S3: f"http://{S3.address}:8333/status",
+    }.get(node, f"http://{node.address}:8000/healthz")  # an app node
+    return HttpProbe(url)
 
 
 def start_postgres(node: Node) -> None:
     spawn(node, [str(PG_BIN / "postgres"), "-D", str(node.folder / "data")], user="postgres")
-    wait_for(node.name, pg_ready(node))
+    wait_for(node.name, probe(node))
 
 
 def psql(node: Node, sql: str, database: str = "postgres") -> str:
@@ -288,8 +297,7 @@ def make_primary() -> None:
     data = PG1.folder / "data"
     PG1.folder.mkdir(parents=True, exist_ok=True)
     shutil.chown(PG1.folder, "postgres", "postgres")
-    as_postgres = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
-    run(*as_postgres, PG_BIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+    run(*AS_POSTGRES, PG_BIN / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
     with open(data / "postgresql.conf", "a") as conf:
         conf.write(
             "\n# anxuan cluster (deploy/postgresql.conf)\n"
@@ -309,9 +317,8 @@ def make_standby() -> None:
     data = PG2.folder / "data"
     PG2.folder.mkdir(parents=True, exist_ok=True)
     shutil.chown(PG2.folder, "postgres", "postgres")
-    as_postgres = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
     run(
-        *as_postgres,
+        *AS_POSTGRES,
         *(PG_BIN / "pg_basebackup", "-h", PG1.address, "-U", "postgres", "-D", data),
         *("-X", "stream", "-R", "-c", "fast"),  # fast: no wait for a spread checkpoint
     )
@@ -325,15 +332,6 @@ def make_standby() -> None:
     psql(PG1, "SELECT pg_reload_conf()")
     sync = "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'pg2'"
     wait_for("the synchronous standby", lambda: psql(PG1, sync) == "sync")
-
-
-def store_probes() -> dict[Node, Probe]:
-    return {
-        MASTER: HttpProbe(f"http://{MASTER.address}:9333/cluster/status"),
-        VOLUME: HttpProbe(f"http://{VOLUME.address}:8080/status"),
-        FILER: HttpProbe(f"http://{FILER.address}:8888/"),
-        S3: HttpProbe(f"http://{S3.address}:8333/status"),
-    }
 
 
 def store_command(node: Node) -> list[str]:
@@ -359,7 +357,7 @@ def store_command(node: Node) -> list[str]:
 def start_store_node(node: Node) -> None:
     node.folder.mkdir(parents=True, exist_ok=True)
     spawn(node, store_command(node))
-    wait_for(f"seaweedfs {node.name}", store_probes()[node])
+    wait_for(f"seaweedfs {node.name}", probe(node))
 
 
 def start_store() -> None:
@@ -386,7 +384,7 @@ def manage(*command: str) -> None:
 
 def start_app(node: Node) -> None:
     start_anxuan(node, "anxuan-web.service")
-    wait_for(node.name, HttpProbe(f"http://{node.address}:8000/healthz"))
+    wait_for(node.name, probe(node))
 
 
 def start_worker(node: Node) -> None:
@@ -395,7 +393,7 @@ def start_worker(node: Node) -> None:
 
 def start_lb() -> None:
     spawn(LB, ["haproxy", "-W", "-db", "-f", str(DEPLOY / "haproxy.cfg")])
-    wait_for("the load balancer", HttpProbe(f"http://{LB.address}/healthz"))
+    wait_for("the load balancer", probe(LB))
 
 
 def starter(node: Node) -> Callable[[], None]:
@@ -463,21 +461,13 @@ def down() -> None:
 
 def status() -> int:
     """One line per node: its address, processes, and whether it answers."""
-    probes: dict[Node, Probe] = {
-        LB: HttpProbe(f"http://{LB.address}/healthz"),
-        PG1: pg_ready(PG1),
-        PG2: pg_ready(PG2),
-        REDIS: redis_probe(),
-        **store_probes(),
-        **{node: HttpProbe(f"http://{node.address}:8000/healthz") for node in APPS},
-    }
     present = namespaces()
     failing = 0
     for node in ALL:
         if node.namespace not in present:
             continue
         running = pids(node)
-        answers = bool(running) if node in WORKERS else probes[node]()
+        answers = probe(node)()
         role = ""
         if node in {PG1, PG2} and answers:
             standby = psql(node, "SELECT pg_is_in_recovery()") == "t"
@@ -492,8 +482,7 @@ def promote() -> None:
     """The primary stops (kill -9, as a machine dies); the standby is promoted and takes
     writes; app nodes find it through DATABASE_URL's second host."""
     kill(PG1)
-    as_postgres = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups"]
-    run(*as_postgres, PG_BIN / "pg_ctl", "promote", "-w", "-D", PG2.folder / "data")
+    run(*AS_POSTGRES, PG_BIN / "pg_ctl", "promote", "-w", "-D", PG2.folder / "data")
     # Alone now: no standby to wait for (a new one is made from a base backup of pg2).
     psql(PG2, "ALTER SYSTEM SET synchronous_standby_names = ''")
     psql(PG2, "SELECT pg_reload_conf()")
