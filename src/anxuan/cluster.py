@@ -130,9 +130,7 @@ def make_network(nodes: list[Node]) -> None:
         run("ip", "link", "set", BRIDGE, "up")
     for node in nodes:
         if node.namespace in namespaces():  # left by an `up` that failed half way
-            run("ip", "netns", "del", node.namespace)
-            link = node.namespace
-            wait_for(f"{node.name}'s old link to go", lambda: not link_exists(link))  # noqa: B023
+            remove_namespace(node)
         run("ip", "netns", "add", node.namespace)
         run(
             "ip",
@@ -150,6 +148,14 @@ def make_network(nodes: list[Node]) -> None:
         run("ip", "-n", node.namespace, "addr", "add", f"{node.address}/24", "dev", "eth0")
         run("ip", "-n", node.namespace, "link", "set", "eth0", "up")
         run("ip", "-n", node.namespace, "link", "set", "lo", "up")
+
+
+def remove_namespace(node: Node) -> None:
+    """The node's link, then its namespace. Deleting the host's end of the veth takes its
+    peer with it at once; left to the namespace's removal, the kernel frees the link only
+    when the last socket of a killed process has timed out (minutes, after a kill -9)."""
+    run("ip", "link", "del", node.namespace, check=False)
+    run("ip", "netns", "del", node.namespace, check=False)
 
 
 def link_exists(name: str) -> bool:
@@ -449,12 +455,11 @@ def up(apps: int, workers: int, demo: bool) -> None:
 def down() -> None:
     for node in ALL:
         kill(node)
-    for namespace in namespaces():
-        run("ip", "netns", "del", namespace, check=False)
+    present = namespaces()
+    for node in ALL:
+        if node.namespace in present:
+            remove_namespace(node)
     run("ip", "link", "del", BRIDGE, check=False)
-    # The kernel removes a namespace's links after `netns del` returns: wait, so that an
-    # `up` at once after finds their names free.
-    wait_for("the nodes' links to go", lambda: not any(link_exists(n.namespace) for n in ALL))
     shutil.rmtree(STATE, ignore_errors=True)
     say("down")
 

@@ -66,6 +66,23 @@ def test_a_photo_goes_to_the_store_and_is_attached_once_checked(county, draft, a
     assert not default_storage.exists(f"direct-uploads/{announced['id']}")  # moved, not copied
 
 
+def test_behind_a_balancer_the_address_is_signed_for_the_host_phones_reach(
+    county, draft, api_as, s3_storage, settings
+):
+    # The app reaches the store at 127.0.0.1; phones reach it at another name (the
+    # balancer's, in a cluster): the signature covers the host, so it must be that one.
+    settings.S3_PUBLIC_URL = s3_storage.endpoint.replace("127.0.0.1", "localhost")
+    liaison = api_as(county.town_liaison)
+    data = photo()
+
+    announced = announce(liaison, draft, data).json()
+    stored = put(announced, data)
+
+    assert announced["url"].startswith(settings.S3_PUBLIC_URL)
+    assert stored == 200
+    assert liaison.post(announced["complete"]).status_code == 201
+
+
 def test_saying_done_before_the_bytes_arrived_is_a_conflict_and_can_be_retried(
     county, draft, api_as, s3_storage
 ):

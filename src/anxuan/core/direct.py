@@ -7,8 +7,8 @@ Only an S3 storage (S3_ENDPOINT_URL) can take them; the local disk of a one-mach
 has no address a phone could send to, and the plain and resumable uploads stay for it."""
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, cast
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -47,11 +47,29 @@ class Presigned:
     headers: dict[str, str]  # to send with the PUT, exactly
 
 
+def _signer() -> Any:
+    """An S3 client for the address phones reach the store at (S3_PUBLIC_URL): the host is
+    part of a presigned address's signature, so it is signed for that host, not rewritten
+    after signing. Signing is local: this client sends nothing."""
+    storage = _s3()
+    public = settings.S3_PUBLIC_URL or storage.endpoint_url
+    if public.rstrip("/") == storage.endpoint_url.rstrip("/"):
+        return _client()
+    return _public_client(public, storage.access_key, storage.secret_key, storage.region_name)
+
+
+@cache
+def _public_client(endpoint: str, access_key: str, secret_key: str, region: str) -> Any:
+    from anxuan.core.seaweed import s3_client
+
+    return s3_client(endpoint, access_key, secret_key, region)
+
+
 def presign_put(name: str, *, size: int, content_type: str, seconds: int) -> Presigned:
     """A PUT of `size` bytes to `name` that the store accepts for `seconds`, signed for the
     length and type given (a different one is refused by the store), at the address phones
     reach the store at (S3_PUBLIC_URL)."""
-    url = _client().generate_presigned_url(
+    url = _signer().generate_presigned_url(
         "put_object",
         Params={
             "Bucket": _s3().bucket_name,
@@ -61,11 +79,6 @@ def presign_put(name: str, *, size: int, content_type: str, seconds: int) -> Pre
         },
         ExpiresIn=seconds,
     )
-    public = urlsplit(settings.S3_PUBLIC_URL or "")
-    if public.netloc:
-        parts = urlsplit(url)
-        base = public.path.rstrip("/")
-        url = urlunsplit((public.scheme, public.netloc, base + parts.path, parts.query, ""))
     return Presigned(url, {"Content-Type": content_type, "Content-Length": str(size)})
 
 

@@ -34,7 +34,7 @@ def write_identity(path: Path, access_key: str, secret_key: str) -> Path:
     return path
 
 
-def s3_client(endpoint: str, access_key: str, secret_key: str) -> Any:
+def s3_client(endpoint: str, access_key: str, secret_key: str, region: str = "us-east-1") -> Any:
     """A boto3 S3 client (boto3 has no types here), addressed by path as SeaweedFS wants."""
     import boto3
     from botocore.config import Config
@@ -44,7 +44,7 @@ def s3_client(endpoint: str, access_key: str, secret_key: str) -> Any:
         endpoint_url=endpoint,
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
-        region_name="us-east-1",
+        region_name=region,
         config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
     )
 
