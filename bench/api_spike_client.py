@@ -3,7 +3,8 @@ photos, each as the sequence a phone app sends.
 
   python bench/api_spike_client.py JOBS.json --photo BASE.jpg --photos 5 (--rate R | --burst)
 
-JOBS.json lists {"port", "token", "participant", "period"} per report. One report is
+JOBS.json lists {"port", "token", "participant", "period"} per report (and "host", default
+127.0.0.1: the cluster's balancer for B9). One report is
 POST /api/v1/submissions (the draft), one POST .../attachments per photo and
 POST .../submit, each with its own Idempotency-Key, over one keep-alive HTTP/1.1
 connection per liaison. With --rate, report i is due at t0 + i/R (open model); with
@@ -12,9 +13,12 @@ Every photo is the base JPEG plus a unique trailer, so no two files hash alike.
 
 A request on a reused connection that the server had already closed (no status line came
 back) is sent again once on a new connection with the same Idempotency-Key, as a client
-would; those resends are counted. Prints one JSON line: per report (status, seconds,
-bytes sent, failing step, resends, connections opened), where status is 200 for a report
-submitted and otherwise that of the failing request (0: no answer); plus the phase's
+would; those resends are counted. With --retry (a phone app through a balancer while nodes
+fail, B9), an answer of 500, 502, 503 or 504 or a lost connection is sent again after half a
+second with the same Idempotency-Key, up to a minute; each is a client-visible error,
+counted. Prints one JSON line: per report (status, seconds, bytes sent, failing step,
+resends, connections opened, client-visible errors, report id), where status is 200 for a
+report submitted and otherwise that of the failing request (0: no answer); plus the phase's
 seconds and the first few failures in full.
 """
 
@@ -38,16 +42,17 @@ class Failed(Exception):
 class Connection:
     """One liaison's keep-alive HTTP/1.1 connection; reopened when the server closes it."""
 
-    def __init__(self, port: int, token: str) -> None:
-        self.port, self.token = port, token
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port, self.token = host, port, token
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.used = False  # a request already went over the open connection
         self.resends = 0
         self.opened = 0
+        self.errors = 0  # answers a person would have seen, had the app not sent again
 
     async def open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         self.used = False
         self.opened += 1
 
@@ -81,7 +86,7 @@ class Connection:
         assert reader is not None
         assert writer is not None
         head = (
-            f"{method} {PREFIX}{path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"{method} {PREFIX}{path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
             f"Authorization: Bearer {self.token}\r\nAccept: application/json\r\n"
             f"Content-Length: {sum(map(len, parts))}\r\n"
             + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
@@ -138,17 +143,33 @@ def multipart(base: bytes, name: str) -> tuple[str, list[bytes]]:
     ]
 
 
-async def report(job: dict, base: bytes, photos: int, connection: Connection) -> int:
-    """Draft, photos, submit; returns the bytes sent. Raises Failed at the first request
-    that does not get its expected answer."""
+RETRIED = {500, 502, 503, 504}
+
+
+async def report(
+    job: dict, base: bytes, photos: int, connection: Connection, retry: bool = False
+) -> tuple[int, int]:
+    """Draft, photos, submit; returns the bytes sent and the report's id. Raises Failed at
+    the first request that does not get its expected answer."""
     key = uuid.uuid4().hex
     sent = 0
 
     async def call(step: str, path: str, expect: int, headers: dict, parts: list) -> dict:
         nonlocal sent
-        status, body = await connection.request(
-            "POST", path, {"Idempotency-Key": f"{key}-{step}", **headers}, parts
-        )
+        for _attempt in range(120 if retry else 1):
+            try:
+                status, body = await connection.request(
+                    "POST", path, {"Idempotency-Key": f"{key}-{step}", **headers}, parts
+                )
+            except OSError:
+                if not retry:
+                    raise
+                status, body = 0, b"no answer"
+            if not retry or status not in RETRIED | {0}:
+                break
+            connection.errors += 1
+            connection.close()
+            await asyncio.sleep(0.5)
         sent += sum(map(len, parts))
         if status != expect:
             raise Failed(step, status, body[:300].decode(errors="replace"))
@@ -180,19 +201,23 @@ async def report(job: dict, base: bytes, photos: int, connection: Connection) ->
     done = await call("submit", f"/submissions/{created['id']}/submit", 200, {}, [])
     if done["submission"]["state"] != "submitted":
         raise Failed("submit", 200, f"state {done['submission']['state']}")
-    return sent
+    return sent, created["id"]
 
 
-async def run(jobs: list[dict], base: bytes, photos: int, rate: float | None) -> dict:
+async def run(
+    jobs: list[dict], base: bytes, photos: int, rate: float | None, retry: bool = False
+) -> dict:
     results: list = []
     failures: list = []
     start = time.perf_counter()
 
     async def one(job: dict, due: float) -> None:
-        connection = Connection(job["port"], job["token"])
-        status, size, step = 200, 0, ""
+        connection = Connection(job.get("host", "127.0.0.1"), job["port"], job["token"])
+        status, size, step, submission = 200, 0, "", None
         try:
-            size = await asyncio.wait_for(report(job, base, photos, connection), timeout=600)
+            size, submission = await asyncio.wait_for(
+                report(job, base, photos, connection, retry), timeout=600
+            )
         except Failed as exc:
             status, step = exc.status, exc.step
             failures.append(str(exc))
@@ -202,7 +227,16 @@ async def run(jobs: list[dict], base: bytes, photos: int, rate: float | None) ->
         finally:
             connection.close()
         results.append(
-            (status, time.perf_counter() - due, size, step, connection.resends, connection.opened)
+            (
+                status,
+                time.perf_counter() - due,
+                size,
+                step,
+                connection.resends,
+                connection.opened,
+                connection.errors,
+                submission,
+            )
         )
 
     tasks = []
@@ -223,12 +257,14 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=5)
     parser.add_argument("--rate", type=float)
     parser.add_argument("--burst", action="store_true")
+    parser.add_argument("--retry", action="store_true")
     args = parser.parse_args()
     with open(args.jobs) as f:
         jobs = json.load(f)
     with open(args.photo, "rb") as f:
         base = f.read()
-    print(json.dumps(asyncio.run(run(jobs, base, args.photos, None if args.burst else args.rate))))
+    rate = None if args.burst else args.rate
+    print(json.dumps(asyncio.run(run(jobs, base, args.photos, rate, args.retry))))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ PUBLIC_RATE_PER_MINUTE (pages anyone may call); RATE_LIMITS=off switches them al
 
 import os
 import secrets
+import urllib.parse
 from pathlib import Path
 
 import dj_database_url
@@ -271,6 +272,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+if S3_PUBLIC_URL:  # the report page's script sends direct uploads there (it may be elsewhere)
+    _store = urllib.parse.urlsplit(S3_PUBLIC_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"] = [
+        "'self'",
+        f"{_store.scheme}://{_store.netloc}",
+    ]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

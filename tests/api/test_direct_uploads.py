@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from anxuan_client import Client
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from django.utils import timezone
 
 from anxuan.reports import direct
@@ -223,3 +224,19 @@ def test_the_store_away_is_a_503_in_chinese_and_nothing_is_half_saved(
     assert answer["Retry-After"] == "30"
     assert answer.json()["message"] == "文件存储暂时不可用，没有保存一半的内容。请一分钟后重试。"
     assert not Attachment.objects.exists()
+
+
+def test_the_report_page_sends_a_drafts_files_to_the_store_where_there_is_one(
+    county, draft, login, s3_storage
+):
+    page = login(county.town_liaison).get(reverse("reports:report_edit", args=[draft.pk]))
+
+    html = page.content.decode()
+    assert f'data-direct="/api/v1/submissions/{draft.pk}/direct-uploads"' in html
+    assert 'data-direct-sending="正在上传到文件存储"' in html
+
+
+def test_on_one_machine_the_report_page_sends_files_with_the_form(county, draft, login):
+    page = login(county.town_liaison).get(reverse("reports:report_edit", args=[draft.pk]))
+
+    assert "data-direct" not in page.content.decode()

@@ -25,8 +25,11 @@ import pytest
 from anxuan_client import AnxuanError, Client
 from openpyxl import load_workbook
 from PIL import Image
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from anxuan import cluster
+from anxuan.demo import PASSWORD
+from tests.e2e.browser import DESKTOP, PHONE, SCREENSHOTS
 
 pytestmark = pytest.mark.postgresql
 
@@ -68,7 +71,7 @@ print(json.dumps({
     "period": week.pk,
     "office": create_token(actor=office, name="cluster")[1],
     "liaisons": [
-        {"token": create_token(actor=p, name="cluster")[1],
+        {"username": p.username, "token": create_token(actor=p, name="cluster")[1],
          "participant": campaign.participants.get(organization=u).pk}
         for p, u in zip(people, units)
     ],
@@ -80,7 +83,7 @@ import hashlib, json, sys
 import django
 django.setup()
 from django.core.files.storage import default_storage
-from anxuan.reports.models import Attachment, Submission
+from anxuan.reports.models import Attachment, DirectUpload, Submission
 
 ids = json.loads(sys.argv[1])
 out = {}
@@ -93,7 +96,9 @@ for submission in Submission.objects.filter(pk__in=ids):
                 "processed": attachment.processed_at is not None,
             }
     out[submission.pk] = {"state": submission.state,
-                          "versions": submission.versions.count(), "files": files}
+                          "versions": submission.versions.count(), "files": files,
+                          "direct": DirectUpload.objects.filter(
+                              submission=submission, attachment__isnull=False).count()}
 print(json.dumps(out))
 """
 
@@ -117,7 +122,8 @@ def nodes():
         patch.setattr(cluster, "STATE", state)
         try:
             cluster.up(apps=2, workers=1, demo=True)
-            yield json.loads(in_cluster(PREPARE % {"n": LIAISONS}))
+            # one liaison more than the phones: the one in the browser
+            yield json.loads(in_cluster(PREPARE % {"n": LIAISONS + 1}))
         finally:
             cluster.down()
 
@@ -190,7 +196,7 @@ def file_report(liaison: dict, period: int, folder: Path, index: int, out: dict)
 
 def test_reports_through_the_balancer_lose_nothing_when_an_app_node_is_killed(nodes, tmp_path):
     results: dict[int, dict] = {}
-    liaisons = list(enumerate(nodes["liaisons"]))
+    liaisons = list(enumerate(nodes["liaisons"][:LIAISONS]))
     with ThreadPoolExecutor(LIAISONS) as phones:
 
         def send(batch):
@@ -244,3 +250,75 @@ def consumes(pid: int) -> bool:
         return b"run_huey" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except FileNotFoundError:
         return False
+
+
+@pytest.fixture(scope="module")
+def browser(nodes):
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def logged_in(browser: Browser, viewport: dict, username: str, password: str) -> Page:
+    page = browser.new_context(
+        viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai"
+    ).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{SITE}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{SITE}/")
+    return page
+
+
+def test_in_the_browser_a_liaison_reports_with_photos_sent_straight_to_the_store(
+    nodes, browser, tmp_path
+):
+    liaison = nodes["liaisons"][LIAISONS]
+    phone = logged_in(browser, PHONE, liaison["username"], "x" * 12)
+    phone.goto(f"{SITE}/reports/new/?participant={liaison['participant']}&period={nodes['period']}")
+    phone.fill("#id_text", "本周在集市开展安全生产宣传咨询，发放资料二百份。")
+    phone.click("button[name=save]")  # the draft first: its photos then go to the store
+    expect(phone.locator("[data-direct]")).to_have_count(1)
+    photos = [tmp_path / f"集市{n}.jpg" for n in range(2)]
+    sent = {path.name: photo(path, 200 + n) for n, path in enumerate(photos)}
+    phone.set_input_files("input[type=file]", [str(path) for path in photos])
+    phone.click("button[name=submit]")
+
+    phone.wait_for_url(f"{SITE}/reports/*/")
+    expect(phone.locator("body")).to_contain_text("已提交")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SCREENSHOTS / "cluster-report-direct.png"), full_page=True)
+    pk = phone.url.rstrip("/").rsplit("/", 1)[-1]
+    report = json.loads(in_cluster(VERIFY, json.dumps([int(pk)])))[pk]
+    assert (report["state"], report["versions"]) == ("submitted", 1)
+    assert {name: f["sha256"] for name, f in report["files"].items()} == sent
+    assert report["direct"] == 2  # both came by presigned PUT, not through the app
+
+
+def test_in_the_browser_the_office_downloads_an_export_the_worker_made(nodes, browser):
+    office = logged_in(browser, DESKTOP, "office", PASSWORD)
+    office.goto(f"{SITE}/campaigns/{nodes['campaign']}/statistics/")
+    with office.expect_download(timeout=60_000) as download:
+        office.click("#download-xlsx")  # the export's page waits for the worker, then downloads
+    expect(office.locator("#export [data-field=label]")).to_have_text("已完成")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    assert sheet.max_row > 2
+
+
+def test_with_no_app_node_up_the_balancer_answers_a_page_in_chinese(nodes, browser):
+    cluster.kill(cluster.APPS[1])  # app1 is down since the first test
+    page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    deadline = time.monotonic() + 30  # the health check takes app2 out within 2 s
+    while (answer := page.goto(f"{SITE}/")).status != 503 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert answer.status == 503
+    expect(page.locator("h1")).to_have_text("系统暂时无法访问")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(SCREENSHOTS / "cluster-503.png"))

@@ -8,12 +8,14 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anxuan.campaigns.models import Participant, Period, Requirement
 from anxuan.campaigns.selectors import campaigns_visible_to, get_campaign_for, get_participant_for
+from anxuan.core.direct import enabled as direct_uploads_enabled
 from anxuan.core.http import AuthenticatedHttpRequest, query_id
 from anxuan.core.views import add_service_errors
 from anxuan.reports import selectors, services
@@ -144,6 +146,12 @@ def _report_page(
             "returns": submission.reviews.filter(kind="return") if submission else [],
             "attachments": attachments,
             "evidence_needs": evidence_needs(requirement, evidence_counts(attachments)),
+            # Files of a saved draft go straight to the object store, where there is one.
+            "direct_uploads": (
+                reverse("api-v1:create_direct_upload", args=[submission.pk])
+                if submission and direct_uploads_enabled()
+                else None
+            ),
         },
         status=400 if data is not None else 200,
     )
