@@ -2,7 +2,7 @@
 this one machine, each node in a network namespace of its own so that every call crosses a
 network boundary (issue 16, docs/deployment.md):
 
-  lb       10.88.0.10  HAProxy with deploy/haproxy.cfg (the site on :80, direct uploads to the store through it)
+  lb       10.88.0.10  HAProxy with deploy/haproxy.cfg (the site on :80; direct uploads via it)
   app1..4  10.88.0.11+ gunicorn, the ExecStart of deploy/systemd/anxuan-web.service
   worker1+ 10.88.0.21+ the Huey consumer, deploy/systemd/anxuan-worker.service
   pg1, pg2 10.88.0.31, .32  PostgreSQL 15 primary and synchronous hot standby
