@@ -395,8 +395,10 @@ def kill_test(args, sql, materials, start_worker, huey, b8_tasks) -> dict:
         noop_count, thumb_count = done()
         if noop_count + thumb_count >= total:
             break
-        # Only bare no-ops missing, nothing queued or running: they will not come back.
+        # Only no-ops missing and nothing queued, running or held in flight for the dead
+        # worker (decision 0027 gives those back after its lease): they will not come back.
         quiet = thumb_count >= len(thumbs) and huey.pending_count() == 0
+        quiet = quiet and huey.storage.in_flight_size() == 0
         quiet = quiet and not open_runs(second.pid)
         idle_since = (idle_since or time.monotonic()) if quiet else None
         if idle_since and time.monotonic() - idle_since > 3:
