@@ -1,6 +1,7 @@
 """Named personas for permission stories, on a small county like the demo's."""
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -8,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from huey.contrib.djhuey import HUEY
+from playwright.sync_api import Browser, sync_playwright
 
 from anxuan.campaigns import services as campaign_services
 from anxuan.campaigns.models import Campaign, Participant
@@ -233,3 +235,21 @@ def pytest_collection_modifyitems(config, items) -> None:
     if len(keep) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
+
+
+# One Chromium for the whole run (e2e and the cluster's browser tests): Playwright's sync API
+# allows one instance per thread.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--lang=zh-CN",
+            ],
+        )
+        yield browser
+        browser.close()

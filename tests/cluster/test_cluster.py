@@ -25,7 +25,7 @@ import pytest
 from anxuan_client import AnxuanError, Client
 from openpyxl import load_workbook
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from anxuan import cluster
 from anxuan.demo import PASSWORD
@@ -250,17 +250,6 @@ def consumes(pid: int) -> bool:
         return b"run_huey" in Path(f"/proc/{pid}/cmdline").read_bytes()
     except FileNotFoundError:
         return False
-
-
-@pytest.fixture(scope="module")
-def browser(nodes):
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def logged_in(browser: Browser, viewport: dict, username: str, password: str) -> Page:
