@@ -225,8 +225,10 @@ class Reliable:
 
     def read_schedule(self, timestamp: datetime | None = None) -> list[Any]:
         storage = self.storage  # type: ignore[attr-defined]
-        if time.monotonic() - storage.beaten >= BEAT_SECONDS:
-            storage.beat_if_due()
+        storage.beat_if_due()
+        # its own clock: the workers' takes also beat, and must not put the reclaim off
+        if time.monotonic() - self.__dict__.get("_reclaimed", float("-inf")) >= BEAT_SECONDS:
+            self._reclaimed = time.monotonic()
             storage.reclaim()
         return cast(list[Any], super().read_schedule(timestamp))  # type: ignore[misc]
 
