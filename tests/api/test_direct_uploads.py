@@ -2,6 +2,7 @@
 the API gives it, and the API checks what arrived before attaching it (decision 0025)."""
 
 import hashlib
+import io
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -12,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
+from anxuan.core import direct as core_direct
 from anxuan.reports import direct
 from anxuan.reports.models import Attachment, DirectUpload
 from tests import factories
@@ -52,10 +54,12 @@ def test_a_photo_goes_to_the_store_and_is_attached_once_checked(county, draft, a
 
     announced = announce(liaison, draft, data).json()
     stored = put(announced, data)
+    kept_checksum = core_direct.arrived(f"direct-uploads/{announced['id']}")
     done = liaison.post(announced["complete"])
     again = liaison.post(announced["complete"])
 
     assert stored == 200
+    assert kept_checksum == core_direct.Arrived(len(data), hashlib.sha256(data).hexdigest())
     assert announced["url"].startswith(s3_storage.endpoint)  # not through the app
     assert done.status_code == 201, done.content
     attachment = Attachment.objects.get(submission=draft)
@@ -100,21 +104,46 @@ def test_saying_done_before_the_bytes_arrived_is_a_conflict_and_can_be_retried(
     assert later.status_code == 201
 
 
-def test_bytes_other_than_announced_are_refused_and_removed(county, draft, api_as, s3_storage):
+def test_bytes_other_than_announced_never_arrive_and_the_right_ones_then_do(
+    county, draft, api_as, s3_storage
+):
+    # The PUT is signed with the announced SHA-256: the store itself refuses other bytes.
     liaison = api_as(county.town_liaison)
     data = photo()
     announced = announce(liaison, draft, data).json()
     damaged = data[:-10] + b"\x00" * 10
 
-    stored = put(announced, damaged)
+    refused_by_store = put(announced, damaged)
+    not_yet = liaison.post(announced["complete"])
+    resent = put(announced, data)
+    done = liaison.post(announced["complete"])
+
+    assert refused_by_store == 400
+    assert not_yet.status_code == 409
+    assert "尚未到达存储" in not_yet.json()["message"]
+    assert resent == 200
+    assert done.status_code == 201
+    assert Attachment.objects.get().sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_from_a_store_that_keeps_no_checksum_other_bytes_are_refused_and_removed(
+    county, draft, api_as, s3_storage
+):
+    # Bytes put at the upload's address without the checksum (a store that checks none, or
+    # an upload signed before it did): the whole object is read back and hashed.
+    liaison = api_as(county.town_liaison)
+    data = photo()
+    announced = announce(liaison, draft, data).json()
+    name = f"direct-uploads/{announced['id']}"
+    default_storage.save(name, io.BytesIO(data[:-10] + b"\x00" * 10))
+
     refused = liaison.post(announced["complete"])
 
-    assert stored == 200  # the store took it: the same length
     assert refused.status_code == 400
     assert "与申报的 SHA-256 不符" in refused.json()["message"]
     assert not Attachment.objects.exists()
     assert not DirectUpload.objects.exists()
-    assert not default_storage.exists(f"direct-uploads/{announced['id']}")
+    assert not default_storage.exists(name)
 
 
 def test_a_renamed_exe_is_refused_by_its_content(county, draft, api_as, s3_storage):

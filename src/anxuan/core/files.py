@@ -3,6 +3,7 @@ verified after the write. No business rules: callers decide what is allowed wher
 
 import contextlib
 import hashlib
+import io
 import os
 import unicodedata
 import warnings
@@ -164,8 +165,9 @@ def _video_size(fileobj: IO[bytes], name: str) -> tuple[int, int]:
     )
 
 
-def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
-    """Decide the file's type from its content, check its size for that type, hash it."""
+def inspect_upload(fileobj: IO[bytes], name: str, sha256: str | None = None) -> Inspected:
+    """Decide the file's type from its content, check its size for that type, hash it
+    (unless `sha256` is given: the storage checked the bytes against it already)."""
     name = clean_file_name(name)
     fileobj.seek(0)
     head = fileobj.read(64)
@@ -181,7 +183,11 @@ def inspect_upload(fileobj: IO[bytes], name: str) -> Inspected:
             code=UNSUPPORTED_TYPE,
         )
     kind, content_type, extension = sniffed
-    sha256, size = _hash(fileobj)
+    if sha256 is None:
+        sha256, size = _hash(fileobj)
+    else:
+        size = fileobj.seek(0, io.SEEK_END)
+        fileobj.seek(0)
     limit = settings.EVIDENCE_MAX_BYTES[kind]
     if size > limit:
         raise ValidationError(

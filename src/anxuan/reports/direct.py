@@ -57,7 +57,11 @@ def start_direct(
         expires_at=timezone.now() + KEEP,
     )
     put = direct.presign_put(
-        upload.object_name, size=size, content_type=CONTENT_TYPE, seconds=SIGNED_SECONDS
+        upload.object_name,
+        size=size,
+        content_type=CONTENT_TYPE,
+        seconds=SIGNED_SECONDS,
+        sha256=sha256,
     )
     record(actor=actor, action="report.upload_start", target=submission, summary=filename)
     return upload, put
@@ -84,22 +88,26 @@ def complete_direct(*, actor: Person, upload: DirectUpload) -> Attachment:
         if upload.attachment_id is not None:
             return Attachment.objects.get(pk=upload.attachment_id)
         name = upload.object_name
-        if not default_storage.exists(name):
+        found = direct.arrived(name)
+        if found is None:
             raise StateConflict(
                 _("“%(name)s” has not arrived in storage yet; send it, then say so again.")
                 % {"name": upload.filename}
             )
+        damaged = ValidationError(
+            _(
+                "“%(name)s” arrived as %(size)s with another SHA-256 than announced: "
+                "it was damaged on the way; send it again."
+            )
+            % {"name": upload.filename, "size": filesizeformat(found.size)}
+        )
         try:
-            with default_storage.open(name, "rb") as arrived:
-                inspected = inspect_upload(arrived, upload.filename)
-            if inspected.size != upload.size or inspected.sha256 != upload.sha256:
-                raise ValidationError(
-                    _(
-                        "“%(name)s” arrived as %(size)s with another SHA-256 than announced: "
-                        "it was damaged on the way; send it again."
-                    )
-                    % {"name": upload.filename, "size": filesizeformat(inspected.size)}
-                )
+            if found.size != upload.size or found.sha256 not in (None, upload.sha256):
+                raise damaged
+            with direct.open_arrived(name, found) as arrived:
+                inspected = inspect_upload(arrived, upload.filename, found.sha256)
+            if inspected.sha256 != upload.sha256:
+                raise damaged
         except ValidationError as exc:
             refused = exc
         else:
